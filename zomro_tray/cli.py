@@ -1,0 +1,290 @@
+"""The command line: the scriptable twin of the tray, and the way into it.
+
+Exit codes: 0 success, 1 the API refused or another error, 2 usage, 3 sign-in needed or failed,
+4 network or server unavailable. Every failure is one line on stderr, never a traceback, and
+secrets are read from a prompt or stdin, never from the command line where ``ps`` shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from zomro_tray import APP_NAME, __version__, errors
+from zomro_tray.client import ZomroClient
+from zomro_tray.credentials import Credentials
+from zomro_tray.keychain import SecretStore
+from zomro_tray.logs import redactor, setup_logging
+from zomro_tray.model import PowerState, Service
+from zomro_tray.settings import SettingsStore
+
+API_URL_ENV = "ZOMRO_API_URL"
+POLL_SECONDS = 2.0
+
+STATE_WORDS = {
+    PowerState.ACTIVE: "running",
+    PowerState.STOPPED: "stopped",
+    PowerState.STARTING: "starting…",
+    PowerState.STOPPING: "stopping…",
+    PowerState.REBOOTING: "rebooting…",
+    PowerState.BUSY: "busy…",
+    PowerState.SUSPENDED: "suspended by Zomro",
+    PowerState.ERROR: "error",
+    PowerState.UNKNOWN: "unknown",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Zomro Cloud VPS in your system tray. With no command, starts the tray app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--api-url", metavar="URL", help=f"Zomro API address (default: settings, or ${API_URL_ENV})"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run the tray against a built-in emulator: no account needed",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.set_defaults(handler=run_tray)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    login = commands.add_parser("login", help="sign in and store the sign-in in the keychain")
+    login.add_argument("--username", help="sign in with a username (the password is prompted)")
+    login.add_argument(
+        "--authinfo",
+        action="store_true",
+        help="send username:password on every request instead of a session",
+    )
+    login.set_defaults(handler=cmd_login)
+
+    logout = commands.add_parser("logout", help="forget the stored sign-in")
+    logout.set_defaults(handler=cmd_logout)
+
+    services = commands.add_parser("services", help="list the servers and their states")
+    services.add_argument("--json", action="store_true", help="print a JSON array")
+    services.set_defaults(handler=cmd_services)
+
+    for action, verb in (("start", "start"), ("stop", "shut down"), ("reboot", "reboot")):
+        sub = commands.add_parser(action, help=f"{verb} a server")
+        sub.add_argument("service", metavar="SERVICE", help="server id or exact name")
+        sub.add_argument("--wait", action="store_true", help="wait until the server settles")
+        sub.add_argument(
+            "--timeout",
+            type=float,
+            default=300.0,
+            metavar="SECONDS",
+            help="how long --wait waits (default 300)",
+        )
+        sub.set_defaults(handler=cmd_power, action=action)
+
+    emulator = commands.add_parser("emulator", help="run a local emulator of Zomro's API")
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8765)
+    emulator.add_argument(
+        "--scenario", default="demo", help="demo, many, single, empty, slow, flaky, expiring"
+    )
+    emulator.set_defaults(handler=cmd_emulator)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args.verbose)
+    try:
+        return int(args.handler(args) or 0)
+    except errors.ZomroError as error:
+        print(f"{APP_NAME}: {redactor.scrub(str(error))}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"{APP_NAME}: interrupted", file=sys.stderr)
+        return 130
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def api_url(args: argparse.Namespace) -> str:
+    return args.api_url or os.environ.get(API_URL_ENV) or SettingsStore().load().api_url
+
+
+def signed_in_client(args: argparse.Namespace) -> ZomroClient:
+    try:
+        credentials = SecretStore().load()
+    except errors.KeychainUnavailable as error:
+        raise errors.NotSignedIn(f"Not signed in. {error}") from None
+    if credentials is None:
+        raise errors.NotSignedIn
+    redactor.add(*credentials.secrets())
+    return ZomroClient(api_url(args), credentials)
+
+
+def read_secret(prompt: str) -> str:
+    """From the terminal without echo, or one line of stdin when piped; never from argv."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        value = getpass.getpass(prompt)
+    else:
+        value = sys.stdin.readline() if sys.stdin is not None else ""
+    value = value.strip()
+    if not value:
+        raise errors.SignInError(f"Nothing was entered for: {prompt.strip(': ')}.")
+    redactor.add(value)
+    return value
+
+
+def find_service(services: list[Service], wanted: str) -> Service:
+    by_id = [s for s in services if s.id == wanted]
+    by_name = [s for s in services if s.name == wanted]
+    matches = by_id or by_name
+    if not matches:
+        raise errors.NotFound(f"No server with the id or name {wanted!r} in this account.")
+    if len(matches) > 1:
+        ids = ", ".join(s.id for s in matches)
+        raise errors.ApiRefused(f"Several servers are named {wanted!r} (ids {ids}): use the id.")
+    return matches[0]
+
+
+def describe(service: Service) -> str:
+    word = STATE_WORDS[service.power]
+    if service.power is PowerState.UNKNOWN and service.status_detail:
+        word = f"unknown ({service.status_detail})"
+    if service.power is PowerState.SUSPENDED and service.suspend_reason:
+        word = f"{word} ({service.suspend_reason})"
+    return word
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def run_tray(args: argparse.Namespace) -> int:
+    try:
+        from zomro_tray.gui.app import run
+    except ImportError as error:
+        raise errors.ZomroError(
+            f"The tray app cannot start: {error}. The command line works: see '{APP_NAME} --help'."
+        ) from None
+    return run(api_url=args.api_url or os.environ.get(API_URL_ENV), demo=args.demo)
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    store = SecretStore()
+    client = ZomroClient(api_url(args))
+    if args.username:
+        password = read_secret("Password: ")
+        if args.authinfo:
+            credentials = Credentials.from_password(args.username, password, authinfo=True)
+        else:
+            client.sign_in(
+                args.username, password, two_factor=lambda: read_secret("Two-factor code: ")
+            )
+            credentials = Credentials.from_password(args.username, password)
+    else:
+        credentials = Credentials.from_token(read_secret("Session token: "))
+    client.set_credentials(credentials)
+    count = len(client.list_services())
+    store.save(credentials)
+    print(f"Signed in: {count} server(s) found. The sign-in is kept in the system keychain.")
+    return errors.EXIT_OK
+
+
+def cmd_logout(args: argparse.Namespace) -> int:
+    forgot = SecretStore().clear()
+    print("Signed out: the stored sign-in was removed." if forgot else "No sign-in was stored.")
+    return errors.EXIT_OK
+
+
+def cmd_services(args: argparse.Namespace) -> int:
+    services = signed_in_client(args).list_services()
+    if args.json:
+        print(json.dumps([s.to_json() for s in services], ensure_ascii=False, indent=2))
+        return errors.EXIT_OK
+    if not services:
+        print("This account has no Cloud VPS.")
+        return errors.EXIT_OK
+    rows = [("NAME", "STATE", "IP", "ID")] + [
+        (s.name, describe(s), s.ip or "-", s.id) for s in services
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        padded = (cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        print("  ".join(padded) + "  " + row[3])
+    return errors.EXIT_OK
+
+
+def cmd_power(args: argparse.Namespace) -> int:
+    client = signed_in_client(args)
+    service = find_service(client.list_services(), args.service)
+    action = args.action
+    if action == "start" and service.power is PowerState.ACTIVE:
+        print(f"{service.name} is already running.")
+        return errors.EXIT_OK
+    if action == "stop" and service.power is PowerState.STOPPED:
+        print(f"{service.name} is already stopped.")
+        return errors.EXIT_OK
+    if service.power is PowerState.SUSPENDED:
+        raise errors.ServiceSuspended
+    getattr(client, action)(service.id)
+    print(f"{service.name}: {action} requested.")
+    if args.wait:
+        return wait_until_settled(client, service, action, args.timeout)
+    return errors.EXIT_OK
+
+
+def wait_until_settled(client: ZomroClient, service: Service, action: str, timeout: float) -> int:
+    target = PowerState.STOPPED if action == "stop" else PowerState.ACTIVE
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    last_word = ""
+    polls = 0
+    while True:
+        current = find_service(client.list_services(), service.id)
+        polls += 1
+        word = describe(current)
+        if word != last_word:
+            print(f"{current.name}: {word}", flush=True)
+            last_word = word
+        # A reboot starts and ends "running": trust the second look, not the first.
+        if current.power is target and (action != "reboot" or polls > 1):
+            return errors.EXIT_OK
+        if current.power in (PowerState.ERROR, PowerState.SUSPENDED):
+            raise errors.ApiRefused(f"{current.name} ended up {word}.")
+        if time.monotonic() >= deadline:
+            raise errors.ZomroError(f"{current.name} is still {word} after {timeout:g} s.")
+        pause.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from zomro_tray.emulator import Emulator
+    from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
+
+    try:
+        emulator = Emulator(host=args.host, port=args.port, scenario=args.scenario)
+    except ValueError as error:
+        print(f"{APP_NAME}: {error}", file=sys.stderr)
+        return errors.EXIT_USAGE
+    except OSError as error:
+        print(
+            f"{APP_NAME}: cannot listen on {args.host}:{args.port}: {error.strerror}",
+            file=sys.stderr,
+        )
+        return errors.EXIT_ERROR
+    print(f"Zomro API emulator ({args.scenario}) listening on {emulator.url}")
+    print(f"Demo account: {DEMO_USER} / {DEMO_PASSWORD}; demo session token: {emulator.demo_token}")
+    print("Try it from another terminal:")
+    print(f"  export ZOMRO_TOKEN={emulator.demo_token}")
+    print(f"  {APP_NAME} --api-url {emulator.url} services")
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        emulator.serve_forever()
+    except KeyboardInterrupt:
+        print("Emulator stopped.")
+    return errors.EXIT_OK

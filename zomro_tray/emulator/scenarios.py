@@ -1,0 +1,139 @@
+"""Named starting points for the emulator: seed accounts and servers, and fault settings.
+
+Server names are deliberately non-ASCII in places (Polish, Cyrillic): the real customers of a
+Ukrainian/European host name their servers in their own languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from zomro_tray.emulator.state import STOPPED_BILLING, Account, EmulatedServer, EmulatorState
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - a public demo account of a local emulator
+TWO_FACTOR_USER = "totp-demo"
+TWO_FACTOR_PASSWORD = "totp-password"  # noqa: S105
+TWO_FACTOR_CODE = "123456"
+
+
+def _accounts(state: EmulatorState) -> None:
+    state.accounts[DEMO_USER] = Account(DEMO_USER, DEMO_PASSWORD)
+    state.accounts[TWO_FACTOR_USER] = Account(
+        TWO_FACTOR_USER, TWO_FACTOR_PASSWORD, two_factor_code=TWO_FACTOR_CODE
+    )
+    for sid, name in (("7000001", "totp-web"), ("7000002", "totp-db")):
+        state.servers[sid] = EmulatedServer(sid, name, TWO_FACTOR_USER, ip="198.51.100.7")
+
+
+def demo(state: EmulatorState) -> None:
+    """A small shop: two running, one stopped, one suspended for non-payment, one old build."""
+    _accounts(state)
+    for server in (
+        EmulatedServer("5116804", "web-1", DEMO_USER, ip="203.0.113.10", ip_v6="2001:db8::10"),
+        EmulatedServer(
+            "5116805",
+            "baza-danych-łódź",
+            DEMO_USER,
+            instance_status="stopped",
+            billing=STOPPED_BILLING,
+            ip="203.0.113.11",
+            datacenter="Poland-1",
+            os_distro="Debian",
+            os_version="12",
+        ),
+        EmulatedServer(
+            "5116806",
+            "бэкап-сервер",
+            DEMO_USER,
+            ip="203.0.113.12",
+            datacenter="Germany-1",
+            os_distro="AlmaLinux",
+            os_version="9",
+        ),
+        EmulatedServer(
+            "5116807",
+            "staging-żółw",
+            DEMO_USER,
+            instance_status="stopped",
+            billing=("3_autosuspend", "Suspended (unpaid)"),
+            ip="203.0.113.13",
+        ),
+        EmulatedServer(
+            "5116808",
+            "ci-runner",
+            DEMO_USER,
+            ip="203.0.113.14",
+            legacy_status_field=True,
+            plan="Cloud CPU-Optimized",
+        ),
+    ):
+        state.servers[server.id] = server
+
+
+def many(state: EmulatorState, count: int = 23) -> None:
+    """More servers than one page holds (the server caps pages at 10 rows)."""
+    _accounts(state)
+    state.max_page_size = 10
+    add_servers(state, count)
+
+
+def add_servers(state: EmulatorState, count: int, account: str = DEMO_USER) -> None:
+    for n in range(count):
+        sid = str(6000000 + n)
+        stopped = n % 4 == 3
+        state.servers[sid] = EmulatedServer(
+            sid,
+            f"node-{n + 1:04d}",
+            account,
+            instance_status="stopped" if stopped else "active",
+            billing=STOPPED_BILLING if stopped else ("2", "Active"),
+            ip=f"203.0.113.{n % 254 + 1}",
+        )
+
+
+def single(state: EmulatorState) -> None:
+    _accounts(state)
+    state.servers["5116804"] = EmulatedServer("5116804", "web-1", DEMO_USER, ip="203.0.113.10")
+
+
+def empty(state: EmulatorState) -> None:
+    _accounts(state)
+
+
+def slow(state: EmulatorState) -> None:
+    """Every answer takes 3 s, like Zomro on a bad day."""
+    demo(state)
+    state.latency = 3.0
+
+
+def flaky(state: EmulatorState) -> None:
+    """A quarter of all requests fail in one of the documented ways."""
+    demo(state)
+    state.fault_rate = 0.25
+    state.fault_latency = 2.0
+
+
+def expiring(state: EmulatorState) -> None:
+    """Sessions die after 30 s without requests."""
+    demo(state)
+    state.session_ttl = 30.0
+
+
+SCENARIOS: dict[str, Callable[[EmulatorState], None]] = {
+    "demo": demo,
+    "many": many,
+    "single": single,
+    "empty": empty,
+    "slow": slow,
+    "flaky": flaky,
+    "expiring": expiring,
+}
+
+
+def build_state(scenario: str = "demo", **overrides: object) -> EmulatorState:
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}")
+    state = EmulatorState(**overrides)  # type: ignore[arg-type]
+    SCENARIOS[scenario](state)
+    return state

@@ -1,0 +1,180 @@
+"""The emulator's HTTP front: BILLmanager's transport, with its faults, on a loopback port.
+
+Form fields arrive urlencoded or multipart (both are accepted by the real API), or in the query
+string. Faults are applied before the function runs, the way a proxy or a bad network would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.parser
+import email.policy
+import json
+import socket
+import struct
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from zomro_tray.emulator.scenarios import DEMO_USER, build_state
+from zomro_tray.emulator.state import EmulatorState
+
+MAX_BODY = 1 << 20
+_TRUNCATED_JSON = b'{"doc": {"p_elems": {"$": "2"}, "elem": [{"id": {"$": "51'
+_HTML_BLOCKED = b"<html><body>Your IP address is temporarily blocked</body></html>"
+_HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"  # noqa: E501
+_HTML_MAINTENANCE = b"<!DOCTYPE html><html><head><title>Maintenance</title></head><body><h1>We are updating the billing panel</h1></body></html>"  # noqa: E501
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._send(413, b"too large", "text/plain")
+            return
+        body = self.rfile.read(length)
+        self._answer({**_query(self.path), **_form(self.headers.get("Content-Type", ""), body)})
+
+    def do_GET(self) -> None:
+        self._answer(_query(self.path))
+
+    def _answer(self, params: dict[str, str]) -> None:
+        state = self.server.state
+        fault = state.next_fault()
+        if state.latency:
+            self.server.stopping.wait(state.latency)
+        if fault == "latency":
+            self.server.stopping.wait(state.fault_latency)
+        elif fault == "expire":
+            state.expire_sessions()
+        elif fault:
+            self._fault(fault)
+            return
+        document = state.handle(params)
+        self._send(200, json.dumps(document, ensure_ascii=False).encode(), "application/json")
+
+    def _fault(self, fault: str) -> None:
+        if fault == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        status, body, kind = {
+            "html502": (502, _HTML_502, "text/html"),
+            "html503": (503, _HTML_MAINTENANCE, "text/html"),
+            "html200": (200, _HTML_MAINTENANCE, "text/html"),
+            "ip460": (460, _HTML_BLOCKED, "text/html"),
+            "ip403": (403, b"<html><body>403 Forbidden</body></html>", "text/html"),
+            "malformed": (200, _TRUNCATED_JSON, "application/json"),
+            "in_process": (200, b"Request in process, please wait", "text/plain"),
+            "long_request": (
+                200,
+                b"Long request: https://api.zomro.com/billmgr?func=longrequest&elid=1",
+                "text/plain",
+            ),
+        }[fault]
+        self._send(status, body, kind)
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def handle_one_request(self) -> None:
+        try:
+            super().handle_one_request()
+        except OSError:  # the connection was reset on purpose, or the client went away
+            self.close_connection = True
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: request lines would carry auth tokens in GET query strings."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: EmulatorState) -> None:
+        self.state = state
+        self.stopping = threading.Event()
+        super().__init__(address, _Handler)
+
+
+def _query(path: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(path).query, keep_blank_values=True))
+
+
+def _form(content_type: str, body: bytes) -> dict[str, str]:
+    if content_type.startswith("multipart/form-data"):
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+        )
+        fields = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if name:
+                fields[str(name)] = part.get_payload(decode=True).decode("utf-8", "replace")
+        return fields
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+class Emulator:
+    """A running emulator on a loopback port; a context manager for tests.
+
+    >>> with Emulator() as emu:  # doctest: +SKIP
+    ...     ZomroClient(emu.url, Credentials.from_token(emu.demo_token)).list_services()
+    """
+
+    def __init__(
+        self,
+        state: EmulatorState | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        scenario: str = "demo",
+    ) -> None:
+        self.state = state or build_state(scenario)
+        self._server = _Server((host, port), self.state)
+        self._thread: threading.Thread | None = None
+        self.demo_token = self.state.new_session(DEMO_USER)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}/"
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="zomro-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

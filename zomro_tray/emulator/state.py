@@ -1,0 +1,353 @@
+"""What the emulated Zomro knows: accounts, servers, sessions, and the faults to inject.
+
+Everything here is plain data behind one lock, answering BILLmanager functions with the documents
+``zomro-api.md`` describes (including its quirks: one ``elem`` as an object, ``$orig`` beside
+``$``, an array where a scalar is expected, the old ``fotbo_status`` name). Power transitions are
+computed from timestamps when read, so no timer thread runs and tests stay deterministic.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+Document = dict[str, Any]
+
+ACTIVE_BILLING = ("2", "Active")
+STOPPED_BILLING = ("3", "Temporary suspended")
+#: Faults the emulator can inject, by name (see :meth:`EmulatorState.inject`).
+FAULTS = (
+    "latency",
+    "html502",
+    "html503",
+    "html200",
+    "ip460",
+    "ip403",
+    "malformed",
+    "reset",
+    "in_process",
+    "long_request",
+    "expire",
+)
+
+
+@dataclass
+class EmulatedServer:
+    id: str
+    name: str
+    account: str
+    instance_status: str = "active"
+    billing: tuple[str, str] = ACTIVE_BILLING
+    ip: str = ""
+    ip_v6: str = ""
+    datacenter: str = "Netherlands-2"
+    plan: str = "Cloud Standard"
+    os_distro: str = "Ubuntu"
+    os_version: str = "24.04"
+    legacy_status_field: bool = False  # answer "fotbo_status" as older builds do
+    transition_target: str = ""
+    transition_ends: float = 0.0
+
+    @property
+    def provider_suspended(self) -> bool:
+        return self.billing[0].startswith("3_")
+
+    def settle(self, now: float) -> None:
+        """Finish a transition whose time is up."""
+        if self.transition_target and now >= self.transition_ends:
+            self.instance_status = self.transition_target
+            stopped = self.transition_target == "stopped"
+            self.billing = STOPPED_BILLING if stopped else ACTIVE_BILLING
+            self.transition_target = ""
+
+    def begin(self, transitional: str, target: str, seconds: float, now: float) -> None:
+        self.instance_status = transitional
+        self.transition_target = target
+        self.transition_ends = now + seconds
+
+    def row(self, serial: int) -> Document:
+        status_key = "fotbo_status" if self.legacy_status_field else "instance_status"
+        code, label = self.billing
+        created = {"$": "2026-01-15"}
+        return {
+            "id": {"$": self.id},
+            "servername": {"$": self.name},
+            status_key: {"$": self.instance_status},
+            "item_status": {"$orig": code, "$": label},
+            "status": {"$": code.split("_", 1)[0]},
+            "ip": {"$": self.ip},
+            "ip_v6": {"$": self.ip_v6},
+            "datacentername": {"$": self.datacenter},
+            "pricelist": {"$": self.plan},
+            "cost": {"$": "4.20 EUR / month"},
+            # Some fields now and then arrive as arrays: do so for every third row.
+            "createdate": [created, created] if serial % 3 == 0 else created,
+            "os_distro": {"$": self.os_distro},
+            "os_version": {"$": self.os_version},
+        }
+
+
+@dataclass
+class Account:
+    username: str
+    password: str
+    two_factor_code: str = ""
+    block_reason: str = ""  # badip, blocklogon, blockgeoip, blocked_ip
+
+
+@dataclass
+class Session:
+    account: str
+    last_used: float
+    awaiting_two_factor: bool = False
+
+
+@dataclass
+class EmulatorState:
+    accounts: dict[str, Account] = field(default_factory=dict)
+    servers: dict[str, EmulatedServer] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    session_ttl: float = 3600.0
+    transition_seconds: float = 4.0
+    latency: float = 0.0
+    #: Rows per page when the client does not ask, and the most it may ask for.
+    default_page_size: int = 10
+    max_page_size: int = 100
+    fault_rate: float = 0.0
+    fault_choices: tuple[str, ...] = ()
+    fault_latency: float = 5.0
+    seed: int = 0
+    calls: Counter[str] = field(default_factory=Counter)
+    actions: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.lock = threading.RLock()
+        self._queued_faults: deque[str] = deque()
+        self._random = random.Random(self.seed)
+
+    # --- test and scenario controls ----------------------------------------------------------
+
+    def new_session(self, username: str, *, awaiting_two_factor: bool = False) -> str:
+        token = secrets.token_hex(12)
+        with self.lock:
+            self.sessions[token] = Session(username, time.monotonic(), awaiting_two_factor)
+        return token
+
+    def expire_sessions(self) -> None:
+        with self.lock:
+            self.sessions.clear()
+
+    def inject(self, *faults: str) -> None:
+        """Queue faults for the next requests, one each, in order."""
+        unknown = set(faults) - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown faults: {sorted(unknown)}")
+        with self.lock:
+            self._queued_faults.extend(faults)
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self._queued_faults.clear()
+            self.fault_rate = 0.0
+
+    def next_fault(self) -> str:
+        with self.lock:
+            if self._queued_faults:
+                return self._queued_faults.popleft()
+            if self.fault_rate and self._random.random() < self.fault_rate:
+                return self._random.choice(self.fault_choices or FAULTS)
+            return ""
+
+    def set_power(
+        self, server_id: str, instance_status: str, billing: tuple[str, str] | None = None
+    ) -> None:
+        """Change a server behind the app's back (the provider, or the web panel)."""
+        with self.lock:
+            server = self.servers[server_id]
+            server.transition_target = ""
+            server.instance_status = instance_status
+            if billing is not None:
+                server.billing = billing
+            elif instance_status == "stopped":
+                server.billing = STOPPED_BILLING
+            elif instance_status == "active":
+                server.billing = ACTIVE_BILLING
+
+    def snapshot(self, account: str | None = None) -> dict[str, str]:
+        """Server id -> settled instance_status: what a correct client must end up showing."""
+        with self.lock:
+            now = time.monotonic()
+            result = {}
+            for server in self.servers.values():
+                if account is None or server.account == account:
+                    server.settle(now)
+                    result[server.id] = server.instance_status
+            return result
+
+    # --- answering functions -----------------------------------------------------------------
+
+    def handle(self, params: dict[str, str]) -> Document:
+        func = params.get("func", "")
+        with self.lock:
+            self.calls[func] += 1
+            handler = _HANDLERS.get(func)
+            if handler is None:
+                return error_doc("missed", "func", f"Unknown function {func!r}")
+            return handler(self, params)
+
+    def _account_of(self, params: dict[str, str]) -> str | Document:
+        """The signed-in account, or the error document BILLmanager would send."""
+        if "authinfo" in params:
+            username, _, password = params["authinfo"].partition(":")
+            account = self.accounts.get(username)
+            if account is None or account.password != password:
+                return error_doc("auth", "badpassword", "Invalid username or password")
+            return username
+        now = time.monotonic()
+        session = self.sessions.get(params.get("auth", ""))
+        if session is not None and now - session.last_used > self.session_ttl:
+            del self.sessions[params["auth"]]
+            session = None
+        if session is None or session.awaiting_two_factor:
+            return access_denied(params.get("func", ""))
+        session.last_used = now
+        return session.account
+
+    def _auth(self, params: dict[str, str]) -> Document:
+        account = self.accounts.get(params.get("username", ""))
+        if account is not None and account.block_reason:
+            return error_doc("auth", account.block_reason, "Login is blocked")
+        if account is None or account.password != params.get("password"):
+            return error_doc("auth", "badpassword", "Invalid username or password")
+        token = secrets.token_hex(12)
+        self.sessions[token] = Session(
+            account.username, time.monotonic(), awaiting_two_factor=bool(account.two_factor_code)
+        )
+        return {"doc": {"auth": {"$id": token, "$level": "16", "$": token}}}
+
+    def _whoami(self, params: dict[str, str]) -> Document:
+        session = self.sessions.get(params.get("auth", ""))
+        if session is None:
+            return access_denied("whoami")
+        if session.awaiting_two_factor:
+            return {"doc": {"ok": {"$": "func=totp.confirm"}}}
+        return {"doc": {"user": {"$name": session.account, "$level": "16"}}}
+
+    def _totp_confirm(self, params: dict[str, str]) -> Document:
+        session = self.sessions.get(params.get("auth", ""))
+        if session is None or not session.awaiting_two_factor:
+            return access_denied("totp.confirm")
+        account = self.accounts[session.account]
+        if params.get("qrcode", "").strip() != account.two_factor_code:
+            return error_doc("value", "qrcode", "Invalid value of the field 'Code'")
+        del self.sessions[params["auth"]]
+        token = secrets.token_hex(12)
+        self.sessions[token] = Session(account.username, time.monotonic())
+        return {"doc": {"auth": {"$id": token, "$level": "16", "$": token}}}
+
+    def _keepalive(self, params: dict[str, str]) -> Document:
+        account = self._account_of(params)
+        return account if isinstance(account, dict) else {"doc": {"ok": {}}}
+
+    def _instances(self, params: dict[str, str]) -> Document:
+        account = self._account_of(params)
+        if isinstance(account, dict):
+            return account
+        now = time.monotonic()
+        mine = [s for s in self.servers.values() if s.account == account]
+        for server in mine:
+            server.settle(now)
+        size = _positive(params.get("p_cnt"), self.default_page_size)
+        size = min(size, self.max_page_size)
+        page = _positive(params.get("p_num"), 1)
+        chunk = mine[(page - 1) * size : page * size]
+        doc: Document = {
+            "p_cnt": {"$": str(size)},
+            "p_num": {"$": str(page)},
+            "p_elems": {"$": str(len(mine))},
+        }
+        rows = [server.row(i) for i, server in enumerate(chunk, start=(page - 1) * size)]
+        if len(rows) == 1:
+            doc["elem"] = rows[0]  # one child is an object, not an array
+        elif rows:
+            doc["elem"] = rows
+        return {"doc": doc}
+
+    def _power(self, params: dict[str, str]) -> Document:
+        func = params["func"]
+        account = self._account_of(params)
+        if isinstance(account, dict):
+            return account
+        server = self.servers.get(params.get("elid", ""))
+        if server is None:
+            return error_doc("missed", "elid", "The requested object was not found")
+        if server.account != account:
+            return access_denied(func)
+        now = time.monotonic()
+        server.settle(now)
+        self.actions.append((func, server.id))
+        if server.provider_suspended or server.instance_status == "suspended":
+            return error_doc(
+                "value",
+                "status",
+                "The service is suspended. Please contact support or pay the bill",
+            )
+        if server.transition_target:
+            return error_doc("value", "status", "Request in process, please wait")
+        state = server.instance_status
+        seconds = self.transition_seconds
+        if func == "service.start" and state == "stopped":
+            server.begin("starting", "active", seconds, now)
+        elif func == "service.stop" and state != "stopped":
+            server.begin("stopping", "stopped", seconds, now)
+        elif func == "service.reboot" and state == "active":
+            server.begin("rebooting", "active", seconds, now)
+        return {"doc": {"ok": {}}}
+
+
+_HANDLERS = {
+    "auth": EmulatorState._auth,
+    "whoami": EmulatorState._whoami,
+    "totp.confirm": EmulatorState._totp_confirm,
+    "keepalive": EmulatorState._keepalive,
+    "instances": EmulatorState._instances,
+    "service.start": EmulatorState._power,
+    "service.stop": EmulatorState._power,
+    "service.reboot": EmulatorState._power,
+}
+
+
+def error_doc(kind: str, obj: str, message: str) -> Document:
+    return {
+        "doc": {
+            "error": {
+                "$type": kind,
+                "$object": obj,
+                "$code": "1",
+                "param": [{"$name": "object", "$": obj}],
+                "msg": {"$": message},
+            }
+        }
+    }
+
+
+def access_denied(func: str) -> Document:
+    message = f"Insufficient privileges to perform the function {func}"
+    return {
+        "doc": {
+            "error": {
+                "$type": "access",
+                "param": {"$name": "value", "$": func},
+                "msg": {"$": message},
+            }
+        }
+    }
+
+
+def _positive(raw: str | None, default: int) -> int:
+    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else default

@@ -1,0 +1,185 @@
+"""Every way talking to Zomro can fail, as typed errors that carry a sentence for a person.
+
+The CLI prints ``str(error)`` and exits with ``error.exit_code``; the tray shows the same sentence
+and decides from the class what to do next (retry with back-off, ask to sign in, or just report).
+Messages never contain a secret: they are built from fixed text plus what Zomro itself said.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_SIGN_IN = 3
+EXIT_UNAVAILABLE = 4
+
+
+class ZomroError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    exit_code = EXIT_ERROR
+    #: True when trying again later may succeed by itself (network, server load).
+    transient = False
+    default_message = "Something went wrong while talking to Zomro."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+# --- the API answered and refused -------------------------------------------------------------
+
+
+class ApiRefused(ZomroError):
+    """Zomro understood the request and said no; the message is Zomro's own."""
+
+    default_message = "Zomro refused the request."
+
+
+class AccessDenied(ApiRefused):
+    default_message = "Zomro says this account may not do that."
+
+
+class NotFound(ApiRefused):
+    default_message = "Zomro does not know that server (it may have been deleted)."
+
+
+class ServiceSuspended(ApiRefused):
+    default_message = (
+        "This server was suspended by Zomro (unpaid or blocked); it cannot be started from here."
+    )
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+class SignInError(ZomroError):
+    """The user has to do something about signing in."""
+
+    exit_code = EXIT_SIGN_IN
+    default_message = "Signing in to Zomro failed."
+
+
+class NotSignedIn(SignInError):
+    default_message = "Not signed in: run 'zomro-tray login' (or set ZOMRO_TOKEN)."
+
+
+class BadCredentials(SignInError):
+    default_message = "Zomro rejected the username or password."
+
+
+class LoginBlocked(SignInError):
+    """Zomro blocked the login for a reason it names in ``$object``."""
+
+    REASONS: ClassVar[dict[str, str]] = {
+        "badip": "Zomro does not allow signing in to this account from this IP address.",
+        "blocklogon": (
+            "Zomro blocked sign-in for a short while: wait about 20 seconds and try again."
+        ),
+        "blockgeoip": (
+            "Zomro blocked a sign-in from a new region: confirm it in Zomro's web panel or by "
+            "e-mail, then try again."
+        ),
+        "blocked_ip": (
+            "Too many failed sign-ins from this IP address: Zomro blocked it for a while."
+        ),
+    }
+    default_message = "Zomro blocked this sign-in."
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(self.REASONS.get(reason, self.default_message))
+
+
+class TwoFactorRequired(SignInError):
+    default_message = "This account uses two-factor sign-in: a 6-digit code is needed."
+
+
+class BadTwoFactorCode(SignInError):
+    default_message = "Zomro rejected the two-factor code."
+
+
+class SessionExpired(SignInError):
+    default_message = "The Zomro session has expired or the token is not valid: sign in again."
+
+
+class SessionIpMismatch(SessionExpired):
+    default_message = (
+        "Zomro tied this session to another IP address (did your network or VPN change?): "
+        "sign in again."
+    )
+
+
+# --- the network or the server failed -----------------------------------------------------------
+
+
+class Unavailable(ZomroError):
+    """Nothing wrong with the request; the way to Zomro is not working right now."""
+
+    exit_code = EXIT_UNAVAILABLE
+    transient = True
+    default_message = "Zomro cannot be reached right now."
+
+
+class NetworkDown(Unavailable):
+    default_message = "Cannot connect to Zomro: check the internet connection."
+
+
+class NetworkTimeout(Unavailable):
+    default_message = "Zomro did not answer in time: the network or Zomro is slow right now."
+
+
+class IpBlocked(Unavailable):
+    default_message = (
+        "Zomro is blocking this IP address for now (VPNs often trigger this): "
+        "try again later or without the VPN."
+    )
+
+
+class ServerUnavailable(Unavailable):
+    default_message = "Zomro's server is having trouble right now; it will be tried again."
+
+
+class RequestInProcess(Unavailable):
+    default_message = "Zomro is still working on an earlier request; it will be tried again."
+
+
+class MalformedAnswer(ZomroError):
+    """The answer was not the JSON document that was asked for."""
+
+    exit_code = EXIT_UNAVAILABLE
+    transient = True
+    default_message = "Zomro sent an answer this app cannot read; it will be tried again."
+
+
+class NotJsonPage(MalformedAnswer):
+    """A web page (proxy, maintenance) came back instead of data."""
+
+    default_message = (
+        "Zomro answered with a web page instead of data (maintenance or a proxy error); "
+        "it will be tried again."
+    )
+
+
+# --- local problems ---------------------------------------------------------------------------
+
+
+class KeychainUnavailable(ZomroError):
+    """No usable OS keychain: secrets cannot be stored, and are never written to a file instead."""
+
+    exit_code = EXIT_ERROR
+    default_message = (
+        "No usable system keychain was found (GNOME Keyring, KWallet, macOS Keychain or "
+        "Windows Credential Manager), so the sign-in cannot be kept. Unlock or install one, "
+        "or set ZOMRO_TOKEN."
+    )
+
+
+class InsecureUrl(ZomroError):
+    exit_code = EXIT_USAGE
+    default_message = "Refusing to send credentials over plain http:// to a non-local address."

@@ -1,0 +1,185 @@
+"""The status model: what a server is, and the power-state vocabulary the whole app speaks.
+
+The API reports two overlapping signals (``instance_status``, the power state of a Cloud VPS, and
+``item_status`` / ``status``, the billing state of any BILLmanager service). This module folds them
+into one :class:`PowerState` following ``zomro-api.md``, keeping the raw strings for display so an
+unexpected value is shown as it came instead of being hidden or crashing anything.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class PowerState(str, enum.Enum):
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    STARTING = "starting"
+    STOPPING = "stopping"
+    REBOOTING = "rebooting"
+    BUSY = "busy"  # any other transition: creating, resizing, rescuing, ...
+    SUSPENDED = "suspended"  # by the provider: unpaid, abuse, admin
+    ERROR = "error"
+    UNKNOWN = "unknown"
+
+    @property
+    def in_transition(self) -> bool:
+        return self in _TRANSITIONAL
+
+    @property
+    def can_start(self) -> bool:
+        return self is PowerState.STOPPED
+
+    @property
+    def can_stop(self) -> bool:
+        """Zomro's panel offers Shut down for anything not stopped; so do we, minus the hopeless."""
+        return self in (PowerState.ACTIVE, PowerState.ERROR, PowerState.UNKNOWN)
+
+
+_TRANSITIONAL = frozenset(
+    {PowerState.STARTING, PowerState.STOPPING, PowerState.REBOOTING, PowerState.BUSY}
+)
+
+# instance_status values from zomro-api.md (trimmed, lower-cased).
+_INSTANCE_STATES: dict[str, PowerState] = {
+    "active": PowerState.ACTIVE,
+    # steady states in which the machine is powered on
+    "resized": PowerState.ACTIVE,
+    "verify_resize": PowerState.ACTIVE,
+    "rescued": PowerState.ACTIVE,
+    "booted_from_iso": PowerState.ACTIVE,
+    "stopped": PowerState.STOPPED,
+    "suspended": PowerState.SUSPENDED,
+    "error": PowerState.ERROR,
+    "starting": PowerState.STARTING,
+    "stopping": PowerState.STOPPING,
+    "rebooting": PowerState.REBOOTING,
+    **{
+        name: PowerState.BUSY
+        for name in (
+            "creating",
+            "building",
+            "resizing",
+            "processing",
+            "rescuing",
+            "unrescuing",
+            "rebuilding",
+            "suspending",
+            "booting_from_iso",
+            "image_uploading",
+            "running_image_uploading",
+        )
+    },
+}
+
+# item_status sub-states that mean "suspended by Zomro", with the reason shown to the user.
+_PROVIDER_SUSPENSIONS = {
+    "employeesuspend": "by Zomro staff",
+    "autosuspend": "unpaid",
+    "abusesuspend": "abuse report",
+}
+_BUSY_BILLING_TEXTS = ("in progress",)  # "Activation in progress", "Deletion in progress"
+_STOPPED_BILLING_TEXT = "temporary suspended"
+
+
+class BillingState(str, enum.Enum):
+    """BILLmanager's service status: 1 ordered, 2 active, 3 suspended, 4 deleted, 5 processing."""
+
+    ORDERED = "1"
+    ACTIVE = "2"
+    SUSPENDED = "3"
+    DELETED = "4"
+    PROCESSING = "5"
+    UNKNOWN = ""
+
+    @classmethod
+    def parse(cls, code: str) -> BillingState:
+        major = code.strip().split("_", 1)[0]
+        try:
+            return cls(major)
+        except ValueError:
+            return cls.UNKNOWN
+
+
+@dataclass(frozen=True)
+class Service:
+    """One server as the user sees it. Raw strings are kept for display and bug reports."""
+
+    id: str
+    name: str
+    power: PowerState
+    raw_status: str = ""  # instance_status as sent
+    billing: BillingState = BillingState.UNKNOWN
+    billing_code: str = ""  # item_status.$orig or status, e.g. "3_autosuspend"
+    billing_text: str = ""  # item_status.$, e.g. "Temporary suspended"
+    suspend_reason: str = ""
+    ip: str = ""
+    ip_v6: str = ""
+    datacenter: str = ""
+    plan: str = ""
+    os: str = ""
+
+    @property
+    def status_detail(self) -> str:
+        """The raw value worth showing next to an unknown or odd state."""
+        return self.raw_status or self.billing_text or self.billing_code
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.power.value,
+            "raw_status": self.raw_status,
+            "billing_status": self.billing_code,
+            "billing_text": self.billing_text,
+            "suspend_reason": self.suspend_reason,
+            "ip": self.ip,
+            "ip_v6": self.ip_v6,
+            "datacenter": self.datacenter,
+            "plan": self.plan,
+            "os": self.os,
+        }
+
+
+def classify_power(
+    instance_status: str, billing_code: str, billing_text: str
+) -> tuple[PowerState, str]:
+    """Fold the two status signals into one power state, plus a suspension reason if any.
+
+    Order matters: a provider suspension wins over everything (starting would fail anyway); then a
+    known power state; "Temporary suspended" is how a stopped server reads in billing; and billing
+    alone decides only when ``instance_status`` is missing.
+    """
+    instance = instance_status.strip().lower()
+    code = billing_code.strip().lower()
+    text = billing_text.strip().lower()
+
+    sub_state = code.split("_", 1)[1] if "_" in code else ""
+    if code.startswith("3") and sub_state in _PROVIDER_SUSPENSIONS:
+        return PowerState.SUSPENDED, _PROVIDER_SUSPENSIONS[sub_state]
+    if instance == "suspended":
+        return PowerState.SUSPENDED, ""
+
+    known = _INSTANCE_STATES.get(instance)
+    if known is not None and known.in_transition:
+        return known, ""
+    if text == _STOPPED_BILLING_TEXT:
+        return PowerState.STOPPED, ""
+    if known is not None:
+        return known, ""
+    if instance:
+        return PowerState.UNKNOWN, ""
+    return _power_from_billing(code, text), ""
+
+
+def _power_from_billing(code: str, text: str) -> PowerState:
+    if any(marker in text for marker in _BUSY_BILLING_TEXTS):
+        return PowerState.BUSY
+    return {
+        BillingState.ACTIVE: PowerState.ACTIVE,
+        # Bare 3 without a provider sub-state: the seed's stopped server ("Temporary suspended").
+        BillingState.SUSPENDED: PowerState.STOPPED,
+        BillingState.ORDERED: PowerState.BUSY,
+        BillingState.PROCESSING: PowerState.BUSY,
+    }.get(BillingState.parse(code), PowerState.UNKNOWN)

@@ -1,0 +1,216 @@
+"""BILLmanager's ``out=json`` shape, read defensively.
+
+The JSON is a mechanical translation of XML, with its quirks: text under ``"$"``, attributes as
+``"$name"`` keys, one child as an object but several as an array, and a field that now and then
+arrives as an array. Nothing here trusts the shape: every accessor accepts any JSON value, and the
+only exceptions that leave this module are :mod:`zomro_tray.errors` types.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from zomro_tray import errors
+from zomro_tray.model import BillingState, Service, classify_power
+
+_IN_PROCESS_MARKERS = ("request in process", "please wait")
+_LONG_REQUEST_URL = re.compile(r"https?://\S*billmgr", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml|<h1|<title)", re.I)
+
+
+# --- reading values ---------------------------------------------------------------------------
+
+
+def as_list(value: Any) -> list[Any]:
+    """One child is an object, several an array, none absent: always give a list."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def text(value: Any) -> str:
+    """The display text of an element: ``{"$": "x"}``, a bare scalar, or the first of an array."""
+    if isinstance(value, dict):
+        inner = value.get("$")  # text content is a scalar; anything else is not text
+        return "" if isinstance(inner, (dict, list)) else text(inner)
+    if isinstance(value, list):  # one level only: "createdate" arrives as a list of elements
+        return next((t for t in (text(v) for v in value if not isinstance(v, list)) if t), "")
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, (str, int, float)):
+        return str(value).strip()
+    return ""
+
+
+def orig(value: Any) -> str:
+    """The machine value of an element: ``$orig`` when present, else its text."""
+    if isinstance(value, dict) and "$orig" in value:
+        return text(value["$orig"])
+    if isinstance(value, list):
+        return next((o for o in (orig(v) for v in value if not isinstance(v, list)) if o), "")
+    return text(value)
+
+
+def attribute(value: Any, name: str) -> str:
+    """An XML attribute such as ``$id``, or ``""``."""
+    return text(value.get("$" + name)) if isinstance(value, dict) else ""
+
+
+def number(value: Any) -> int | None:
+    raw = text(value)
+    return int(raw) if raw.isdigit() else None
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def decode_document(body: bytes) -> dict[str, Any]:
+    """Bytes of an answer -> the ``doc`` object, or a typed error saying why not.
+
+    Error documents are not raised here (see :func:`raise_for_error`): only "this is not a
+    document at all" problems are, all of them :class:`errors.MalformedAnswer`.
+    """
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):
+        raise _not_json(body) from None
+    doc = parsed.get("doc") if isinstance(parsed, dict) else None
+    if not isinstance(doc, dict):
+        raise errors.MalformedAnswer
+    return doc
+
+
+def _not_json(body: bytes) -> errors.ZomroError:
+    head = body[:4096]
+    sample = head.decode("utf-8", "replace").lower()
+    if any(marker in sample for marker in _IN_PROCESS_MARKERS) or _LONG_REQUEST_URL.search(sample):
+        return errors.RequestInProcess()
+    if _HTML_START.match(head):
+        return errors.NotJsonPage()
+    return errors.MalformedAnswer()
+
+
+def raise_for_error(doc: dict[str, Any]) -> None:
+    """An error is the presence of ``doc.error``; turn it into the matching typed error."""
+    if "error" not in doc:
+        return
+    raise error_from_document(doc["error"])
+
+
+def error_from_document(error: Any) -> errors.ZomroError:
+    error = error if isinstance(error, dict) else {}
+    kind = attribute(error, "type").lower()
+    obj = attribute(error, "object").lower() or _param(error, "object").lower()
+    message = text(error.get("msg")) or text(error.get("detail"))
+    if kind == "auth":
+        if obj in errors.LoginBlocked.REASONS:
+            return errors.LoginBlocked(obj)
+        if obj == "badpassword":
+            return errors.BadCredentials()
+        return errors.SignInError(_zomro_says(message, errors.SignInError.default_message))
+    if kind == "access":
+        if "from this ip" in message.lower():
+            return errors.SessionIpMismatch()
+        return errors.AccessDenied(_zomro_says(message, errors.AccessDenied.default_message))
+    if kind in ("missed", "notfound", "not_found"):
+        return errors.NotFound(_zomro_says(message, errors.NotFound.default_message))
+    if kind == "totp" or "totp" in obj or "qrcode" in obj:
+        return errors.BadTwoFactorCode()
+    return errors.ApiRefused(_zomro_says(message, errors.ApiRefused.default_message))
+
+
+def _param(error: dict[str, Any], name: str) -> str:
+    for param in as_list(error.get("param")):
+        if attribute(param, "name") == name:
+            return text(param)
+    return ""
+
+
+def _zomro_says(message: str, fallback: str) -> str:
+    return f"Zomro says: {message}" if message else fallback
+
+
+def is_in_process(doc: dict[str, Any]) -> bool:
+    """Some calls answer with a JSON document that only says 'please wait'."""
+    sample = text(doc.get("msg")) or text(doc.get("ok"))
+    return any(marker in sample.lower() for marker in _IN_PROCESS_MARKERS)
+
+
+# --- paging and rows --------------------------------------------------------------------------
+
+
+def rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [row for row in as_list(doc.get("elem")) if isinstance(row, dict)]
+
+
+def total_rows(doc: dict[str, Any]) -> int | None:
+    return number(doc.get("p_elems"))
+
+
+def page_size(doc: dict[str, Any]) -> int | None:
+    return number(doc.get("p_cnt"))
+
+
+def service_from_row(row: dict[str, Any]) -> Service | None:
+    """One ``elem`` of ``func=instances`` (or ``vds``) -> a Service; None for a row with no id."""
+    service_id = orig(row.get("id")) or orig(row.get("elid"))
+    if not service_id:
+        return None
+    instance_status = text(row.get("instance_status")) or text(row.get("fotbo_status"))
+    item_status = row.get("item_status")
+    billing_code = orig(item_status) or orig(row.get("status"))
+    billing_text = text(item_status) if item_status is not None else ""
+    power, reason = classify_power(instance_status, billing_code, billing_text)
+    return Service(
+        id=service_id,
+        name=_first_text(row, "servername", "name", "domain") or service_id,
+        power=power,
+        raw_status=instance_status,
+        billing=BillingState.parse(billing_code),
+        billing_code=billing_code,
+        billing_text=billing_text,
+        suspend_reason=reason,
+        ip=_first_text(row, "ip", "ip_address"),
+        ip_v6=text(row.get("ip_v6")),
+        datacenter=_first_text(row, "datacentername", "datacenter"),
+        plan=_first_text(row, "pricelist", "tariff"),
+        os=_os_name(row),
+    )
+
+
+def services_from_rows(raw_rows: Iterable[dict[str, Any]]) -> list[Service]:
+    """Rows -> services, skipping id-less rows and repeated ids (overlapping pages)."""
+    seen: set[str] = set()
+    services = []
+    for row in raw_rows:
+        service = service_from_row(row)
+        if service is not None and service.id not in seen:
+            seen.add(service.id)
+            services.append(service)
+    return services
+
+
+def _first_text(row: dict[str, Any], *keys: str) -> str:
+    return next((t for t in (text(row.get(k)) for k in keys) if t), "")
+
+
+def _os_name(row: dict[str, Any]) -> str:
+    distro = text(row.get("os_distro"))
+    version = text(row.get("os_version"))
+    if distro:
+        return f"{distro} {version}".strip()
+    return text(row.get("instances_os"))
+
+
+def session_id(doc: dict[str, Any]) -> str:
+    """The session token of a ``func=auth`` answer: ``doc.auth.$id`` (or its text)."""
+    auth = doc.get("auth")
+    token = attribute(auth, "id") or text(auth)
+    if not token:
+        raise errors.MalformedAnswer("Zomro's sign-in answer carried no session.")
+    return token
