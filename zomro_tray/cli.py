@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from zomro_tray import APP_NAME, __version__, errors
 from zomro_tray.client import ZomroClient
@@ -183,10 +184,11 @@ def cmd_login(args: argparse.Namespace) -> int:
         if args.authinfo:
             credentials = Credentials.from_password(args.username, password, authinfo=True)
         else:
-            client.sign_in(
+            session = client.sign_in(
                 args.username, password, two_factor=lambda: read_secret("Two-factor code: ")
             )
-            credentials = Credentials.from_password(args.username, password)
+            # Keep the session: with two-factor sign-in it cannot be renewed without a new code.
+            credentials = replace(Credentials.from_password(args.username, password), token=session)
     else:
         credentials = Credentials.from_token(read_secret("Session token: "))
     client.set_credentials(credentials)

@@ -145,10 +145,6 @@ class ServerUnavailable(Unavailable):
     default_message = "Zomro's server is having trouble right now; it will be tried again."
 
 
-class RequestInProcess(Unavailable):
-    default_message = "Zomro is still working on an earlier request; it will be tried again."
-
-
 class MalformedAnswer(ZomroError):
     """The answer was not the JSON document that was asked for."""
 
@@ -164,6 +160,12 @@ class NotJsonPage(MalformedAnswer):
         "Zomro answered with a web page instead of data (maintenance or a proxy error); "
         "it will be tried again."
     )
+
+
+class RequestInProcess(MalformedAnswer):
+    """A "long request" or "Request in process, please wait" text: not done yet, not a crash."""
+
+    default_message = "Zomro is still working on an earlier request; it will be tried again."
 
 
 # --- local problems ---------------------------------------------------------------------------

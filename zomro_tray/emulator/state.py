@@ -22,6 +22,7 @@ ACTIVE_BILLING = ("2", "Active")
 STOPPED_BILLING = ("3", "Temporary suspended")
 #: Faults the emulator can inject, by name (see :meth:`EmulatorState.inject`).
 FAULTS = (
+    "none",  # a placeholder in an injected sequence: this request goes through untouched
     "latency",
     "html502",
     "html503",
@@ -158,9 +159,10 @@ class EmulatorState:
     def next_fault(self) -> str:
         with self.lock:
             if self._queued_faults:
-                return self._queued_faults.popleft()
+                fault = self._queued_faults.popleft()
+                return "" if fault == "none" else fault
             if self.fault_rate and self._random.random() < self.fault_rate:
-                return self._random.choice(self.fault_choices or FAULTS)
+                return self._random.choice(self.fault_choices or FAULTS[1:])
             return ""
 
     def set_power(

@@ -1,0 +1,266 @@
+"""The command line: real commands against the emulator, exit codes, and secrets that never leak."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from zomro_tray import errors
+from zomro_tray.cli import main
+from zomro_tray.emulator import Emulator
+from zomro_tray.emulator.scenarios import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    TWO_FACTOR_CODE,
+    TWO_FACTOR_PASSWORD,
+    TWO_FACTOR_USER,
+)
+
+from conftest import MemoryKeyring
+
+MakeEmulator = Callable[..., Emulator]
+
+
+def run(
+    args: list[str], stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """The installed command, as a user runs it, in a child process."""
+    full_env = {
+        **os.environ,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "zomro_tray", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """The same command in-process (fast), with stdin piped."""
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(args))
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_services_table_and_json(emulator: Emulator) -> None:
+    env = {"ZOMRO_TOKEN": emulator.demo_token}
+    table = run(["--api-url", emulator.url, "services"], env=env)
+    assert table.returncode == 0, table.stderr
+    assert "baza-danych-łódź" in table.stdout
+    assert "suspended by Zomro (unpaid)" in table.stdout
+    listed = run(["--api-url", emulator.url, "services", "--json"], env=env)
+    services = json.loads(listed.stdout)
+    assert len(services) == 5
+    for service in services:
+        assert {"id", "name", "status", "raw_status", "ip"} <= set(service)
+        assert isinstance(service["id"], str)
+    assert {s["name"]: s["status"] for s in services}["staging-żółw"] == "suspended"
+
+
+def test_api_url_from_the_environment(emulator: Emulator) -> None:
+    done = run(
+        ["services"], env={"ZOMRO_TOKEN": emulator.demo_token, "ZOMRO_API_URL": emulator.url}
+    )
+    assert done.returncode == 0
+    assert "web-1" in done.stdout
+
+
+def test_stop_and_start_with_wait_show_progress(emulator: Emulator) -> None:
+    env = {"ZOMRO_TOKEN": emulator.demo_token}
+    stop = run(["--api-url", emulator.url, "stop", "web-1", "--wait"], env=env)
+    assert stop.returncode == 0, stop.stderr
+    assert stop.stdout.splitlines() == [
+        "web-1: stop requested.",
+        "web-1: stopping…",
+        "web-1: stopped",
+    ]
+    start = run(["--api-url", emulator.url, "start", "5116804", "--wait"], env=env)
+    assert start.returncode == 0
+    assert start.stdout.splitlines()[-1] == "web-1: running"
+    assert emulator.state.actions == [("service.stop", "5116804"), ("service.start", "5116804")]
+
+
+def test_reboot_with_wait(
+    emulator: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
+    monkeypatch.setattr("zomro_tray.cli.POLL_SECONDS", 0.1)
+    code, out, _ = cli(capsys, "--api-url", emulator.url, "reboot", "бэкап-сервер", "--wait")
+    assert code == 0
+    assert "бэкап-сервер: rebooting…" in out
+    assert out.splitlines()[-1] == "бэкап-сервер: running"
+
+
+def test_wait_gives_up_after_the_timeout(
+    make_emulator: MakeEmulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator = make_emulator(transition_seconds=30)
+    monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
+    monkeypatch.setattr("zomro_tray.cli.POLL_SECONDS", 0.1)
+    code, _, err = cli(
+        capsys, "--api-url", emulator.url, "stop", "web-1", "--wait", "--timeout", "0.5"
+    )
+    assert code == errors.EXIT_ERROR
+    assert "still stopping… after 0.5 s" in err
+
+
+def test_nothing_to_do_sends_nothing(
+    emulator: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
+    code, out, _ = cli(capsys, "--api-url", emulator.url, "start", "web-1")
+    assert (code, out.strip()) == (0, "web-1 is already running.")
+    assert emulator.state.actions == []
+
+
+@pytest.mark.parametrize(
+    ("args", "fault", "code", "words"),
+    [
+        (["start", "staging-żółw"], None, 1, "suspended by Zomro"),
+        (["start", "no-such-server"], None, 1, "No server with the id or name"),
+        (["services"], "html502", 4, "HTTP 502"),
+        (["services"], "ip460", 4, "blocking this IP"),
+        (["services"], "malformed", 4, "cannot read"),
+        (["services"], "reset", 4, "Cannot connect"),
+        (["services"], "html200", 4, "web page"),
+        (["services"], "expire", 3, "sign in again"),
+    ],
+)
+def test_each_failure_is_one_line_with_its_exit_code(
+    emulator: Emulator, args: list[str], fault: str | None, code: int, words: str
+) -> None:
+    if fault:
+        emulator.state.inject(fault)
+    done = run(["--api-url", emulator.url, *args], env={"ZOMRO_TOKEN": emulator.demo_token})
+    assert done.returncode == code
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run(["start"]).returncode == 2
+    assert (
+        run(
+            ["--api-url", "http://example.com/", "services"], env={"ZOMRO_TOKEN": "x-token"}
+        ).returncode
+        == 2
+    )
+
+
+def test_not_signed_in_without_keychain_exits_3(emulator: Emulator) -> None:
+    done = run(["--api-url", emulator.url, "services"])
+    assert done.returncode == 3
+    assert "Not signed in" in done.stderr
+    assert "ZOMRO_TOKEN" in done.stderr
+
+
+def test_network_down_exits_4() -> None:
+    done = run(["--api-url", "http://127.0.0.1:9/", "services"], env={"ZOMRO_TOKEN": "x-token"})
+    assert done.returncode == 4
+    assert "Traceback" not in done.stderr
+
+
+def test_login_with_a_token_from_stdin_then_logout(
+    emulator: Emulator, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = cli(capsys, "--api-url", emulator.url, "login", stdin=emulator.demo_token + "\n")
+    assert code == 0
+    assert "5 server(s)" in out
+    code, out, _ = cli(capsys, "--api-url", emulator.url, "services", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 5
+    code, out, _ = cli(capsys, "logout")
+    assert code == 0
+    assert not memory_keyring.entries
+    code, _, err = cli(capsys, "--api-url", emulator.url, "services")
+    assert code == 3
+    assert "Not signed in" in err
+
+
+def test_login_with_a_bad_token_stores_nothing(
+    emulator: Emulator, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = cli(capsys, "--api-url", emulator.url, "login", stdin="not-a-session\n")
+    assert code == 3
+    assert "sign in again" in err
+    assert not memory_keyring.entries
+
+
+def test_login_with_two_factor(
+    emulator: Emulator, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli(
+        capsys,
+        "--api-url",
+        emulator.url,
+        "login",
+        "--username",
+        TWO_FACTOR_USER,
+        stdin=f"{TWO_FACTOR_PASSWORD}\n{TWO_FACTOR_CODE}\n",
+    )
+    assert code == 0, err
+    assert "2 server(s)" in out
+
+
+def test_secrets_never_appear_in_config_logs_or_errors(
+    emulator: Emulator,
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+    isolated_home: Path,
+    tmp_path: Path,
+) -> None:
+    """Real commands with a known password and token, verbose logs on; then hunt for both."""
+    url = emulator.url
+    outputs: list[str] = []
+
+    def record(*args: str, stdin: str = "") -> int:
+        code, out, err = cli(capsys, "-vv", "--api-url", url, *args, stdin=stdin)
+        outputs.extend([out, err])
+        return code
+
+    assert record("login", "--username", DEMO_USER, stdin=DEMO_PASSWORD + "\n") == 0
+    assert record("services") == 0
+    assert record("stop", "web-1") == 0
+    emulator.state.expire_sessions()  # forces keepalive + a silent new sign-in with the password
+    assert record("services", "--json") == 0
+    for fault in ("html502", "malformed", "reset", "ip460"):
+        emulator.state.inject(fault)
+        assert record("services") == 4
+    assert record("login", "--username", DEMO_USER, stdin="wrong-Password-77\n") == 3
+    assert record("logout") == 0
+    token = emulator.state.new_session(DEMO_USER)
+    assert record("login", stdin=token + "\n") == 0
+    assert record("start", "staging-żółw") == 1
+    emulator.state.expire_sessions()
+    assert record("services") == 3
+    # Also the SettingsStore the tray would write.
+    from zomro_tray.settings import Settings, SettingsStore
+
+    SettingsStore().save(Settings(api_url=url))
+
+    secrets = [DEMO_PASSWORD, "wrong-Password-77", token]
+    everything = "\n".join(outputs)
+    assert "web-1" in everything  # the hunt searches real output
+    for secret in secrets:
+        assert secret not in everything
+        for path in isolated_home.rglob("*"):
+            if path.is_file():
+                assert secret not in path.read_text(encoding="utf-8", errors="replace")

@@ -1,0 +1,74 @@
+"""The power-state vocabulary and how the two status signals fold into it."""
+
+from __future__ import annotations
+
+import pytest
+
+from zomro_tray.model import BillingState, PowerState, classify_power
+
+
+@pytest.mark.parametrize(
+    ("instance", "code", "text", "expected"),
+    [
+        ("active", "2", "Active", PowerState.ACTIVE),
+        (" Active ", "", "", PowerState.ACTIVE),  # trimmed and lower-cased
+        ("stopped", "3", "Temporary suspended", PowerState.STOPPED),
+        ("starting", "3", "Temporary suspended", PowerState.STARTING),  # transition wins
+        ("stopping", "2", "Active", PowerState.STOPPING),
+        ("rebooting", "2", "Active", PowerState.REBOOTING),
+        ("resizing", "2", "Active", PowerState.BUSY),
+        ("running_image_uploading", "2", "", PowerState.BUSY),
+        ("verify_resize", "2", "", PowerState.ACTIVE),
+        ("rescued", "2", "", PowerState.ACTIVE),
+        ("error", "2", "", PowerState.ERROR),
+        ("suspended", "3", "", PowerState.SUSPENDED),
+        ("hibernating", "2", "Active", PowerState.UNKNOWN),
+        # no instance_status: billing decides
+        ("", "", "Temporary suspended", PowerState.STOPPED),
+        ("", "2", "Active", PowerState.ACTIVE),
+        ("", "3", "", PowerState.STOPPED),
+        ("", "5_open", "Activation in progress", PowerState.BUSY),
+        ("", "2", "Deletion in progress", PowerState.BUSY),
+        ("", "1", "", PowerState.BUSY),
+        ("", "", "", PowerState.UNKNOWN),
+        ("", "zzz", "", PowerState.UNKNOWN),
+        # "Temporary suspended" with a steady instance status still reads as stopped
+        ("active", "3", "Temporary suspended", PowerState.STOPPED),
+    ],
+)
+def test_power_state_follows_the_documented_mapping(
+    instance: str, code: str, text: str, expected: PowerState
+) -> None:
+    assert classify_power(instance, code, text)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("3_autosuspend", "unpaid"),
+        ("3_abusesuspend", "abuse report"),
+        ("3_employeesuspend", "by Zomro staff"),
+    ],
+)
+def test_provider_suspension_wins_over_power_state_and_names_its_reason(
+    code: str, reason: str
+) -> None:
+    assert classify_power("stopped", code, "Suspended") == (PowerState.SUSPENDED, reason)
+    assert classify_power("active", code, "") == (PowerState.SUSPENDED, reason)
+
+
+def test_transition_and_action_availability() -> None:
+    assert PowerState.STARTING.in_transition
+    assert PowerState.BUSY.in_transition
+    assert not PowerState.ACTIVE.in_transition
+    assert PowerState.STOPPED.can_start
+    assert not PowerState.SUSPENDED.can_start
+    assert PowerState.ACTIVE.can_stop
+    assert not PowerState.STOPPING.can_stop
+    assert not PowerState.SUSPENDED.can_stop
+
+
+def test_billing_state_parses_sub_states() -> None:
+    assert BillingState.parse("3_autosuspend") is BillingState.SUSPENDED
+    assert BillingState.parse("5_close") is BillingState.PROCESSING
+    assert BillingState.parse("x") is BillingState.UNKNOWN

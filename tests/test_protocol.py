@@ -1,0 +1,206 @@
+"""Reading BILLmanager's JSON shape, including property tests over arbitrary input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zomro_tray import errors, protocol
+from zomro_tray.model import PowerState, Service
+
+
+def parse(body: bytes) -> list[Service]:
+    """Bytes of a list answer -> services, exactly as the client reads one page."""
+    doc = protocol.decode_document(body)
+    protocol.raise_for_error(doc)
+    return protocol.services_from_rows(protocol.rows(doc))
+
+
+def row(sid: str, status: str = "active", **extra: object) -> dict[str, object]:
+    return {
+        "id": {"$": sid},
+        "servername": {"$": f"srv-{sid}"},
+        "instance_status": {"$": status},
+        **extra,
+    }
+
+
+def body(doc: object) -> bytes:
+    return json.dumps({"doc": doc}).encode()
+
+
+def test_one_elem_is_an_object_several_an_array_none_absent() -> None:
+    assert [s.id for s in parse(body({"elem": row("1")}))] == ["1"]
+    assert [s.id for s in parse(body({"elem": [row("1"), row("2")]}))] == ["1", "2"]
+    assert parse(body({"p_elems": {"$": "0"}})) == []
+
+
+def test_orig_is_preferred_for_logic_and_text_for_display() -> None:
+    [service] = parse(
+        body({"elem": row("1", "stopped", item_status={"$orig": "3", "$": "Temporary suspended"})})
+    )
+    assert service.billing_code == "3"
+    assert service.billing_text == "Temporary suspended"
+    assert service.power is PowerState.STOPPED
+
+
+def test_fields_that_arrive_as_arrays_and_the_old_status_name() -> None:
+    legacy = {
+        "id": [{"$": "9"}],
+        "servername": [{"$": "old"}, {"$": "ignored"}],
+        "fotbo_status": {"$": "stopped"},
+        "ip": [{"$": "203.0.113.5"}],
+        "createdate": [{"$": "2026-01-01"}, {"$": "2026-01-02"}],
+    }
+    [service] = parse(body({"elem": legacy}))
+    assert (service.id, service.name, service.ip, service.power) == (
+        "9",
+        "old",
+        "203.0.113.5",
+        PowerState.STOPPED,
+    )
+
+
+def test_unknown_status_keeps_the_raw_value_for_display() -> None:
+    [service] = parse(body({"elem": row("1", "Hibernating")}))
+    assert service.power is PowerState.UNKNOWN
+    assert service.status_detail == "Hibernating"
+
+
+def test_rows_without_an_id_and_repeated_ids_are_skipped() -> None:
+    services = parse(body({"elem": [{"servername": {"$": "x"}}, row("1"), row("1"), "junk"]}))
+    assert [s.id for s in services] == ["1"]
+
+
+def test_name_falls_back_to_name_domain_and_id() -> None:
+    assert parse(body({"elem": {"id": {"$": "4"}, "name": {"$": "n"}}}))[0].name == "n"
+    assert (
+        parse(body({"elem": {"id": {"$": "4"}, "domain": {"$": "d.example"}}}))[0].name
+        == "d.example"
+    )
+    assert parse(body({"elem": {"id": {"$": "4"}}}))[0].name == "4"
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "words"),
+    [
+        (
+            {"$type": "auth", "$object": "badpassword", "msg": {"$": "Invalid"}},
+            errors.BadCredentials,
+            "username or password",
+        ),
+        ({"$type": "auth", "$object": "blocklogon"}, errors.LoginBlocked, "20 seconds"),
+        ({"$type": "auth", "$object": "blockgeoip"}, errors.LoginBlocked, "new region"),
+        ({"$type": "auth", "$object": "badip"}, errors.LoginBlocked, "this IP address"),
+        ({"$type": "auth", "$object": "blocked_ip"}, errors.LoginBlocked, "failed sign-ins"),
+        (
+            {"$type": "auth", "param": [{"$name": "object", "$": "blocklogon"}]},
+            errors.LoginBlocked,
+            "20 seconds",
+        ),
+        (
+            {"$type": "access", "msg": {"$": "Insufficient privileges to perform the function x"}},
+            errors.AccessDenied,
+            "Insufficient privileges",
+        ),
+        (
+            {"$type": "access", "msg": {"$": "Access from this IP denied"}},
+            errors.SessionIpMismatch,
+            "another IP",
+        ),
+        ({"$type": "missed", "msg": {"$": "Object not found"}}, errors.NotFound, "not found"),
+        ({"$type": "value", "$object": "qrcode"}, errors.BadTwoFactorCode, "two-factor"),
+        (
+            {"$type": "whatever", "msg": {"$": "Zomro's own words"}},
+            errors.ApiRefused,
+            "Zomro says: Zomro's own words",
+        ),
+        ("not even an object", errors.ApiRefused, "refused"),
+    ],
+)
+def test_error_documents_become_typed_errors_with_plain_messages(
+    error: object, expected: type[errors.ZomroError], words: str
+) -> None:
+    with pytest.raises(expected, match=words):
+        parse(body({"error": error}))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"<html><body><h1>502 Bad Gateway</h1></body></html>", errors.NotJsonPage),
+        (b"<!DOCTYPE html><html>maintenance</html>", errors.NotJsonPage),
+        (b"Request in process, please wait", errors.RequestInProcess),
+        (b"see https://api.zomro.com/billmgr?func=longrequest", errors.RequestInProcess),
+        (b'{"doc": {"elem": [', errors.MalformedAnswer),
+        (b"[1, 2]", errors.MalformedAnswer),
+        (b'{"doc": "text"}', errors.MalformedAnswer),
+        (b"", errors.MalformedAnswer),
+        (b"\xff\xfe\x00garbage", errors.MalformedAnswer),
+    ],
+)
+def test_answers_that_are_not_documents(raw: bytes, expected: type[errors.ZomroError]) -> None:
+    with pytest.raises(expected):
+        protocol.decode_document(raw)
+
+
+def test_deeply_nested_json_is_malformed_not_a_crash() -> None:
+    with pytest.raises(errors.MalformedAnswer):
+        parse(b"[" * 100_000 + b"]" * 100_000)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "doc",
+                    "elem",
+                    "id",
+                    "$",
+                    "$orig",
+                    "instance_status",
+                    "item_status",
+                    "status",
+                    "p_elems",
+                    "servername",
+                    "ip",
+                    "fotbo_status",
+                    "x",
+                ]
+            )
+            | st.text(max_size=5),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+def test_any_json_gives_services_or_the_malformed_answer_error(value: object) -> None:
+    if isinstance(value, dict) and isinstance(value.get("doc"), dict):
+        value["doc"].pop("error", None)  # an error document is a valid answer, tested above
+    try:
+        services = parse(json.dumps(value).encode())
+    except errors.MalformedAnswer:
+        return
+    assert all(isinstance(s, Service) and s.id for s in services)
+    assert all(isinstance(s.power, PowerState) for s in services)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_services_or_the_malformed_answer_error(raw: bytes) -> None:
+    try:
+        services = parse(raw)
+    except errors.MalformedAnswer:
+        return
+    assert all(isinstance(s, Service) for s in services)
