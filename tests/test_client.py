@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from zomro_tray import errors
-from zomro_tray.client import ZomroClient, check_api_url
+from zomro_tray.client import ZomroClient
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import (
@@ -19,6 +19,7 @@ from zomro_tray.emulator.scenarios import (
     TWO_FACTOR_PASSWORD,
     TWO_FACTOR_USER,
 )
+from zomro_tray.endpoint import check_api_url
 from zomro_tray.model import PowerState
 
 MakeEmulator = Callable[..., Emulator]

@@ -12,14 +12,12 @@ thread may call it to break off a request in flight, so the app can quit at once
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import socket
 import time
 import weakref
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -28,11 +26,11 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from zomro_tray import __version__, errors, protocol
 from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.endpoint import DEFAULT_API_URL, check_api_url
 from zomro_tray.model import Service
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://api.zomro.com/"
 #: (connect, read) seconds. Generous on read: BILLmanager answers slowly under load.
 DEFAULT_TIMEOUT = (5.0, 25.0)
 #: Rows asked for per page. The server may use another size; the client follows what it says.
@@ -41,25 +39,6 @@ PAGE_SIZE = 100
 MAX_PAGES = 500
 
 TwoFactorPrompt = Callable[[], str]
-
-
-def check_api_url(url: str) -> str:
-    """Accept https anywhere and http only to loopback, where no one can listen in."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise errors.InsecureUrl(f"Not a usable API address: {url!r} (expected https://...).")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise errors.InsecureUrl
-    return url.strip()
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class ZomroClient:

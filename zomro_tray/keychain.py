@@ -92,3 +92,24 @@ class SecretStore:
         except Exception as error:  # D-Bus, Secret Service, Windows and macOS errors alike
             log.warning("keychain %s failed: %s", what, type(error).__name__)
             raise errors.KeychainUnavailable from None
+
+
+class SessionOnlyStore:
+    """Keeps a sign-in in memory for this run only: demo mode, and nothing else."""
+
+    def __init__(self, credentials: Credentials | None = None) -> None:
+        self._credentials = credentials
+
+    def load(self) -> Credentials | None:
+        return self._credentials
+
+    def save(self, credentials: Credentials) -> None:
+        self._credentials = credentials
+
+    def clear(self) -> bool:
+        had = self._credentials is not None
+        self._credentials = None
+        return had
+
+    def backend_name(self) -> str:
+        return "memory (demo mode: nothing is stored)"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from zomro_tray import APP_NAME
+from zomro_tray.endpoint import DEFAULT_API_URL
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ NOTIFICATION_KINDS = (
 
 @dataclass(frozen=True)
 class Settings:
-    api_url: str = "https://api.zomro.com/"
+    api_url: str = DEFAULT_API_URL
     refresh_seconds: int = 60
     #: Ids of the servers to show; None shows all (new servers appear by themselves).
     shown_services: tuple[str, ...] | None = None

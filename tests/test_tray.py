@@ -1,0 +1,380 @@
+"""The tray app with pytest-qt on the offscreen platform, against the emulator over real HTTP."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QEvent, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from zomro_tray.credentials import Credentials
+from zomro_tray.emulator import Emulator
+from zomro_tray.emulator.scenarios import DEMO_USER
+from zomro_tray.gui import tray as tray_module
+from zomro_tray.gui.tray import TrayApp
+from zomro_tray.keychain import SecretStore, SessionOnlyStore
+from zomro_tray.model import PowerState
+from zomro_tray.presentation import Connection
+from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.worker import Timing
+
+from conftest import MemoryKeyring
+
+FAST = Timing(fast=0.2, stale=0.5, backoff_start=0.2, backoff_cap=0.8, action_timeout=10)
+WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
+
+MakeApp = Callable[..., TrayApp]
+
+
+@pytest.fixture
+def make_app(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeApp]:
+    apps: list[TrayApp] = []
+
+    def make(
+        emulator: Emulator,
+        *,
+        secrets: object = None,
+        settings: Settings | None = None,
+        timing: Timing = FAST,
+        wait: bool = True,
+    ) -> TrayApp:
+        store = SettingsStore(tmp_path / f"settings-{len(apps)}")
+        store.save(settings or Settings(api_url=emulator.url))
+        if secrets is None:
+            secrets = SessionOnlyStore(Credentials.from_token(emulator.demo_token))
+        app = TrayApp(store, secrets, timing=timing)  # type: ignore[arg-type]
+        apps.append(app)
+        app.start()
+        if wait:
+            qtbot.waitUntil(lambda: app.connection is not Connection.STARTING, timeout=10_000)
+        return app
+
+    yield make
+    for app in apps:
+        app.stop_worker()
+        app.dispose()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()  # here, in the GUI thread: not later in an emulator or worker thread
+
+
+def label(app: TrayApp, service_id: str) -> str:
+    action = app.menu.server_action(service_id)
+    assert action is not None
+    return action.text()
+
+
+def test_the_menu_lists_the_servers_with_their_states(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app(emulator)
+    assert app.connection is Connection.ONLINE
+    assert [label(app, sid) for sid in (WEB, DB, SUSPENDED, "5116806", "5116808")] == [
+        "web-1 — Running",
+        "baza-danych-łódź — Stopped",
+        "staging-żółw — Suspended by Zomro (unpaid)",
+        "бэкап-сервер — Running",
+        "ci-runner — Running",
+    ]
+    states = {e.service_id: e.state for e in app.shown}
+    assert states[WEB] is PowerState.ACTIVE
+    assert states[DB] is PowerState.STOPPED
+    assert not app.menu.server_action(WEB).icon().isNull()
+    assert "1 stopped" in app.tray.toolTip()
+    assert "3 running" in app.tray.toolTip()
+
+
+def test_a_provider_suspended_server_is_disabled_with_the_reason(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app(emulator)
+    action = app.menu.server_action(SUSPENDED)
+    assert not action.isEnabled()
+    assert "cannot be started" in action.toolTip()
+
+
+def test_clicking_a_stopped_server_starts_it_once_and_shows_the_way(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    emulator = make_emulator(transition_seconds=0.6)
+    app = make_app(emulator)
+    seen: list[str] = []
+    app.refreshed.connect(lambda: seen.append(label(app, DB)))
+    app.menu.server_action(DB).trigger()
+    seen.append(label(app, DB))  # answered at once, before the API
+    assert seen == ["baza-danych-łódź — Starting…"]
+    app.menu.server_action(DB).trigger()  # a second click on a busy server...
+    app.toggle(DB)
+    qtbot.waitUntil(lambda: seen[-1] == "baza-danych-łódź — Running", timeout=10_000)
+    assert emulator.state.actions == [("service.start", DB)]  # ...sent nothing
+    assert "baza-danych-łódź — Starting…" in seen[1:]  # the API's own transition was shown
+
+
+def test_stopping_asks_first_when_the_setting_says_so(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    app = make_app(emulator, settings=Settings(api_url=emulator.url, confirm_before_stop=True))
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
+    app.menu.server_action(WEB).trigger()
+    assert label(app, WEB) == "web-1 — Running"
+    app.menu.server_action(WEB).trigger()
+    assert label(app, WEB) == "web-1 — Stopping…"
+    qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=10_000)
+    assert emulator.state.actions == [("service.stop", WEB)]
+
+
+def test_action_results_and_refusals_are_notified(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    notes: list[tuple[str, str, str]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    app.request(SUSPENDED, tray_module.Action.START)
+    qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
+    assert notes[0][0] == "action_result"
+    assert "Zomro says: The service is suspended" in notes[0][2]
+    assert label(app, SUSPENDED).endswith("Suspended by Zomro (unpaid)")
+    app.menu.server_action(WEB).trigger()
+    qtbot.waitUntil(lambda: len(notes) == 2, timeout=10_000)
+    assert notes[1] == ("action_result", "Done", "web-1 stopped.")
+
+
+def test_a_server_stopped_elsewhere_is_notified(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    notes: list[tuple[str, str, str]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    emulator.state.set_power(WEB, "stopped")
+    emulator.state.set_power("5116806", "stopped", billing=("3_abusesuspend", "Suspended"))
+    app._cmd_refresh.emit()
+    qtbot.waitUntil(lambda: len(notes) == 2, timeout=5_000)
+    assert {n[2] for n in notes} == {"web-1 stopped.", "бэкап-сервер was suspended by Zomro."}
+
+
+def test_menu_entries_are_updated_in_place(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    before = app.menu.server_action(WEB)
+    count = len(app.menu.menu.actions())
+    emulator.state.set_power(WEB, "stopped")
+    app._cmd_refresh.emit()
+    qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=5_000)
+    assert app.menu.server_action(WEB) is before
+    assert len(app.menu.menu.actions()) == count
+
+
+def test_hidden_servers_and_aliases(make_app: MakeApp, emulator: Emulator) -> None:
+    settings = Settings(api_url=emulator.url, shown_services=(WEB, DB), aliases={WEB: "Sklep"})
+    app = make_app(emulator, settings=settings)
+    assert [e.label for e in app.shown] == ["Sklep — Running", "baza-danych-łódź — Stopped"]
+    assert app.menu.server_action(SUSPENDED) is None
+
+
+def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
+    make_app: MakeApp,
+    emulator: Emulator,
+    qtbot: QtBot,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    store = SecretStore()
+    store.save(Credentials.from_token(emulator.demo_token))
+    app = make_app(emulator, secrets=store)
+    notes: list[tuple[str, str, str]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    emulator.state.expire_sessions()
+    app._cmd_refresh.emit()
+    qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
+    assert app.menu.sign_in_action.isVisible()
+    assert app.menu._status.text() == "Sign-in needed"
+    assert notes[-1][0] == "sign_in"
+
+    app.open_settings()
+    dialog = app.dialog
+    assert dialog is not None
+    new_token = emulator.state.new_session(DEMO_USER)
+    dialog.token.setText(new_token)
+    dialog._save_clicked()  # tests the sign-in, then keeps it
+    qtbot.waitUntil(lambda: app.dialog is None, timeout=10_000)
+    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
+    assert not app.menu.sign_in_action.isVisible()
+    assert Credentials.from_secret(
+        memory_keyring.entries[("zomro-tray", "credentials")]
+    ) == Credentials.from_token(new_token)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert new_token not in path.read_text(errors="replace")
+
+
+def test_the_dialog_reports_a_bad_token_and_keeps_nothing(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    app = make_app(emulator, secrets=SecretStore())  # nothing stored: first run
+    qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)  # opens by itself
+    dialog = app.dialog
+    assert "Sign in" in dialog.notice.text()
+    dialog.token.setText("not-a-session")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "sign in again" in dialog.result.text(), timeout=5_000)
+    dialog._save_clicked()
+    qtbot.waitUntil(dialog.test_button.isEnabled, timeout=5_000)
+    assert app.dialog is dialog
+    assert not memory_keyring.entries
+
+
+def test_two_factor_sign_in_in_the_dialog(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    from zomro_tray.emulator.scenarios import (
+        TWO_FACTOR_CODE,
+        TWO_FACTOR_PASSWORD,
+        TWO_FACTOR_USER,
+    )
+
+    app = make_app(emulator, secrets=SecretStore())
+    qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)
+    dialog = app.dialog
+    dialog.method.setCurrentIndex(1)
+    dialog.username.setText(TWO_FACTOR_USER)
+    dialog.password.setText(TWO_FACTOR_PASSWORD)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "two-factor" in dialog.result.text(), timeout=5_000)
+    dialog.code.setText(TWO_FACTOR_CODE)
+    dialog._save_clicked()
+    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
+    assert sorted(e.name for e in app.shown) == ["totp-db", "totp-web"]
+    stored = Credentials.from_secret(memory_keyring.entries[("zomro-tray", "credentials")])
+    assert stored is not None
+    assert stored.username == TWO_FACTOR_USER
+
+
+def test_the_settings_dialog_writes_settings_but_no_secret(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    app.open_settings()
+    dialog = app.dialog
+    dialog.refresh.setValue(120)
+    dialog.confirm_stop.setChecked(True)
+    dialog.notify_boxes["connection"].setChecked(False)
+    first = dialog.servers.topLevelItem(0)
+    first.setText(1, "Sklep ☕")
+    dialog.servers.topLevelItem(1).setCheckState(0, first.checkState(0).Unchecked)
+    dialog._save_clicked()
+    saved = app.settings_store.load()
+    assert saved.refresh_seconds == 120
+    assert saved.confirm_before_stop
+    assert not saved.notify("connection")
+    assert saved.aliases == {WEB: "Sklep ☕"}
+    assert DB not in (saved.shown_services or ())
+    assert emulator.demo_token not in app.settings_store.path.read_text()
+
+
+def test_offline_backs_off_notifies_once_and_recovers(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    notes: list[tuple[str, str, str]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    delays: list[float] = []
+    app.worker.connection_changed.connect(lambda *_: delays.append(app.worker.next_delay))
+    emulator.state.fault_choices = ("html502", "reset", "ip460", "malformed")
+    emulator.state.fault_rate = 1.0
+    app._cmd_refresh.emit()
+    qtbot.waitUntil(lambda: len(delays) >= 4, timeout=10_000)
+    assert app.connection is Connection.OFFLINE
+    assert app.menu._status.text().startswith("Offline — ")
+    assert delays[:4] == [0.2, 0.4, 0.8, 0.8]  # exponential, capped
+    assert label(app, WEB) == "web-1 — Running"  # the last known state stays on show
+    emulator.state.clear_faults()
+    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
+    kinds = [(n[0], n[1]) for n in notes]
+    assert kinds == [("connection", "Zomro cannot be reached"), ("connection", "Back online")]
+
+
+def test_the_gui_thread_keeps_ticking_while_zomro_takes_3_seconds(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    emulator = make_emulator(latency=3.0)
+    clock = QElapsedTimer()
+    gaps: list[int] = []
+    last = [0]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(10)
+    ticker.timeout.connect(tick)
+    clock.start()
+    ticker.start()
+    app = make_app(emulator, wait=False)  # the first refresh is in flight for 3 s
+    app.menu.menu.popup(app.menu.menu.pos())  # the menu opens and works meanwhile
+    assert app.menu.menu.isVisible()
+    app.menu.refresh_clicked.emit()
+    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=15_000)
+    app.menu.server_action(DB).trigger()  # an action with a 3 s answer
+    assert label(app, DB).endswith("Starting…")
+    qtbot.wait(3_500)
+    ticker.stop()
+    app.menu.menu.hide()
+    assert clock.elapsed() > 6_000
+    assert max(gaps) < 250, f"longest GUI stall {max(gaps)} ms"
+
+
+def test_quit_stops_the_worker_within_a_second_with_a_request_in_flight(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    emulator = make_emulator(latency=20.0)
+    app = make_app(emulator, wait=False)
+    qtbot.wait(300)  # the first request is now waiting on the emulator
+    started = time.monotonic()
+    app.stop_worker()
+    assert time.monotonic() - started < 1.0
+    assert app.thread.isFinished()
+
+
+def test_no_tray_shows_a_window_with_the_same_list(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tray_module, "TRAY_WAIT_MS", 200)
+    monkeypatch.setattr(tray_module, "TRAY_RETRY_MS", 50)
+    app = make_app(emulator)
+    app._tray_wait.setInterval(50)
+    qtbot.waitUntil(lambda: app.window is not None and app.window.isVisible(), timeout=5_000)
+    window = app.window
+    assert window.list.count() == 5
+    assert "AppIndicator" in window.findChildren(type(window.status))[0].text()
+    window.list.setCurrentRow(1)  # baza-danych-łódź, stopped
+    assert window.toggle.text() == "Start"
+    window.toggle.click()
+    qtbot.waitUntil(lambda: ("service.start", DB) in emulator.state.actions, timeout=5_000)
+
+
+def test_a_second_launch_opens_the_first_ones_menu(qtbot: QtBot) -> None:
+    from zomro_tray.gui.single_instance import SingleInstance
+
+    name = f"zomro-tray-test-{time.monotonic_ns()}"
+    first = SingleInstance(name)
+    assert first.listen()
+    with qtbot.waitSignal(first.activated, timeout=5_000):
+        assert SingleInstance(name).notify_running()
+    first.close()
+    assert not SingleInstance(name).notify_running()
+
+
+def test_copy_ip_puts_the_address_on_the_clipboard(make_app: MakeApp, emulator: Emulator) -> None:
+    app = make_app(emulator)
+    app.menu.copy_ip_clicked.emit(WEB)
+    assert QApplication.clipboard().text() == "203.0.113.10"

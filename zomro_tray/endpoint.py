@@ -1,0 +1,32 @@
+"""Where the API lives, and which addresses are safe to send credentials to.
+
+Kept apart from the client so the GUI can validate an address without importing ``requests``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from zomro_tray import errors
+
+DEFAULT_API_URL = "https://api.zomro.com/"
+
+
+def check_api_url(url: str) -> str:
+    """Accept https anywhere and http only to loopback, where no one can listen in."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise errors.InsecureUrl(f"Not a usable API address: {url!r} (expected https://...).")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise errors.InsecureUrl
+    return url.strip()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

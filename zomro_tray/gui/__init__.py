@@ -1,0 +1,1 @@
+"""The Qt views: tray icon, menu, dialogs. Only this package imports QtWidgets."""

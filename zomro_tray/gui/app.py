@@ -1,0 +1,83 @@
+"""Starting the tray app: the QApplication, one instance per user, demo mode, clean exit.
+
+Only what the icon needs is imported before it shows; the client (requests) and the keychain
+(keyring) are loaded by the worker thread afterwards, so the icon appears as fast as Qt allows.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from PySide6.QtCore import QSocketNotifier
+from PySide6.QtWidgets import QApplication
+
+from zomro_tray import APP_NAME, errors
+from zomro_tray.credentials import Credentials
+from zomro_tray.gui.icons import app_icon
+from zomro_tray.gui.single_instance import SingleInstance
+from zomro_tray.gui.tray import TrayApp
+from zomro_tray.keychain import SecretStore, SessionOnlyStore
+from zomro_tray.settings import Settings, SettingsStore
+
+
+def run(api_url: str | None = None, demo: bool = False) -> int:
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("zomro-tray")
+    app.setDesktopFileName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)  # closing a dialog must not quit a tray app
+    app.setWindowIcon(app_icon())
+
+    instance = SingleInstance()
+    if instance.notify_running():
+        print(f"{APP_NAME} is already running: its menu was opened.")
+        return errors.EXIT_OK
+    instance.listen()
+
+    with ExitStack() as cleanup:
+        tray = _tray_app(api_url, demo, cleanup)
+        instance.activated.connect(tray.show_menu)
+        _quit_on_signals(app, tray)
+        tray.start()
+        code = app.exec()
+        tray.stop_worker()
+        tray.dispose()
+        instance.close()
+    return code
+
+
+def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack) -> TrayApp:
+    if not demo:
+        return TrayApp(SettingsStore(), SecretStore(), api_url=api_url)
+    from zomro_tray.emulator import Emulator
+
+    emulator = Emulator(scenario="demo").start()
+    cleanup.callback(emulator.stop)
+    demo_dir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="zomro-demo-")))
+    store = SettingsStore(demo_dir)
+    store.save(Settings(api_url=emulator.url, refresh_seconds=30))
+    credentials = Credentials.from_token(emulator.demo_token)
+    return TrayApp(store, SessionOnlyStore(credentials))
+
+
+def _quit_on_signals(app: QApplication, tray: TrayApp) -> None:
+    """Ctrl+C and SIGTERM quit cleanly. A wake-up fd, not a polling timer: no idle wake-ups."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: None)  # the wake-up byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woke() -> None:
+        reader.recv(64)
+        tray.quit()
+
+    notifier.activated.connect(woke)
+    app._zomro_signal_sockets = (reader, writer, notifier)  # type: ignore[attr-defined]

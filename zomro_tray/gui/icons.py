@@ -1,0 +1,265 @@
+"""Icons painted at runtime: one painter, a colour and a shape per state.
+
+Shapes differ as well as colours, so the states stay apart for colour-blind users; every shape
+has a dark rim and a white glyph, so it reads on dark and light panels alike. Pixmaps are made at
+the screen's device pixel ratio, so they are crisp on HiDPI; macOS gets a monochrome template.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+
+from zomro_tray.model import PowerState
+from zomro_tray.presentation import Overall
+
+TRAY_SIZES = (16, 20, 22, 24, 32, 48, 64)
+DOT_SIZE = 16
+
+GREEN = "#1f9d55"
+GREY = "#7b8594"
+BLUE = "#2b7de9"
+RED = "#d6352a"
+AMBER = "#d98a00"
+RIM = QColor(20, 24, 31, 200)
+
+OVERALL_COLOURS = {
+    Overall.ALL_RUNNING: GREEN,
+    Overall.SOME_STOPPED: AMBER,
+    Overall.IN_PROGRESS: BLUE,
+    Overall.PROBLEM: RED,
+    Overall.LOADING: GREY,
+}
+DOT_COLOURS = {
+    PowerState.ACTIVE: GREEN,
+    PowerState.STOPPED: GREY,
+    PowerState.STARTING: BLUE,
+    PowerState.STOPPING: BLUE,
+    PowerState.REBOOTING: BLUE,
+    PowerState.BUSY: BLUE,
+    PowerState.SUSPENDED: AMBER,
+    PowerState.ERROR: RED,
+    PowerState.UNKNOWN: GREY,
+}
+
+
+def _device_pixel_ratio() -> float:
+    screen = QGuiApplication.primaryScreen() if QGuiApplication.instance() else None
+    return max(screen.devicePixelRatio(), 1.0) if screen else 1.0
+
+
+def _canvas(size: int, ratio: float) -> tuple[QPixmap, QPainter]:
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pixmap, painter
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+def _circle(box: QRectF) -> QPainterPath:
+    path = QPainterPath()
+    path.addEllipse(box)
+    return path
+
+
+def _rounded_square(box: QRectF) -> QPainterPath:
+    path = QPainterPath()
+    inset = box.width() * 0.06
+    radius = box.width() * 0.22
+    path.addRoundedRect(box.adjusted(inset, inset, -inset, -inset), radius, radius)
+    return path
+
+
+def _triangle(box: QRectF) -> QPainterPath:
+    path = QPainterPath()
+    path.addPolygon(
+        QPolygonF(
+            [
+                QPointF(box.center().x(), box.top()),
+                QPointF(box.right(), box.bottom() - box.height() * 0.06),
+                QPointF(box.left(), box.bottom() - box.height() * 0.06),
+            ]
+        )
+    )
+    path.closeSubpath()
+    return path
+
+
+def _diamond(box: QRectF) -> QPainterPath:
+    c = box.center()
+    path = QPainterPath()
+    path.addPolygon(
+        QPolygonF(
+            [
+                QPointF(c.x(), box.top()),
+                QPointF(box.right(), c.y()),
+                QPointF(c.x(), box.bottom()),
+                QPointF(box.left(), c.y()),
+            ]
+        )
+    )
+    path.closeSubpath()
+    return path
+
+
+# --- glyphs (white, on top of the shape) ----------------------------------------------------------
+
+
+def _glyph_pen(size: float) -> QPen:
+    pen = QPen(QColor("white"), max(size * 0.13, 1.4))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
+def _check(p: QPainter, box: QRectF) -> None:
+    s = box.width()
+    p.setPen(_glyph_pen(s))
+    p.drawPolyline(
+        QPolygonF(
+            [
+                QPointF(box.left() + s * 0.28, box.top() + s * 0.52),
+                QPointF(box.left() + s * 0.44, box.top() + s * 0.67),
+                QPointF(box.left() + s * 0.72, box.top() + s * 0.36),
+            ]
+        )
+    )
+
+
+def _stop_bar(p: QPainter, box: QRectF) -> None:
+    s = box.width()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("white"))
+    p.drawRect(QRectF(box.left() + s * 0.34, box.top() + s * 0.34, s * 0.32, s * 0.32))
+
+
+def _arrows(p: QPainter, box: QRectF) -> None:
+    s = box.width()
+    ring = box.adjusted(s * 0.27, s * 0.27, -s * 0.27, -s * 0.27)
+    pen = _glyph_pen(s * 0.85)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    for start in (20, 200):
+        p.drawArc(ring, start * 16, 120 * 16)
+        angle = math.radians(start + 120)
+        tip = QPointF(
+            ring.center().x() + math.cos(angle) * ring.width() / 2,
+            ring.center().y() - math.sin(angle) * ring.height() / 2,
+        )
+        p.drawPoint(tip)
+
+
+def _exclamation(p: QPainter, box: QRectF) -> None:
+    s = box.width()
+    pen = _glyph_pen(s * 0.95)
+    p.setPen(pen)
+    x = box.center().x()
+    p.drawLine(QPointF(x, box.top() + s * 0.36), QPointF(x, box.top() + s * 0.62))
+    p.drawPoint(QPointF(x, box.top() + s * 0.80))
+
+
+def _hollow(p: QPainter, box: QRectF) -> None:
+    s = box.width()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(255, 255, 255, 235))
+    p.drawEllipse(box.center(), s * 0.16, s * 0.16)
+
+
+_OVERALL_DESIGN = {
+    Overall.ALL_RUNNING: (_circle, _check),
+    Overall.SOME_STOPPED: (_rounded_square, _stop_bar),
+    Overall.IN_PROGRESS: (_circle, _arrows),
+    Overall.PROBLEM: (_triangle, _exclamation),
+    Overall.LOADING: (_diamond, _hollow),
+}
+
+
+def _paint_badge(
+    size: int, ratio: float, state: Overall, colour: QColor, template: bool = False
+) -> QPixmap:
+    pixmap, p = _canvas(size, ratio)
+    shape, glyph = _OVERALL_DESIGN[state]
+    rim = max(size / 16, 1.0)
+    box = QRectF(rim / 2, rim / 2, size - rim, size - rim)
+    path = shape(box)
+    p.setPen(QPen(QColor(0, 0, 0) if template else RIM, rim))
+    p.setBrush(QBrush(QColor(0, 0, 0) if template else colour))
+    p.drawPath(path)
+    if template:  # macOS: the glyph is cut out of a black shape; the system tints it
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
+    glyph(p, box)
+    p.end()
+    return pixmap
+
+
+@cache
+def tray_icon(state: Overall, template: bool = False) -> QIcon:
+    """The tray icon for an overall state, at every common tray size."""
+    ratio = _device_pixel_ratio()
+    icon = QIcon()
+    for size in TRAY_SIZES:
+        icon.addPixmap(_paint_badge(size, ratio, state, QColor(OVERALL_COLOURS[state]), template))
+    if template:
+        icon.setIsMask(True)
+    return icon
+
+
+def app_icon() -> QIcon:
+    """The application's own icon (windows, dialogs, notifications)."""
+    return tray_icon(Overall.ALL_RUNNING)
+
+
+# --- menu dots ---------------------------------------------------------------------------------
+
+
+def _dot_shape(state: PowerState, p: QPainter, box: QRectF) -> None:
+    s = box.width()
+    if state is PowerState.ACTIVE:
+        p.drawEllipse(box)
+    elif state is PowerState.STOPPED:
+        p.drawRoundedRect(box.adjusted(s * 0.08, s * 0.08, -s * 0.08, -s * 0.08), 2, 2)
+    elif state in (PowerState.STARTING, PowerState.STOPPING, PowerState.REBOOTING, PowerState.BUSY):
+        p.drawEllipse(box)
+        p.setBrush(QColor("white"))
+        p.drawPie(box.adjusted(s * 0.25, s * 0.25, -s * 0.25, -s * 0.25), 90 * 16, 180 * 16)
+    elif state is PowerState.SUSPENDED:
+        p.drawEllipse(box)
+        p.setPen(_glyph_pen(s * 0.9))
+        p.drawLine(
+            QPointF(box.left() + s * 0.28, box.bottom() - s * 0.28),
+            QPointF(box.right() - s * 0.28, box.top() + s * 0.28),
+        )
+    elif state is PowerState.ERROR:
+        p.drawPath(_triangle(box))
+    else:
+        p.drawPath(_diamond(box))
+
+
+@cache
+def status_dot(state: PowerState) -> QIcon:
+    ratio = _device_pixel_ratio()
+    pixmap, p = _canvas(DOT_SIZE, ratio)
+    inset = DOT_SIZE * 0.19
+    box = QRectF(inset, inset, DOT_SIZE - 2 * inset, DOT_SIZE - 2 * inset)
+    p.setPen(QPen(RIM, 1.0))
+    p.setBrush(QColor(DOT_COLOURS[state]))
+    _dot_shape(state, p, box)
+    p.end()
+    return QIcon(pixmap)

@@ -1,0 +1,361 @@
+"""The Settings and Sign-in dialog.
+
+The dialog never talks to the network or the keychain itself: "Test connection" and "Save" are
+requests to the worker, answered by signals, so the dialog stays responsive while Zomro thinks.
+A new sign-in is saved only after it has been tested; the secret then goes to the keychain
+through the worker, and the settings file receives only settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from itertools import count
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zomro_tray import errors
+from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.endpoint import check_api_url
+from zomro_tray.gui.icons import app_icon, status_dot
+from zomro_tray.model import Service
+from zomro_tray.presentation import state_words
+from zomro_tray.settings import MAX_REFRESH_SECONDS, MIN_REFRESH_SECONDS, Settings
+from zomro_tray.worker import SignInForm
+
+NOTIFICATION_LABELS = {
+    "external_change": "A server stops or is suspended without you doing it",
+    "action_result": "A start, stop or reboot finishes or fails",
+    "sign_in": "Signing in is needed",
+    "connection": "The connection to Zomro is lost or restored",
+}
+METHODS = (
+    (AuthMethod.TOKEN, "Session token"),
+    (AuthMethod.PASSWORD, "Username and password"),
+    (AuthMethod.AUTHINFO, "Username and password on every request (no session)"),
+)
+_request_ids = count(1)
+
+
+class SettingsDialog(QDialog):
+    check_requested = Signal(int, object)  # request id, SignInForm
+    save_requested = Signal(object, object)  # Settings, Credentials | None
+
+    def __init__(
+        self,
+        settings: Settings,
+        services: Sequence[Service],
+        signed_in: bool,
+        notice: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("zomro-tray — Settings")
+        self.setWindowIcon(app_icon())
+        self.setMinimumWidth(520)
+        self._settings = settings
+        self._signed_in = signed_in
+        self._pending_check = 0
+        self._save_after_check = False
+        self._checked: tuple[SignInForm, Credentials] | None = None
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._account_tab(notice), "Account")
+        self.tabs.addTab(self._servers_tab(services), "Servers")
+        self.tabs.addTab(self._general_tab(), "General")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.buttons)
+
+    # --- tabs ------------------------------------------------------------------------------
+
+    def _account_tab(self, notice: str) -> QWidget:
+        page = QWidget()
+        self.notice = QLabel(notice or self._account_notice())
+        self.notice.setWordWrap(True)
+        self.method = QComboBox()
+        for method, label in METHODS:
+            self.method.addItem(label, method)
+        self.token = QLineEdit(placeholderText="Paste the session token")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.username = QLineEdit(placeholderText="you@example.com")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code = QLineEdit(placeholderText="6-digit code from your authenticator app")
+        self.code.setMaxLength(10)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(lambda: self._start_check(save_after=False))
+        self.result = QLabel("")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.form = QFormLayout()
+        self.form.addRow("Sign in with", self.method)
+        self.form.addRow("Session token", self.token)
+        self.form.addRow("Username", self.username)
+        self.form.addRow("Password", self.password)
+        self.form.addRow("Two-factor code", self.code)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.result, 1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.notice)
+        layout.addLayout(self.form)
+        layout.addLayout(test_row)
+        layout.addStretch(1)
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self._method_changed()
+        return page
+
+    def _account_notice(self) -> str:
+        if self._signed_in:
+            return (
+                "You are signed in; the sign-in is kept in the system keychain. "
+                "Fill in the fields below only to replace it."
+            )
+        return (
+            "Sign in with a session token from Zomro's control panel, or with your "
+            "username and password. The sign-in is kept in the system keychain, never "
+            "in a file."
+        )
+
+    def _servers_tab(self, services: Sequence[Service]) -> QWidget:
+        page = QWidget()
+        self.servers = QTreeWidget()
+        self.servers.setHeaderLabels(["Show", "Alias (optional)", "State"])
+        self.servers.setRootIsDecorated(False)
+        self.fill_servers(services)
+        hint = QLabel(
+            "Untick servers you do not want in the menu. Double-click an alias to "
+            "edit it. New servers are shown when every server is ticked."
+        )
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint)
+        layout.addWidget(self.servers)
+        return page
+
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        settings = self._settings
+        self.refresh = QSpinBox(
+            minimum=MIN_REFRESH_SECONDS,
+            maximum=MAX_REFRESH_SECONDS,
+            suffix=" s",
+            value=settings.refresh_seconds,
+        )
+        self.confirm_stop = QCheckBox("Ask before shutting a server down")
+        self.confirm_stop.setChecked(settings.confirm_before_stop)
+        self.start_at_login = QCheckBox("Start zomro-tray when I log in")
+        self.start_at_login.setChecked(settings.start_at_login)
+        self.notify_boxes = {}
+        notes = QGroupBox("Notify me when")
+        notes_layout = QVBoxLayout(notes)
+        for kind, label in NOTIFICATION_LABELS.items():
+            box = QCheckBox(label)
+            box.setChecked(settings.notify(kind))
+            notes_layout.addWidget(box)
+            self.notify_boxes[kind] = box
+        self.api_url = QLineEdit(settings.api_url)
+        advanced = QGroupBox("Advanced")
+        advanced_form = QFormLayout(advanced)
+        advanced_form.addRow("API address", self.api_url)
+        form = QFormLayout()
+        form.addRow("Refresh every", self.refresh)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(self.confirm_stop)
+        layout.addWidget(self.start_at_login)
+        layout.addWidget(notes)
+        layout.addWidget(advanced)
+        layout.addStretch(1)
+        return page
+
+    def fill_servers(self, services: Sequence[Service]) -> None:
+        """(Re)fill the checklist from a live list, keeping what the user already changed."""
+        edited = {sid: (checked, alias) for sid, checked, alias in self._server_choices()}
+        self.servers.clear()
+        for service in services:
+            checked, alias = edited.get(
+                service.id,
+                (self._settings.shows(service.id), self._settings.aliases.get(service.id, "")),
+            )
+            item = QTreeWidgetItem([service.name, alias, state_words(service)])
+            item.setData(0, Qt.ItemDataRole.UserRole, service.id)
+            item.setIcon(2, status_dot(service.power))
+            item.setFlags(
+                item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
+            )
+            item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.servers.addTopLevelItem(item)
+        for column in range(3):
+            self.servers.resizeColumnToContents(column)
+
+    def _server_choices(self) -> list[tuple[str, bool, str]]:
+        choices = []
+        for index in range(self.servers.topLevelItemCount()):
+            item = self.servers.topLevelItem(index)
+            choices.append(
+                (
+                    item.data(0, Qt.ItemDataRole.UserRole),
+                    item.checkState(0) == Qt.CheckState.Checked,
+                    item.text(1).strip(),
+                )
+            )
+        return choices
+
+    # --- sign-in ---------------------------------------------------------------------------
+
+    def _method_changed(self) -> None:
+        token = self.current_method() is AuthMethod.TOKEN
+        for widget, visible in (
+            (self.token, token),
+            (self.username, not token),
+            (self.password, not token),
+            (self.code, self.current_method() is AuthMethod.PASSWORD),
+        ):
+            self.form.setRowVisible(widget, visible)
+        self._checked = None
+
+    def current_method(self) -> AuthMethod:
+        return AuthMethod(self.method.currentData())
+
+    def sign_in_form(self) -> SignInForm | None:
+        """The sign-in typed in, or None when the fields are empty (keep the current one)."""
+        method = self.current_method()
+        if method is AuthMethod.TOKEN:
+            if not self.token.text().strip():
+                return None
+        elif not (self.username.text().strip() and self.password.text()):
+            return None
+        return SignInForm(
+            api_url=self.api_url.text().strip(),
+            method=method,
+            token=self.token.text().strip(),
+            username=self.username.text().strip(),
+            password=self.password.text(),
+            two_factor_code=self.code.text().strip(),
+        )
+
+    def _start_check(self, save_after: bool) -> None:
+        form = self.sign_in_form()
+        if form is None:
+            self._show_result("Fill in the sign-in first.", ok=False)
+            return
+        try:
+            check_api_url(form.api_url)
+        except errors.ZomroError as error:
+            self._show_result(str(error), ok=False)
+            return
+        self._pending_check = next(_request_ids)
+        self._save_after_check = save_after
+        self._set_busy(True)
+        self._show_result("Connecting to Zomro…", ok=None)
+        self.check_requested.emit(self._pending_check, form)
+
+    def on_sign_in_checked(
+        self, request_id: int, outcome: str, message: str, result: object
+    ) -> None:
+        if request_id != self._pending_check:
+            return  # an answer to an older attempt
+        self._set_busy(False)
+        if outcome == "two_factor":
+            self.method.setCurrentIndex(1)
+            self.form.setRowVisible(self.code, True)
+            self.code.setFocus()
+            self._show_result(f"{message} Enter it and try again.", ok=False)
+            return
+        if outcome != "ok":
+            self._show_result(message, ok=False)
+            return
+        credentials, services = result  # type: ignore[misc]
+        form = self.sign_in_form()
+        if form is not None:
+            self._checked = (form, credentials)
+        self.fill_servers(services)
+        self._show_result(message, ok=True)
+        if self._save_after_check:
+            self._save_clicked()
+
+    def on_credentials_saved(self, ok: bool, message: str) -> None:
+        self._set_busy(False)
+        if ok:
+            self.accept()
+        else:
+            self.tabs.setCurrentIndex(0)
+            self._show_result(message, ok=False)
+
+    def _show_result(self, message: str, ok: bool | None) -> None:
+        colour = {True: "#1f7a3f", False: "#b3261e", None: "palette(text)"}[ok]
+        self.result.setStyleSheet(f"color: {colour}")
+        self.result.setText(message)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.test_button.setEnabled(not busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not busy)
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def collected_settings(self) -> Settings:
+        choices = self._server_choices()
+        shown: tuple[str, ...] | None = tuple(sid for sid, checked, _ in choices if checked)
+        if not choices or len(shown or ()) == len(choices):
+            shown = None  # all ticked: also show servers added later
+        aliases = dict(self._settings.aliases)
+        for sid, _, alias in choices:
+            aliases.pop(sid, None)
+            if alias:
+                aliases[sid] = alias
+        return replace(
+            self._settings,
+            api_url=self.api_url.text().strip() or self._settings.api_url,
+            refresh_seconds=self.refresh.value(),
+            shown_services=shown,
+            aliases=aliases,
+            notifications={k: box.isChecked() for k, box in self.notify_boxes.items()},
+            confirm_before_stop=self.confirm_stop.isChecked(),
+            start_at_login=self.start_at_login.isChecked(),
+        )
+
+    def _save_clicked(self) -> None:
+        settings = self.collected_settings()
+        try:
+            check_api_url(settings.api_url)
+        except errors.ZomroError as error:
+            self.tabs.setCurrentIndex(2)
+            self._show_result(str(error), ok=False)
+            return
+        form = self.sign_in_form()
+        if form is None:
+            self.save_requested.emit(settings, None)
+            self.accept()
+            return
+        if self._checked is None or self._checked[0] != form:
+            self._start_check(save_after=True)  # a new sign-in is tested before it is kept
+            return
+        self._set_busy(True)
+        self._show_result("Saving the sign-in in the keychain…", ok=None)
+        self.save_requested.emit(settings, self._checked[1])

@@ -1,0 +1,393 @@
+"""The tray application: wires the worker, the tray icon, the menu, notifications and dialogs.
+
+This is the only place where user intent meets the worker. Everything it sends crosses threads
+through queued signals; everything it shows comes from :mod:`zomro_tray.presentation`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal
+from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from zomro_tray import __version__
+from zomro_tray.credentials import Credentials
+from zomro_tray.gui.icons import app_icon, tray_icon
+from zomro_tray.gui.menu import TrayMenu
+from zomro_tray.gui.settings_dialog import SettingsDialog
+from zomro_tray.gui.window import ServerWindow
+from zomro_tray.model import Service
+from zomro_tray.presentation import (
+    CONTROL_PANEL_URL,
+    Action,
+    Connection,
+    Entry,
+    Overall,
+    entries,
+    external_changes,
+    overall,
+    status_line,
+    tooltip,
+)
+from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.worker import SecretsStore, Snapshot, Timing, Worker
+
+log = logging.getLogger(__name__)
+
+TRAY_WAIT_MS = 30_000  # how long to wait for a tray host that starts after us (autostart)
+TRAY_RETRY_MS = 1_000
+QUIT_WAIT_MS = 1_000
+NOTIFY_MS = 6_000
+
+
+class TrayApp(QObject):
+    # commands to the worker: queued, because the worker lives in another thread
+    _cmd_refresh = Signal()
+    _cmd_menu_opened = Signal()
+    _cmd_action = Signal(str, str)
+    _cmd_apply_settings = Signal(str, int)
+    _cmd_check_sign_in = Signal(int, object)
+    _cmd_save_credentials = Signal(object, str)
+    _cmd_shutdown = Signal()
+
+    #: A snapshot was shown (tests and benchmarks wait on this).
+    refreshed = Signal()
+    #: A notification was given: kind, title, message (shown as a balloon, or in the window).
+    notified = Signal(str, str, str)
+
+    def __init__(
+        self,
+        settings_store: SettingsStore,
+        secrets: SecretsStore,
+        *,
+        credentials: Credentials | None = None,
+        timing: Timing | None = None,
+        api_url: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings_store = settings_store
+        self.settings = settings_store.load()
+        if api_url:  # --api-url: for this run only, not written to the settings file
+            self.settings = replace(self.settings, api_url=api_url)
+        self.services: tuple[Service, ...] = ()
+        self.connection = Connection.STARTING
+        self.problem = ""
+        self.updated: datetime | None = None
+        self.local_pending: dict[str, Action] = {}  # clicked, not yet settled by the worker
+        self.worker_pending: dict[str, Action] = {}
+        self.shown: list[Entry] = []
+        self.dialog: SettingsDialog | None = None
+        self.window: ServerWindow | None = None
+
+        self.thread = QThread()
+        self.thread.setObjectName("zomro-worker")
+        self.worker = Worker(
+            secrets,
+            self.settings.api_url,
+            self.settings.refresh_seconds,
+            timing=timing,
+            credentials=credentials,
+        )
+        self.worker.moveToThread(self.thread)
+        self._connect_worker()
+
+        self.menu = TrayMenu(self)
+        self._connect_view(self.menu)
+        self.menu.open_panel_clicked.connect(self.open_control_panel)
+        self.menu.sign_in_clicked.connect(self.open_settings)
+        self.menu.about_clicked.connect(self.show_about)
+        self.menu.quit_clicked.connect(self.quit)
+        self.menu.opened.connect(self._cmd_menu_opened.emit)
+
+        self.tray = QSystemTrayIcon(tray_icon(Overall.LOADING, self._template_icons()), self)
+        self.tray.setToolTip("zomro-tray: loading…")
+        self.tray.setContextMenu(self.menu.menu)
+        self.tray.activated.connect(self._tray_activated)
+        self._tray_wait = QTimer(self)
+        self._tray_wait.setInterval(TRAY_RETRY_MS)
+        self._tray_wait.timeout.connect(self._retry_tray)
+        self._tray_waited = 0
+
+    # --- start and stop --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.thread.started.connect(self.worker.setup)
+        self.thread.start()
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+            log.info("system tray available: icon shown")
+        else:
+            log.info("no system tray yet: waiting up to %d s", TRAY_WAIT_MS // 1000)
+            self._tray_wait.start()
+        if self.settings_store.warning:
+            self.notify(
+                "connection",
+                "Settings were reset",
+                self.settings_store.warning,
+                QSystemTrayIcon.MessageIcon.Warning,
+            )
+
+    def quit(self) -> None:
+        """Stop the worker within a second, even with a request in flight, then leave."""
+        self.stop_worker()
+        self.tray.hide()
+        QApplication.quit()
+
+    def stop_worker(self) -> None:
+        self.worker.abort()
+        self._cmd_shutdown.emit()
+        self.thread.quit()
+        if not self.thread.wait(QUIT_WAIT_MS):
+            log.warning("the worker did not stop within %d ms", QUIT_WAIT_MS)
+
+    def dispose(self) -> None:
+        """Delete the Qt objects now, in the GUI thread.
+
+        Left to Python's cyclic garbage collector they could be destroyed in whichever thread
+        happens to run it (the worker's), which Qt does not allow.
+        """
+        self._tray_wait.stop()
+        self.tray.hide()
+        for widget in (self.dialog, self.window):
+            if widget is not None:
+                widget.close()
+                widget.deleteLater()
+        self.dialog = self.window = None
+        self.menu.menu.deleteLater()
+        self.deleteLater()
+
+    def _retry_tray(self) -> None:
+        self._tray_waited += TRAY_RETRY_MS
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray_wait.stop()
+            self.tray.show()
+            log.info("system tray available: icon shown")
+            if self.window is not None:
+                self.window.hide()
+        elif self._tray_waited >= TRAY_WAIT_MS:
+            self._tray_wait.stop()  # no tray host came: the window takes its place
+            self.show_window()
+
+    def show_window(self) -> None:
+        if self.window is None:
+            self.window = ServerWindow()
+            self._connect_view(self.window)
+            self.window.show_entries(self.shown)
+            self.window.show_status(status_line(self.connection, self.updated, self.problem))
+        self.window.show()
+        self.window.raise_()
+
+    # --- wiring ------------------------------------------------------------------------------
+
+    def _connect_worker(self) -> None:
+        w = self.worker
+        self._cmd_refresh.connect(w.refresh)
+        self._cmd_menu_opened.connect(w.menu_opened)
+        self._cmd_action.connect(w.request_action)
+        self._cmd_apply_settings.connect(w.apply_settings)
+        self._cmd_check_sign_in.connect(w.check_sign_in)
+        self._cmd_save_credentials.connect(w.save_credentials)
+        self._cmd_shutdown.connect(w.shutdown)
+        w.snapshot_ready.connect(self._on_snapshot)
+        w.connection_changed.connect(self._on_connection)
+        w.action_finished.connect(self._on_action_finished)
+        w.sign_in_required.connect(self._on_sign_in_required)
+
+    def _connect_view(self, view: TrayMenu | ServerWindow) -> None:
+        view.entry_clicked.connect(self.toggle)
+        view.reboot_clicked.connect(lambda sid: self.request(sid, Action.REBOOT))
+        view.copy_ip_clicked.connect(self.copy_ip)
+        view.refresh_clicked.connect(self._cmd_refresh.emit)
+        view.settings_clicked.connect(self.open_settings)
+
+    # --- from the worker --------------------------------------------------------------------
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        mine = set(self.worker_pending) | set(snapshot.pending) | set(self.local_pending)
+        for news in external_changes(self.services, snapshot.services, mine, self.settings):
+            self.notify("external_change", "Server state changed", news)
+        self.services = snapshot.services
+        self.worker_pending = dict(snapshot.pending)
+        self.updated = snapshot.fetched_at
+        self.render()
+        self.refreshed.emit()
+
+    def _on_connection(self, connection: Connection, message: str) -> None:
+        before = self.connection
+        self.connection = connection
+        self.problem = message if connection is not Connection.ONLINE else ""
+        if connection is Connection.OFFLINE and before is not Connection.OFFLINE:
+            self.notify(
+                "connection",
+                "Zomro cannot be reached",
+                message,
+                QSystemTrayIcon.MessageIcon.Warning,
+            )
+        elif connection is Connection.ONLINE and before is Connection.OFFLINE:
+            self.notify("connection", "Back online", "The connection to Zomro is restored.")
+        self.render()
+
+    def _on_action_finished(self, service_id: str, action: str, ok: bool, message: str) -> None:
+        self.local_pending.pop(service_id, None)
+        self.worker_pending.pop(service_id, None)
+        icon = (
+            QSystemTrayIcon.MessageIcon.Information if ok else QSystemTrayIcon.MessageIcon.Warning
+        )
+        title = "Done" if ok else f"Could not {action} the server"
+        self.notify("action_result", title, message, icon)
+        self.render()
+
+    def _on_sign_in_required(self, message: str, first_run: bool) -> None:
+        self.local_pending.clear()
+        self.worker_pending.clear()
+        if first_run and self.dialog is None:
+            self.open_settings(notice=message)
+        else:
+            self.notify("sign_in", "Sign-in needed", message, QSystemTrayIcon.MessageIcon.Warning)
+
+    # --- showing ------------------------------------------------------------------------------
+
+    def render(self) -> None:
+        pending = {**self.worker_pending, **self.local_pending}
+        self.shown = entries(self.services, self.settings, pending)
+        signed_in = self.connection is not Connection.SIGNED_OUT
+        line = status_line(self.connection, self.updated, self.problem)
+        self.menu.show_entries(self.shown)
+        self.menu.show_status(line, signed_in)
+        self.tray.setIcon(tray_icon(overall(self.shown, self.connection), self._template_icons()))
+        self.tray.setToolTip(tooltip(self.shown, self.connection, self.updated, self.problem))
+        if self.window is not None:
+            self.window.show_entries(self.shown)
+            self.window.show_status(line)
+
+    def notify(
+        self,
+        kind: str,
+        title: str,
+        message: str,
+        icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information,
+    ) -> None:
+        if not self.settings.notify(kind):
+            return
+        log.info("notification (%s): %s — %s", kind, title, message)
+        self.notified.emit(kind, title, message)
+        if self.tray.isVisible() and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, message, icon, NOTIFY_MS)
+        elif self.window is not None:
+            self.window.show_status(f"{title}: {message}")
+
+    @staticmethod
+    def _template_icons() -> bool:
+        return sys.platform == "darwin"
+
+    # --- user intent ---------------------------------------------------------------------------
+
+    def entry(self, service_id: str) -> Entry | None:
+        return next((e for e in self.shown if e.service_id == service_id), None)
+
+    def toggle(self, service_id: str) -> None:
+        entry = self.entry(service_id)
+        if entry is None or entry.click_action is None:
+            return
+        if entry.click_action is Action.STOP and self.settings.confirm_before_stop:
+            answer = QMessageBox.question(
+                None,
+                "Shut down the server?",
+                f"Shut down {entry.name}? It stops serving until you start it again.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            entry = self.entry(service_id)  # it may have changed while the question was open
+            if entry is None or entry.click_action is not Action.STOP:
+                return
+        self.request(service_id, entry.click_action)
+
+    def request(self, service_id: str, action: Action) -> None:
+        """Show the action at once, then send it; a busy server sends nothing."""
+        if service_id in self.local_pending or service_id in self.worker_pending:
+            return
+        self.local_pending[service_id] = action
+        self.render()
+        self._cmd_action.emit(service_id, action.value)
+
+    def copy_ip(self, service_id: str) -> None:
+        entry = self.entry(service_id)
+        if entry is not None and entry.ip:
+            QGuiApplication.clipboard().setText(entry.ip)
+
+    def open_control_panel(self) -> None:
+        QDesktopServices.openUrl(QUrl(CONTROL_PANEL_URL))
+
+    def show_menu(self) -> None:
+        """Another launch asked us to show ourselves."""
+        if self.tray.isVisible():
+            self.menu.menu.popup(QCursor.pos())
+        else:
+            self.show_window()
+
+    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        # macOS opens the context menu on left-click by itself; Windows and Linux do not.
+        if reason is QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
+            self.menu.menu.popup(QCursor.pos())
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            None,
+            "About zomro-tray",
+            f"<b>zomro-tray {__version__}</b><p>Your Zomro Cloud VPS servers in the system "
+            "tray: see what runs, start and stop with one click.</p>"
+            "<p>Not an official Zomro product.</p>",
+        )
+
+    def open_settings(self, notice: str = "") -> None:
+        if self.dialog is not None:
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return
+        signed_in = self.connection is not Connection.SIGNED_OUT
+        dialog = SettingsDialog(
+            self.settings,
+            self.services,
+            signed_in,
+            notice=notice if isinstance(notice, str) else "",
+        )
+        dialog.check_requested.connect(self._cmd_check_sign_in.emit)
+        dialog.save_requested.connect(self._save_from_dialog)
+        self.worker.sign_in_checked.connect(dialog.on_sign_in_checked)
+        self.worker.credentials_saved.connect(dialog.on_credentials_saved)
+        dialog.finished.connect(self._dialog_closed)
+        self.dialog = dialog
+        dialog.setWindowIcon(app_icon())
+        dialog.show()
+        dialog.raise_()
+
+    def _dialog_closed(self) -> None:
+        if self.dialog is not None:
+            self.worker.sign_in_checked.disconnect(self.dialog.on_sign_in_checked)
+            self.worker.credentials_saved.disconnect(self.dialog.on_credentials_saved)
+            self.dialog.deleteLater()
+        self.dialog = None
+
+    def _save_from_dialog(self, settings: Settings, credentials: Credentials | None) -> None:
+        self.apply_settings(settings)
+        if credentials is not None:
+            self._cmd_save_credentials.emit(credentials, settings.api_url)
+
+    def apply_settings(self, settings: Settings) -> None:
+        try:
+            self.settings_store.save(settings)
+        except OSError as error:
+            self.notify(
+                "connection",
+                "Settings not saved",
+                f"Could not write the settings file: {error.strerror}.",
+                QSystemTrayIcon.MessageIcon.Warning,
+            )
+        self.settings = replace(settings)
+        self._cmd_apply_settings.emit(settings.api_url, settings.refresh_seconds)
+        self.render()

@@ -1,0 +1,117 @@
+"""A small window with the same server list, for desktops that have no system tray at all.
+
+GNOME without the AppIndicator extension is the common case: the app must still be usable, and
+the user should learn how to get the tray icon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zomro_tray.gui.icons import app_icon, status_dot
+from zomro_tray.presentation import Entry
+
+NO_TRAY_HINT = (
+    "No system tray was found, so zomro-tray shows this window instead. On GNOME, install the "
+    "“AppIndicator and KStatusNotifierItem Support” extension to get the tray icon."
+)
+
+
+class ServerWindow(QWidget):
+    entry_clicked = Signal(str)
+    reboot_clicked = Signal(str)
+    copy_ip_clicked = Signal(str)
+    refresh_clicked = Signal()
+    settings_clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("zomro-tray")
+        self.setWindowIcon(app_icon())
+        self.resize(420, 360)
+        hint = QLabel(NO_TRAY_HINT)
+        hint.setWordWrap(True)
+        self.status = QLabel("Loading servers…")
+        self.list = QListWidget()
+        self.list.itemActivated.connect(self._activated)
+        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.toggle = QPushButton("Start / Stop")
+        self.reboot = QPushButton("Reboot")
+        self.copy_ip = QPushButton("Copy IP")
+        refresh = QPushButton("Refresh")
+        settings = QPushButton("Settings…")
+        self.toggle.clicked.connect(lambda: self._emit_for_current(self.entry_clicked))
+        self.reboot.clicked.connect(lambda: self._emit_for_current(self.reboot_clicked))
+        self.copy_ip.clicked.connect(lambda: self._emit_for_current(self.copy_ip_clicked))
+        refresh.clicked.connect(self.refresh_clicked.emit)
+        settings.clicked.connect(self.settings_clicked.emit)
+        buttons = QHBoxLayout()
+        for button in (self.toggle, self.reboot, self.copy_ip, refresh, settings):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.status)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self._entries: dict[str, Entry] = {}
+        self._update_buttons()
+
+    def show_entries(self, entries: Sequence[Entry]) -> None:
+        current = self._current_id()
+        self._entries = {e.service_id: e for e in entries}
+        self.list.clear()
+        for entry in entries:
+            item = QListWidgetItem(status_dot(entry.state), entry.label)
+            item.setData(Qt.ItemDataRole.UserRole, entry.service_id)
+            item.setToolTip(entry.tooltip)
+            if not entry.enabled:
+                item.setForeground(self.palette().placeholderText())
+            self.list.addItem(item)
+            if entry.service_id == current:
+                self.list.setCurrentItem(item)
+        self._update_buttons()
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def _current_id(self) -> str:
+        item = self.list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
+
+    def _emit_for_current(self, signal: Signal) -> None:
+        if self._current_id():
+            signal.emit(self._current_id())
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        entry = self._entries.get(str(item.data(Qt.ItemDataRole.UserRole)))
+        if entry is not None and entry.enabled:
+            self.entry_clicked.emit(entry.service_id)
+
+    def _update_buttons(self) -> None:
+        entry = self._entries.get(self._current_id())
+        self.toggle.setEnabled(bool(entry and entry.enabled))
+        self.toggle.setText(
+            f"{entry.click_action.value.title()}"
+            if entry and entry.click_action
+            else "Start / Stop"
+        )
+        self.reboot.setEnabled(
+            bool(
+                entry
+                and entry.enabled
+                and entry.click_action
+                and entry.click_action.value == "stop"
+            )
+        )
+        self.copy_ip.setEnabled(bool(entry and entry.ip))

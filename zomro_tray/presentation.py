@@ -1,0 +1,216 @@
+"""What the tray shows, decided without Qt: words, colours, what is clickable, what changed.
+
+The views only copy these values into widgets; keeping the decisions here makes them testable
+in plain Python and keeps the menu, the fallback window and the tooltip consistent.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from zomro_tray.model import PowerState, Service
+from zomro_tray.settings import Settings
+
+#: Zomro's customer control panel (its address is not in the API notes: one place to fix it).
+CONTROL_PANEL_URL = "https://cp.zomro.com/"
+
+
+class Overall(str, enum.Enum):
+    """The one state the tray icon shows; each has its own shape as well as its own colour."""
+
+    LOADING = "loading"  # nothing known yet
+    ALL_RUNNING = "all_running"
+    SOME_STOPPED = "some_stopped"
+    IN_PROGRESS = "in_progress"
+    PROBLEM = "problem"  # offline, sign-in needed, a server in error
+
+
+class Connection(str, enum.Enum):
+    STARTING = "starting"
+    ONLINE = "online"
+    OFFLINE = "offline"  # transient failures: retrying with back-off
+    SIGNED_OUT = "signed_out"  # nothing will work until the user signs in
+
+
+class Action(str, enum.Enum):
+    START = "start"
+    STOP = "stop"
+    REBOOT = "reboot"
+
+    @property
+    def progress_word(self) -> str:
+        return {"start": "Starting…", "stop": "Stopping…", "reboot": "Rebooting…"}[self.value]
+
+    @property
+    def pending_state(self) -> PowerState:
+        return {
+            "start": PowerState.STARTING,
+            "stop": PowerState.STOPPING,
+            "reboot": PowerState.REBOOTING,
+        }[self.value]
+
+    @property
+    def target(self) -> PowerState:
+        return PowerState.STOPPED if self is Action.STOP else PowerState.ACTIVE
+
+
+STATE_WORDS = {
+    PowerState.ACTIVE: "Running",
+    PowerState.STOPPED: "Stopped",
+    PowerState.STARTING: "Starting…",
+    PowerState.STOPPING: "Stopping…",
+    PowerState.REBOOTING: "Rebooting…",
+    PowerState.BUSY: "Busy…",
+    PowerState.SUSPENDED: "Suspended by Zomro",
+    PowerState.ERROR: "Error",
+    PowerState.UNKNOWN: "Unknown",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One server line of the menu."""
+
+    service_id: str
+    name: str  # the alias, or the server's name
+    words: str  # "Running", "Stopping…", "Unknown: hibernating"
+    state: PowerState  # drives the dot's colour and shape
+    enabled: bool
+    tooltip: str
+    click_action: Action | None  # what a click does: start, stop, or nothing
+    ip: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} — {self.words}"
+
+
+def state_words(service: Service) -> str:
+    words = STATE_WORDS[service.power]
+    if service.power is PowerState.UNKNOWN and service.status_detail:
+        return f"Unknown: {service.status_detail}"
+    if service.power is PowerState.SUSPENDED and service.suspend_reason:
+        return f"{words} ({service.suspend_reason})"
+    if service.power is PowerState.BUSY and service.raw_status:
+        return f"Busy: {service.raw_status.replace('_', ' ')}…"
+    return words
+
+
+def entry_for(service: Service, settings: Settings, pending: Action | None) -> Entry:
+    name = settings.display_name(service.id, service.name)
+    state = service.power
+    if pending is not None and not state.in_transition and state is not pending.target:
+        state = pending.pending_state  # the click is answered at once, before the API catches up
+    words = pending.progress_word if state is not service.power else state_words(service)
+    click: Action | None = None
+    if pending is None and not state.in_transition:
+        click = Action.START if state.can_start else Action.STOP if state.can_stop else None
+    return Entry(
+        service_id=service.id,
+        name=name,
+        words=words,
+        state=state,
+        enabled=click is not None,
+        tooltip=_tooltip(service, state, click),
+        click_action=click,
+        ip=service.ip,
+    )
+
+
+def _tooltip(service: Service, state: PowerState, click: Action | None) -> str:
+    if click is Action.START:
+        hint = "Click to start this server."
+    elif click is Action.STOP:
+        hint = "Click to shut this server down."
+    elif state is PowerState.SUSPENDED:
+        hint = "Suspended by Zomro: it cannot be started from here. See Zomro's control panel."
+    else:
+        hint = "Busy: wait until it finishes."
+    details = [d for d in (service.ip, service.datacenter, service.plan, service.os) if d]
+    return "\n".join([hint, " · ".join(details)] if details else [hint])
+
+
+def entries(
+    services: Iterable[Service], settings: Settings, pending: Mapping[str, Action]
+) -> list[Entry]:
+    return [entry_for(s, settings, pending.get(s.id)) for s in services if settings.shows(s.id)]
+
+
+def overall(shown: Sequence[Entry], connection: Connection) -> Overall:
+    if connection in (Connection.OFFLINE, Connection.SIGNED_OUT):
+        return Overall.PROBLEM
+    if connection is Connection.STARTING:
+        return Overall.LOADING
+    states = [e.state for e in shown]
+    if any(s is PowerState.ERROR for s in states):
+        return Overall.PROBLEM
+    if any(s.in_transition for s in states):
+        return Overall.IN_PROGRESS
+    if any(s in (PowerState.STOPPED, PowerState.SUSPENDED, PowerState.UNKNOWN) for s in states):
+        return Overall.SOME_STOPPED
+    return Overall.ALL_RUNNING
+
+
+def tooltip(
+    shown: Sequence[Entry], connection: Connection, updated: datetime | None, problem: str = ""
+) -> str:
+    """E.g. "zomro-tray: 3 running · 1 stopped — updated 12:04"."""
+    if connection is Connection.SIGNED_OUT:
+        return f"zomro-tray: sign-in needed. {problem}".strip()
+    counts: dict[str, int] = {}
+    for entry in shown:
+        key = _COUNT_WORDS.get(entry.state, "busy")
+        counts[key] = counts.get(key, 0) + 1
+    summary = " · ".join(f"{n} {word}" for word, n in counts.items()) or "no servers"
+    if connection is Connection.STARTING:
+        return "zomro-tray: loading…"
+    when = f" — updated {updated:%H:%M}" if updated else ""
+    line = f"zomro-tray: {summary}{when}"
+    return f"{line}\n{problem}" if connection is Connection.OFFLINE and problem else line
+
+
+_COUNT_WORDS = {
+    PowerState.ACTIVE: "running",
+    PowerState.STOPPED: "stopped",
+    PowerState.SUSPENDED: "suspended",
+    PowerState.ERROR: "in error",
+    PowerState.UNKNOWN: "unknown",
+}
+
+
+def status_line(connection: Connection, updated: datetime | None, problem: str) -> str:
+    """The disabled first line of the menu: what the app knows, and how fresh it is."""
+    if connection is Connection.SIGNED_OUT:
+        return "Sign-in needed"
+    if connection is Connection.OFFLINE:
+        return f"Offline — {problem}" if problem else "Offline — retrying"
+    if connection is Connection.STARTING or updated is None:
+        return "Loading servers…"
+    return f"Updated {updated:%H:%M:%S}"
+
+
+def external_changes(
+    before: Sequence[Service],
+    after: Sequence[Service],
+    caused_by_user: Iterable[str],
+    settings: Settings,
+) -> list[str]:
+    """Servers that stopped or got suspended without the user doing it, as sentences."""
+    mine = set(caused_by_user)
+    old = {s.id: s.power for s in before}
+    news = []
+    for service in after:
+        was = old.get(service.id)
+        if was is None or service.id in mine or was is service.power:
+            continue
+        name = settings.display_name(service.id, service.name)
+        if service.power is PowerState.SUSPENDED:
+            news.append(f"{name} was suspended by Zomro.")
+        elif service.power is PowerState.STOPPED and was is not PowerState.STOPPING:
+            news.append(f"{name} stopped.")
+        elif service.power is PowerState.ERROR:
+            news.append(f"{name} is in an error state.")
+    return news

@@ -1,0 +1,354 @@
+"""The refresh worker: the only code that talks to Zomro while the tray runs.
+
+It lives in its own ``QThread`` and owns the API client and the keychain access (both block).
+The GUI sends it commands through queued signals and gets results back the same way, so the GUI
+thread never waits on the network. One single-shot timer schedules the next refresh: the normal
+interval when all is calm, every few seconds while something is in transition, and an
+exponential back-off while Zomro cannot be reached; nothing ticks in between.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+from zomro_tray import errors
+from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.logs import redactor
+from zomro_tray.model import PowerState, Service
+from zomro_tray.presentation import Action, Connection
+
+if TYPE_CHECKING:
+    from zomro_tray.client import ZomroClient
+
+log = logging.getLogger(__name__)
+
+
+class SecretsStore(Protocol):
+    """What the worker needs of a secrets store (the keychain, or demo mode's memory)."""
+
+    def load(self) -> Credentials | None: ...
+    def save(self, credentials: Credentials) -> None: ...
+    def clear(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds. Tests and the soak compress these; the app uses the defaults."""
+
+    fast: float = 3.0  # refresh pace while a server is in transition or an action is pending
+    stale: float = 5.0  # opening the menu refreshes data older than this
+    backoff_start: float = 5.0
+    backoff_cap: float = 300.0
+    action_timeout: float = 900.0  # a start/stop that has not settled by then is reported
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One refresh, as the GUI receives it (immutable, so safe to pass between threads)."""
+
+    services: tuple[Service, ...]
+    fetched_at: datetime
+    pending: dict[str, Action] = field(default_factory=dict)
+
+
+@dataclass
+class _Pending:
+    action: Action
+    requested: float
+    seen_transition: bool = False
+
+
+@dataclass(frozen=True)
+class SignInForm:
+    """What the sign-in dialog collected; checked by the worker, never by the GUI thread."""
+
+    api_url: str
+    method: AuthMethod
+    token: str = ""
+    username: str = ""
+    password: str = ""
+    two_factor_code: str = ""
+
+    def __repr__(self) -> str:
+        return f"SignInForm(api_url={self.api_url!r}, method={self.method.value})"
+
+
+class Worker(QObject):
+    snapshot_ready = Signal(object)  # Snapshot
+    connection_changed = Signal(object, str)  # Connection, a sentence for the user
+    action_finished = Signal(str, str, bool, str)  # service id, action, ok, sentence
+    #: request id, outcome ("ok", "two_factor", "error"), sentence, (Credentials, services) or None
+    sign_in_checked = Signal(int, str, str, object)
+    credentials_saved = Signal(bool, str)  # ok, sentence
+    sign_in_required = Signal(str, bool)  # sentence, True when nothing was ever stored
+
+    def __init__(
+        self,
+        secrets: SecretsStore,
+        api_url: str,
+        refresh_seconds: float,
+        timing: Timing | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
+        super().__init__()
+        self._secrets = secrets
+        self._api_url = api_url
+        self._refresh_seconds = refresh_seconds
+        self._timing = timing or Timing()
+        self._preset = credentials
+        self._client: ZomroClient | None = None
+        self._connection = Connection.STARTING
+        self._failures = 0
+        self._pending: dict[str, _Pending] = {}
+        self._services: tuple[Service, ...] = ()
+        self._fetched = 0.0  # monotonic time of the last good refresh
+        self._stopping = False
+        self._timer: QTimer | None = None
+        self.refreshes = 0  # for tests and benchmarks
+
+    # --- lifecycle (runs in the worker thread) --------------------------------------------------
+
+    @Slot()
+    def setup(self) -> None:
+        """Runs once the thread starts: timers must be created in the thread that uses them."""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.refresh)
+        self._use_credentials(self._load_credentials(), first_run=True)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Last call in the worker thread: stop the timer and hand the worker back to the main
+        thread, so Python can destroy it (and its timer) there without Qt complaining."""
+        self._stopping = True
+        if self._timer is not None:
+            self._timer.stop()
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
+
+    def abort(self) -> None:
+        """Called from the GUI thread at quit: break off a request in flight."""
+        self._stopping = True
+        client = self._client
+        if client is not None:
+            client.abort()
+
+    # --- commands from the GUI --------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        if self._stopping or self._client is None:
+            return
+        try:
+            services = tuple(self._client.list_services())
+        except errors.ZomroError as error:
+            self._failed(error)
+        else:
+            self._succeeded(services)
+        self._schedule()
+
+    @Slot()
+    def menu_opened(self) -> None:
+        if time.monotonic() - self._fetched > self._timing.stale:
+            self.refresh()
+
+    @Slot(str, str)
+    def request_action(self, service_id: str, action_name: str) -> None:
+        action = Action(action_name)
+        if service_id in self._pending or self._client is None or self._stopping:
+            return  # a second click on a busy server sends nothing
+        try:
+            getattr(self._client, action.value)(service_id)
+        except errors.ZomroError as error:
+            self.action_finished.emit(service_id, action.value, False, str(error))
+            if isinstance(error, errors.SignInError):
+                self._signed_out(str(error))
+            return
+        self._pending[service_id] = _Pending(action, time.monotonic())
+        self.refresh()
+
+    @Slot(str, int)
+    def apply_settings(self, api_url: str, refresh_seconds: int) -> None:
+        self._refresh_seconds = refresh_seconds
+        if api_url != self._api_url:
+            self._api_url = api_url
+            self._use_credentials(self._client.credentials if self._client else None)
+        else:
+            self._schedule()
+
+    @Slot(int, object)
+    def check_sign_in(self, request_id: int, form: SignInForm) -> None:
+        """Try a sign-in without keeping it: the dialog's "Test connection"."""
+        from zomro_tray.client import ZomroClient
+
+        redactor.add(form.token, form.password)
+        try:
+            client = ZomroClient(form.api_url)
+            credentials = self._sign_in(client, form)
+            client.set_credentials(credentials)
+            services = client.list_services()
+        except errors.TwoFactorRequired as error:
+            self.sign_in_checked.emit(request_id, "two_factor", str(error), None)
+            return
+        except errors.ZomroError as error:
+            self.sign_in_checked.emit(request_id, "error", str(error), None)
+            return
+        noun = "server" if len(services) == 1 else "servers"
+        message = f"Connected: {len(services)} {noun} found."
+        self.sign_in_checked.emit(request_id, "ok", message, (credentials, services))
+
+    @Slot(object, str)
+    def save_credentials(self, credentials: Credentials, api_url: str) -> None:
+        try:
+            self._secrets.save(credentials)
+        except errors.ZomroError as error:
+            self.credentials_saved.emit(False, str(error))
+            return
+        self._api_url = api_url
+        self.credentials_saved.emit(True, "Signed in. The sign-in is kept in the system keychain.")
+        self._use_credentials(credentials)
+
+    @Slot()
+    def sign_out(self) -> None:
+        try:
+            self._secrets.clear()
+        except errors.ZomroError as error:
+            log.warning("could not clear the keychain: %s", error)
+        self._use_credentials(None)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _sign_in(client: ZomroClient, form: SignInForm) -> Credentials:
+        if form.method is AuthMethod.TOKEN:
+            return Credentials.from_token(form.token)
+        if form.method is AuthMethod.AUTHINFO:
+            return Credentials.from_password(form.username, form.password, authinfo=True)
+        code = form.two_factor_code.strip()
+        session = client.sign_in(
+            form.username, form.password, two_factor=(lambda: code) if code else None
+        )
+        return replace(Credentials.from_password(form.username, form.password), token=session)
+
+    def _load_credentials(self) -> Credentials | errors.ZomroError | None:
+        if self._preset is not None:
+            return self._preset
+        try:
+            return self._secrets.load()
+        except errors.KeychainUnavailable as error:
+            return error
+
+    def _use_credentials(
+        self, loaded: Credentials | errors.ZomroError | None, first_run: bool = False
+    ) -> None:
+        from zomro_tray.client import ZomroClient
+
+        if self._client is not None:
+            self._client.close()
+        self._client = None
+        self._pending.clear()
+        if isinstance(loaded, errors.ZomroError):
+            self._signed_out(f"Not signed in. {loaded}", first_run=first_run)
+            return
+        if loaded is None:
+            self._signed_out("Sign in to see your servers.", first_run=first_run)
+            return
+        redactor.add(*loaded.secrets())
+        try:
+            self._client = ZomroClient(self._api_url, loaded)
+        except errors.ZomroError as error:
+            self._signed_out(str(error))
+            return
+        self._failures = 0
+        self.refresh()
+
+    def _succeeded(self, services: tuple[Service, ...]) -> None:
+        self._services = services
+        self._fetched = time.monotonic()
+        self.refreshes += 1
+        if self._connection is not Connection.ONLINE:
+            restored = self._connection is Connection.OFFLINE
+            self._set_connection(Connection.ONLINE, "Connection restored." if restored else "")
+        self._failures = 0
+        self._settle_pending(services)
+        pending = {sid: p.action for sid, p in self._pending.items()}
+        self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending))
+
+    def _failed(self, error: errors.ZomroError) -> None:
+        if self._stopping:
+            return
+        log.info("refresh failed: %s", type(error).__name__)
+        if isinstance(error, errors.SignInError):
+            self._signed_out(str(error))
+            return
+        self._failures += 1
+        self._set_connection(Connection.OFFLINE, str(error))
+
+    def _signed_out(self, message: str, first_run: bool = False) -> None:
+        self._client = None
+        self._pending.clear()
+        self._set_connection(Connection.SIGNED_OUT, message)
+        self.sign_in_required.emit(message, first_run)
+
+    def _set_connection(self, connection: Connection, message: str) -> None:
+        changed = connection is not self._connection
+        self._connection = connection
+        if changed or connection is Connection.OFFLINE:
+            self.connection_changed.emit(connection, message)
+
+    def _settle_pending(self, services: tuple[Service, ...]) -> None:
+        by_id = {s.id: s for s in services}
+        now = time.monotonic()
+        for service_id, pending in list(self._pending.items()):
+            outcome = self._outcome(by_id.get(service_id), pending, now)
+            if outcome is None:
+                continue
+            ok, message = outcome
+            del self._pending[service_id]
+            self.action_finished.emit(service_id, pending.action.value, ok, message)
+
+    def _outcome(
+        self, service: Service | None, pending: _Pending, now: float
+    ) -> tuple[bool, str] | None:
+        """None while the action is still under way; else (ok, sentence)."""
+        action = pending.action
+        if service is None:
+            return False, "The server disappeared from the account."
+        if service.power.in_transition:
+            pending.seen_transition = True
+            return None
+        done = {Action.START: "started", Action.STOP: "stopped", Action.REBOOT: "rebooted"}
+        quick = now - pending.requested > 2 * self._timing.fast
+        if service.power is action.target and (
+            action is not Action.REBOOT or pending.seen_transition or quick
+        ):
+            return True, f"{service.name} {done[action]}."
+        if service.power in (PowerState.ERROR, PowerState.SUSPENDED) or pending.seen_transition:
+            return False, f"{service.name} did not {action.value}: it is now {service.power.value}."
+        if now - pending.requested > self._timing.action_timeout:
+            return False, f"{service.name} did not {action.value} in time."
+        return None
+
+    def _schedule(self) -> None:
+        if self._timer is None or self._stopping or self._client is None:
+            return
+        self._timer.start(int(self._next_delay() * 1000))
+
+    def _next_delay(self) -> float:
+        if self._connection is Connection.OFFLINE:
+            step = self._timing.backoff_start * 2 ** max(self._failures - 1, 0)
+            return min(step, self._timing.backoff_cap)
+        busy = self._pending or any(s.power.in_transition for s in self._services)
+        return self._timing.fast if busy else float(self._refresh_seconds)
+
+    @property
+    def next_delay(self) -> float:
+        """The pause before the next refresh (for tests and the status line)."""
+        return self._next_delay()
