@@ -378,3 +378,20 @@ def test_copy_ip_puts_the_address_on_the_clipboard(make_app: MakeApp, emulator: 
     app = make_app(emulator)
     app.menu.copy_ip_clicked.emit(WEB)
     assert QApplication.clipboard().text() == "203.0.113.10"
+
+
+def test_a_missing_keychain_is_explained_in_the_dialog(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, no_keyring: None, tmp_path: Path
+) -> None:
+    app = make_app(emulator, secrets=SecretStore())
+    qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)
+    dialog = app.dialog
+    assert "No usable system keychain" in dialog.notice.text()
+    dialog.token.setText(emulator.demo_token)
+    dialog._save_clicked()  # the token works, but there is nowhere safe to keep it
+    qtbot.waitUntil(lambda: "No usable system keychain" in dialog.result.text(), timeout=5_000)
+    assert app.dialog is dialog  # still open: nothing was lost or silently dropped
+    assert app.connection is Connection.SIGNED_OUT
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert emulator.demo_token not in path.read_text(errors="replace")

@@ -64,7 +64,9 @@ class SettingsDialog(QDialog):
         settings: Settings,
         services: Sequence[Service],
         signed_in: bool,
+        *,
         notice: str = "",
+        autostart_supported: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,7 +82,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._account_tab(notice), "Account")
         self.tabs.addTab(self._servers_tab(services), "Servers")
-        self.tabs.addTab(self._general_tab(), "General")
+        self.tabs.addTab(self._general_tab(autostart_supported), "General")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -158,7 +160,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.servers)
         return page
 
-    def _general_tab(self) -> QWidget:
+    def _general_tab(self, autostart_supported: bool) -> QWidget:
         page = QWidget()
         settings = self._settings
         self.refresh = QSpinBox(
@@ -169,8 +171,10 @@ class SettingsDialog(QDialog):
         )
         self.confirm_stop = QCheckBox("Ask before shutting a server down")
         self.confirm_stop.setChecked(settings.confirm_before_stop)
+        self.refresh.setMaximumWidth(110)
         self.start_at_login = QCheckBox("Start zomro-tray when I log in")
         self.start_at_login.setChecked(settings.start_at_login)
+        self.start_at_login.setVisible(autostart_supported)
         self.notify_boxes = {}
         notes = QGroupBox("Notify me when")
         notes_layout = QVBoxLayout(notes)
