@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -119,6 +120,14 @@ def tray_display(tmp_path: Path) -> Iterator[dict[str, str]]:
             process.wait(timeout=10)
 
 
+def app_command() -> list[str]:
+    """The app under test: ZOMRO_E2E_COMMAND (e.g. the installed .deb), else this checkout."""
+    chosen = os.environ.get("ZOMRO_E2E_COMMAND")
+    if chosen:
+        return shlex.split(chosen)
+    return [sys.executable, "-m", "zomro_tray"]
+
+
 def _xdotool(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
         ["xdotool", *args], env=env, capture_output=True, text=True, timeout=10, check=False
@@ -157,8 +166,7 @@ def _count_colour(image: QImage, colour: str, box: dict[str, int], tolerance: in
 def test_demo_mode_icon_embeds_in_a_real_tray_and_its_menu_lists_the_servers(
     tray_display: dict[str, str], tmp_path: Path
 ) -> None:
-    command = shutil.which("zomro-tray")
-    argv = [command] if command else [sys.executable, "-m", "zomro_tray"]
+    argv = app_command()
     log = (tmp_path / "app.log").open("w")
     app = subprocess.Popen(
         [*argv, "--demo", "-v"], env=tray_display, stdout=log, stderr=subprocess.STDOUT
@@ -229,7 +237,7 @@ def test_demo_mode_icon_embeds_in_a_real_tray_and_its_menu_lists_the_servers(
 def test_a_second_launch_exits_and_leaves_the_first_running(
     tray_display: dict[str, str], tmp_path: Path
 ) -> None:
-    argv = [sys.executable, "-m", "zomro_tray", "--demo"]
+    argv = [*app_command(), "--demo"]
     first = subprocess.Popen(
         argv, env=tray_display, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the tray against a built-in emulator: no account needed",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation is complete, then exit",
+    )
     parser.set_defaults(handler=run_tray)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -101,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
+    if args.self_test:
+        from zomro_tray import selftest
+
+        return selftest.run()
     try:
         return int(args.handler(args) or 0)
     except errors.ZomroError as error:

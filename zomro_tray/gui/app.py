@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from zomro_tray import APP_NAME, errors
+from zomro_tray import APP_NAME, autostart, errors
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.icons import app_icon
 from zomro_tray.gui.single_instance import SingleInstance
@@ -24,8 +24,11 @@ from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
 from zomro_tray.settings import Settings, SettingsStore
 
+WINDOWS_APP_ID = "ZomroTray.ZomroTray"
+
 
 def run(api_url: str | None = None, demo: bool = False) -> int:
+    _set_windows_app_id()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("zomro-tray")
@@ -51,9 +54,19 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
     return code
 
 
+def _set_windows_app_id() -> None:
+    """Windows names notifications after the AppUserModelID: make it ours, not python.exe's."""
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(WINDOWS_APP_ID)
+
+
 def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack) -> TrayApp:
     if not demo:
-        return TrayApp(SettingsStore(), SecretStore(), api_url=api_url)
+        return TrayApp(
+            SettingsStore(), SecretStore(), api_url=api_url, autostart=autostart.for_this_platform()
+        )
     from zomro_tray.emulator import Emulator
 
     emulator = Emulator(scenario="demo").start()

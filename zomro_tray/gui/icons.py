@@ -221,9 +221,51 @@ def tray_icon(state: Overall, template: bool = False) -> QIcon:
     return icon
 
 
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+_PANEL = "#24324a"
+
+
+def paint_app_icon(size: int, ratio: float = 1.0) -> QPixmap:
+    """The app's own icon: a small server rack with one status light per server.
+
+    Used for windows, the launcher and the installers; the tray shows state badges instead.
+    """
+    pixmap, p = _canvas(size, ratio)
+    s = float(size)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(_PANEL))
+    p.drawRoundedRect(QRectF(s * 0.04, s * 0.04, s * 0.92, s * 0.92), s * 0.2, s * 0.2)
+    for row, light in enumerate((GREEN, GREEN, AMBER)):
+        top = s * (0.2 + row * 0.215)
+        unit = QRectF(s * 0.17, top, s * 0.66, s * 0.17)
+        p.setBrush(QColor("#e9eef6"))
+        p.drawRoundedRect(unit, s * 0.04, s * 0.04)
+        p.setBrush(QColor(light))
+        p.drawEllipse(
+            QPointF(unit.right() - unit.height() * 0.62, unit.center().y()),
+            unit.height() * 0.27,
+            unit.height() * 0.27,
+        )
+        p.setBrush(QColor("#9aa6b8"))
+        slot = QRectF(
+            unit.left() + unit.height() * 0.45,
+            unit.center().y() - s * 0.012,
+            unit.width() * 0.42,
+            s * 0.024,
+        )
+        p.drawRoundedRect(slot, s * 0.01, s * 0.01)
+    p.end()
+    return pixmap
+
+
+@cache
 def app_icon() -> QIcon:
     """The application's own icon (windows, dialogs, notifications)."""
-    return tray_icon(Overall.ALL_RUNNING)
+    ratio = _device_pixel_ratio()
+    icon = QIcon()
+    for size in APP_ICON_SIZES[:5]:
+        icon.addPixmap(paint_app_icon(size, ratio))
+    return icon
 
 
 # --- menu dots ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from zomro_tray import __version__
+from zomro_tray.autostart import AutoStart
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.icons import app_icon, tray_icon
 from zomro_tray.gui.menu import TrayMenu
@@ -68,12 +69,14 @@ class TrayApp(QObject):
         credentials: Credentials | None = None,
         timing: Timing | None = None,
         api_url: str | None = None,
+        autostart: AutoStart | None = None,
     ) -> None:
         super().__init__()
         self.settings_store = settings_store
         self.settings = settings_store.load()
         if api_url:  # --api-url: for this run only, not written to the settings file
             self.settings = replace(self.settings, api_url=api_url)
+        self.autostart = autostart
         self.services: tuple[Service, ...] = ()
         self.connection = Connection.STARTING
         self.problem = ""
@@ -350,11 +353,15 @@ class TrayApp(QObject):
             self.dialog.activateWindow()
             return
         signed_in = self.connection is not Connection.SIGNED_OUT
+        settings = self.settings
+        if self.autostart is not None:  # the login item is the truth; the user may remove it
+            settings = replace(settings, start_at_login=self._autostart_enabled())
         dialog = SettingsDialog(
-            self.settings,
+            settings,
             self.services,
             signed_in,
             notice=notice if isinstance(notice, str) else "",
+            autostart_supported=self.autostart is not None,
         )
         dialog.check_requested.connect(self._cmd_check_sign_in.emit)
         dialog.save_requested.connect(self._save_from_dialog)
@@ -373,6 +380,12 @@ class TrayApp(QObject):
             self.dialog.deleteLater()
         self.dialog = None
 
+    def _autostart_enabled(self) -> bool:
+        try:
+            return self.autostart is not None and self.autostart.is_enabled()
+        except OSError:
+            return False
+
     def _save_from_dialog(self, settings: Settings, credentials: Credentials | None) -> None:
         self.apply_settings(settings)
         if credentials is not None:
@@ -388,6 +401,16 @@ class TrayApp(QObject):
                 f"Could not write the settings file: {error.strerror}.",
                 QSystemTrayIcon.MessageIcon.Warning,
             )
+        if self.autostart is not None and settings.start_at_login != self._autostart_enabled():
+            try:
+                self.autostart.set_enabled(settings.start_at_login)
+            except OSError as error:
+                self.notify(
+                    "connection",
+                    "Start at login not changed",
+                    f"The login item could not be written: {error.strerror}.",
+                    QSystemTrayIcon.MessageIcon.Warning,
+                )
         self.settings = replace(settings)
         self._cmd_apply_settings.emit(settings.api_url, settings.refresh_seconds)
         self.render()

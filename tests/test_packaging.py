@@ -1,0 +1,228 @@
+"""Packaging pieces that can be checked here: start at login, the installer script, icons,
+the desktop file and the self-test. The frozen bundle itself is checked by
+packaging/linux/smoke-test.sh (build, install with dpkg, run, remove), which CI runs."""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zomro_tray import __version__
+from zomro_tray.autostart import (
+    LAUNCH_AGENT_LABEL,
+    RUN_KEY,
+    MacLaunchAgent,
+    WindowsRunKey,
+    XdgAutoStart,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("ZOMRO_STRICT"):
+            pytest.fail(f"{name} is required here but missing")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def test_xdg_autostart_entry_is_written_and_removed(tmp_path: Path) -> None:
+    entry = XdgAutoStart(config_home=tmp_path, command=["/opt/zomro tray/zomro-tray"])
+    assert not entry.is_enabled()
+    entry.set_enabled(True)
+    text = (tmp_path / "autostart" / "zomro-tray.desktop").read_text()
+    assert "Exec='/opt/zomro tray/zomro-tray'\n" in text  # quoted: the path has a space
+    assert "X-GNOME-Autostart-enabled=true" in text
+    assert entry.is_enabled()
+    entry.set_enabled(False)
+    assert not entry.is_enabled()
+    entry.set_enabled(False)  # already off: nothing to do, no error
+
+
+def test_xdg_autostart_file_is_valid(tmp_path: Path) -> None:
+    validate = _tool("desktop-file-validate")
+    entry = XdgAutoStart(config_home=tmp_path, command=["zomro-tray"])
+    entry.set_enabled(True)
+    done = subprocess.run([validate, str(entry.path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+class FakeWinreg:
+    """Stands in for Windows' winreg module: a dict per key, the same calls and errors."""
+
+    HKEY_CURRENT_USER = "HKCU"
+    KEY_SET_VALUE = 2
+    REG_SZ = 1
+
+    def __init__(self) -> None:
+        self.keys: dict[str, dict[str, str]] = {RUN_KEY: {}}
+
+    class _Key:
+        def __init__(self, values: dict[str, str]) -> None:
+            self.values = values
+
+        def __enter__(self) -> FakeWinreg._Key:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def OpenKey(self, root: str, path: str, reserved: int = 0, access: int = 0) -> _Key:  # noqa: N802
+        assert root == self.HKEY_CURRENT_USER  # per user: no administrator rights needed
+        return self._Key(self.keys[path])
+
+    def QueryValueEx(self, key: _Key, name: str) -> tuple[str, int]:  # noqa: N802
+        if name not in key.values:
+            raise FileNotFoundError(name)
+        return key.values[name], self.REG_SZ
+
+    def SetValueEx(self, key: _Key, name: str, reserved: int, kind: int, value: str) -> None:  # noqa: N802
+        key.values[name] = value
+
+    def DeleteValue(self, key: _Key, name: str) -> None:  # noqa: N802
+        if name not in key.values:
+            raise FileNotFoundError(name)
+        del key.values[name]
+
+
+def test_windows_run_key_matches_the_installer() -> None:
+    registry = FakeWinreg()
+    run = WindowsRunKey(
+        command=[r"C:\Users\a\AppData\Local\Programs\zomro-tray\zomro-tray.exe"], registry=registry
+    )
+    assert not run.is_enabled()
+    run.set_enabled(True)
+    value = registry.keys[RUN_KEY]["zomro-tray"]
+    assert value == r'"C:\Users\a\AppData\Local\Programs\zomro-tray\zomro-tray.exe"'
+    nsis = (ROOT / "packaging" / "windows" / "zomro-tray.nsi").read_text()
+    assert """WriteRegStr HKCU "${RUN_KEY}" "${APP}" '"$INSTDIR\\${EXE}"'""" in nsis
+    assert "Software\\Microsoft\\Windows\\CurrentVersion\\Run" in nsis
+    assert run.is_enabled()
+    run.set_enabled(False)
+    run.set_enabled(False)
+    assert not run.is_enabled()
+
+
+def test_macos_launch_agent(tmp_path: Path) -> None:
+    command = ["/Applications/zomro-tray.app/Contents/MacOS/zomro-tray"]
+    agent = MacLaunchAgent(home=tmp_path, command=command)
+    agent.set_enabled(True)
+    path = tmp_path / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+    data = plistlib.loads(path.read_bytes())
+    assert data["RunAtLoad"] is True
+    assert data["ProgramArguments"] == command
+    agent.set_enabled(False)
+    assert not path.exists()
+
+
+def test_the_settings_switch_turns_the_login_item_on_and_off(
+    qtbot: object, tmp_path: Path, make_emulator: object
+) -> None:
+    from zomro_tray.credentials import Credentials
+    from zomro_tray.gui.tray import TrayApp
+    from zomro_tray.keychain import SessionOnlyStore
+    from zomro_tray.settings import Settings, SettingsStore
+
+    emulator = make_emulator()  # type: ignore[operator]
+    store = SettingsStore(tmp_path / "settings")
+    store.save(Settings(api_url=emulator.url))
+    login_item = XdgAutoStart(config_home=tmp_path / "xdg", command=["zomro-tray"])
+    app = TrayApp(
+        store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)), autostart=login_item
+    )
+    try:
+        app.open_settings()
+        assert not app.dialog.start_at_login.isHidden()
+        assert not app.dialog.start_at_login.isChecked()
+        app.dialog.start_at_login.setChecked(True)
+        app.dialog._save_clicked()
+        assert login_item.is_enabled()
+        login_item.set_enabled(False)  # removed by hand: the dialog shows the truth
+        app.open_settings()
+        assert not app.dialog.start_at_login.isChecked()
+        app.dialog.reject()
+    finally:
+        app.stop_worker()
+        app.dispose()
+
+
+def test_the_windows_installer_script_compiles(tmp_path: Path) -> None:
+    makensis = _tool("makensis")
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "zomro-tray.exe").write_bytes(b"MZ stand-in for the frozen app")
+    (bundle / "zomro-tray-cli.exe").write_bytes(b"MZ stand-in for the frozen CLI")
+    installer = tmp_path / f"zomro-tray-{__version__}-windows-setup.exe"  # as build.sh names it
+    done = subprocess.run(
+        [
+            makensis,
+            "-WX",
+            "-V2",
+            f"-DVERSION={__version__}",
+            f"-DSOURCE={bundle}",
+            f"-DOUTFILE={installer}",
+            str(ROOT / "packaging" / "windows" / "zomro-tray.nsi"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert installer.read_bytes()[:2] == b"MZ"
+
+
+def test_icons_for_every_platform(qtbot: object) -> None:
+    from PySide6.QtGui import QImage
+
+    icons = ROOT / "resources" / "icons"
+    ico = (icons / "zomro-tray.ico").read_bytes()
+    reserved, kind, count = struct.unpack("<HHH", ico[:6])
+    sizes = [ico[6 + 16 * i] or 256 for i in range(count)]
+    assert (reserved, kind) == (0, 1)
+    assert sizes == [16, 24, 32, 48, 64, 256]
+    assert (icons / "zomro-tray.icns").read_bytes()[:4] == b"icns"
+    big = QImage(str(icons / "zomro-tray.png"))
+    assert (big.width(), big.height()) == (512, 512)
+    for size in (16, 32, 48, 256):
+        image = QImage(str(icons / "hicolor" / f"{size}x{size}" / "apps" / "zomro-tray.png"))
+        assert image.width() == size
+
+
+def test_the_desktop_file_is_valid() -> None:
+    validate = _tool("desktop-file-validate")
+    desktop = ROOT / "packaging" / "linux" / "zomro-tray.desktop"
+    done = subprocess.run([validate, str(desktop)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_self_test_reports_every_part_and_passes_here() -> None:
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env.pop("DISPLAY", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "zomro_tray", "--self-test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for part in (
+        "Qt platform plugin",
+        "system tray available",
+        "keyring backends registered",
+        "keyring backend in use",
+        "TLS certificate bundle",
+        "demo emulator",
+    ):
+        assert part in done.stdout
+    assert done.stdout.strip().endswith("self-test passed")

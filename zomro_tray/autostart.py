@@ -1,0 +1,131 @@
+"""Start at login: an XDG autostart entry on Linux, the Run key on Windows, a LaunchAgent on macOS.
+
+The entry itself is the truth (a user may remove it by hand); the setting only mirrors it. Each
+backend writes one small thing the platform documents, and removes exactly that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import plistlib
+import shlex
+import shutil
+import sys
+from pathlib import Path
+from typing import Protocol
+
+from zomro_tray import APP_NAME
+
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+LAUNCH_AGENT_LABEL = "io.github.zomro-tray"
+
+
+def launch_command() -> list[str]:
+    """How to start this very app again: the frozen executable, or the installed command."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    installed = shutil.which(APP_NAME)
+    if installed:
+        return [installed]
+    return [sys.executable, "-m", "zomro_tray"]
+
+
+class AutoStart(Protocol):
+    def is_enabled(self) -> bool: ...
+    def set_enabled(self, enabled: bool) -> None: ...
+
+
+class XdgAutoStart:
+    """``$XDG_CONFIG_HOME/autostart/zomro-tray.desktop`` (freedesktop.org autostart spec)."""
+
+    def __init__(self, config_home: Path | None = None, command: list[str] | None = None) -> None:
+        home = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        self.path = home / "autostart" / f"{APP_NAME}.desktop"
+        self.command = command or launch_command()
+
+    def is_enabled(self) -> bool:
+        return self.path.is_file()
+
+    def set_enabled(self, enabled: bool) -> None:
+        if not enabled:
+            self.path.unlink(missing_ok=True)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(
+            "[Desktop Entry]\n"
+            "Type=Application\n"
+            "Name=zomro-tray\n"
+            "Comment=Zomro Cloud VPS in the system tray\n"
+            f"Exec={shlex.join(self.command)}\n"
+            f"Icon={APP_NAME}\n"
+            "Terminal=false\n"
+            "X-GNOME-Autostart-enabled=true\n"
+            "X-GNOME-Autostart-Delay=5\n",
+            encoding="utf-8",
+        )
+
+
+class WindowsRunKey:
+    """``HKCU\\...\\CurrentVersion\\Run``: per user, no administrator rights needed."""
+
+    def __init__(self, command: list[str] | None = None, registry: object = None) -> None:
+        if registry is None:
+            import winreg as registry  # type: ignore[import-not-found,no-redef]
+        self._reg = registry
+        self.command = command or launch_command()
+
+    def is_enabled(self) -> bool:
+        reg = self._reg
+        try:
+            with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY) as key:  # type: ignore[attr-defined]
+                reg.QueryValueEx(key, APP_NAME)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+
+    def set_enabled(self, enabled: bool) -> None:
+        reg = self._reg
+        access = reg.KEY_SET_VALUE  # type: ignore[attr-defined]
+        with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, access) as key:  # type: ignore[attr-defined]
+            if enabled:
+                value = " ".join(f'"{part}"' for part in self.command)
+                reg.SetValueEx(key, APP_NAME, 0, reg.REG_SZ, value)  # type: ignore[attr-defined]
+            else:
+                with contextlib.suppress(FileNotFoundError):  # already off
+                    reg.DeleteValue(key, APP_NAME)  # type: ignore[attr-defined]
+
+
+class MacLaunchAgent:
+    """``~/Library/LaunchAgents/io.github.zomro-tray.plist`` with RunAtLoad."""
+
+    def __init__(self, home: Path | None = None, command: list[str] | None = None) -> None:
+        base = home or Path.home()
+        self.path = base / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+        self.command = command or launch_command()
+
+    def is_enabled(self) -> bool:
+        return self.path.is_file()
+
+    def set_enabled(self, enabled: bool) -> None:
+        if not enabled:
+            self.path.unlink(missing_ok=True)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        agent = {
+            "Label": LAUNCH_AGENT_LABEL,
+            "ProgramArguments": self.command,
+            "RunAtLoad": True,
+            "ProcessType": "Interactive",
+        }
+        self.path.write_bytes(plistlib.dumps(agent))
+
+
+def for_this_platform() -> AutoStart | None:
+    if sys.platform.startswith("linux") or sys.platform.startswith("freebsd"):
+        return XdgAutoStart()
+    if sys.platform == "win32":
+        return WindowsRunKey()
+    if sys.platform == "darwin":
+        return MacLaunchAgent()
+    return None

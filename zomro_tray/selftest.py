@@ -1,0 +1,113 @@
+"""``zomro-tray --self-test``: is this installation (above all a frozen bundle) complete?
+
+It checks what a bundler can silently leave out: Qt's platform plugin, keyring's backends (found
+through entry-point metadata), the TLS certificate bundle, QtNetwork for the single-instance
+guard, and the emulator behind demo mode. It prints one line per check and exits 0 when all pass.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import sys
+from collections.abc import Callable
+from importlib import metadata
+
+from zomro_tray import __version__, errors
+
+Check = tuple[bool, str]
+PLATFORM_PLUGIN = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
+KEYRING_BACKEND = {"linux": "SecretService", "win32": "Windows", "darwin": "macOS"}
+
+
+def _platform_key() -> str:
+    return "linux" if sys.platform.startswith("linux") else sys.platform
+
+
+def check_qt() -> list[Check]:
+    headless = _platform_key() == "linux" and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QDir, QLibraryInfo
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    plugins_dir = QDir(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath) + "/platforms")
+    found = sorted(
+        name.split(".")[0].removeprefix("libq").removeprefix("q")
+        for name in plugins_dir.entryList(QDir.Filter.Files)
+    )
+    wanted = PLATFORM_PLUGIN.get(_platform_key(), "")
+    shipped = not wanted or wanted in found
+    running = app.platformName() + (" (no display here)" if headless else "")
+    tray = QSystemTrayIcon.isSystemTrayAvailable()
+    return [
+        (shipped, f"Qt platform plugin: {running}; shipped: {', '.join(found) or 'none'}"),
+        (True, f"system tray available: {'yes' if tray else 'no'}"),
+    ]
+
+
+def check_network_module() -> list[Check]:
+    from PySide6.QtNetwork import QLocalServer
+
+    return [(QLocalServer is not None, "QtNetwork (single-instance guard): loads")]
+
+
+def check_keyring() -> list[Check]:
+    from zomro_tray.keychain import SecretStore
+
+    names = sorted(ep.name for ep in metadata.entry_points(group="keyring.backends"))
+    wanted = KEYRING_BACKEND.get(_platform_key(), "")
+    registered = bool(names) and (not wanted or any(wanted in name for name in names))
+    return [
+        (registered, f"keyring backends registered: {', '.join(names) or 'none (metadata lost)'}"),
+        (True, f"keyring backend in use: {SecretStore().backend_name()}"),
+    ]
+
+
+def check_tls() -> list[Check]:
+    import certifi
+    import requests  # noqa: F401 - the client's transport must import in the bundle
+
+    where = certifi.where()
+    context = ssl.create_default_context(cafile=where)
+    count = len(context.get_ca_certs())
+    return [(count > 50, f"TLS certificate bundle: {count} certificates from {where}")]
+
+
+def check_demo() -> list[Check]:
+    from zomro_tray.client import ZomroClient
+    from zomro_tray.credentials import Credentials
+    from zomro_tray.emulator import Emulator
+
+    with Emulator() as emulator:
+        client = ZomroClient(emulator.url, Credentials.from_token(emulator.demo_token))
+        count = len(client.list_services())
+    return [(count > 0, f"demo emulator: answers, {count} servers over loopback HTTP")]
+
+
+CHECKS: tuple[Callable[[], list[Check]], ...] = (
+    check_qt,
+    check_network_module,
+    check_keyring,
+    check_tls,
+    check_demo,
+)
+
+
+def run() -> int:
+    frozen = "frozen bundle" if getattr(sys, "frozen", False) else "Python"
+    print(f"zomro-tray {__version__} ({frozen} {sys.version.split()[0]} on {sys.platform})")
+    failures = 0
+    for check in CHECKS:
+        try:
+            results = check()
+        except Exception as error:  # a missing piece shows up as an import or load error
+            results = [(False, f"{check.__name__.removeprefix('check_')}: {error!r}")]
+        for ok, line in results:
+            failures += not ok
+            print(f"  {'ok  ' if ok else 'FAIL'} {line}")
+    print("self-test passed" if not failures else f"self-test FAILED ({failures} problem(s))")
+    return errors.EXIT_OK if not failures else errors.EXIT_ERROR
