@@ -148,9 +148,11 @@ def test_session_renewal_is_tried_only_once(emulator: Emulator) -> None:
     client.list_services()
     # instances (expired), keepalive, auth, instances again: expired again after the new sign-in
     emulator.state.inject("expire", "none", "none", "expire")
-    with pytest.raises(errors.SessionExpired):
+    with pytest.raises(errors.SessionUnstable) as caught:
         client.list_services()
     assert emulator.state.calls["auth"] == 2
+    assert caught.value.transient  # the password worked: retry later, do not sign out
+    assert len(client.list_services()) == 5
 
 
 def test_session_expiry_by_idle_time(make_emulator: MakeEmulator) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import plistlib
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -36,13 +34,14 @@ class AutoStart(Protocol):
     def set_enabled(self, enabled: bool) -> None: ...
 
 
-class XdgAutoStart:
-    """``$XDG_CONFIG_HOME/autostart/zomro-tray.desktop`` (freedesktop.org autostart spec)."""
+class _LoginItemFile:
+    """A login item that is one file: present means on. Subclasses say where and what."""
 
-    def __init__(self, config_home: Path | None = None, command: list[str] | None = None) -> None:
-        home = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-        self.path = home / "autostart" / f"{APP_NAME}.desktop"
-        self.command = command or launch_command()
+    path: Path
+    command: list[str]
+
+    def content(self) -> bytes:
+        raise NotImplementedError
 
     def is_enabled(self) -> bool:
         return self.path.is_file()
@@ -52,7 +51,21 @@ class XdgAutoStart:
             self.path.unlink(missing_ok=True)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(
+        self.path.write_bytes(self.content())
+
+
+class XdgAutoStart(_LoginItemFile):
+    """``$XDG_CONFIG_HOME/autostart/zomro-tray.desktop`` (freedesktop.org autostart spec)."""
+
+    def __init__(self, config_home: Path | None = None, command: list[str] | None = None) -> None:
+        home = config_home or Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        self.path = home / "autostart" / f"{APP_NAME}.desktop"
+        self.command = command or launch_command()
+
+    def content(self) -> bytes:
+        import shlex
+
+        return (
             "[Desktop Entry]\n"
             "Type=Application\n"
             "Name=zomro-tray\n"
@@ -61,9 +74,8 @@ class XdgAutoStart:
             f"Icon={APP_NAME}\n"
             "Terminal=false\n"
             "X-GNOME-Autostart-enabled=true\n"
-            "X-GNOME-Autostart-Delay=5\n",
-            encoding="utf-8",
-        )
+            "X-GNOME-Autostart-Delay=5\n"
+        ).encode()
 
 
 class WindowsRunKey:
@@ -96,7 +108,7 @@ class WindowsRunKey:
                     reg.DeleteValue(key, APP_NAME)  # type: ignore[attr-defined]
 
 
-class MacLaunchAgent:
+class MacLaunchAgent(_LoginItemFile):
     """``~/Library/LaunchAgents/io.github.zomro-tray.plist`` with RunAtLoad."""
 
     def __init__(self, home: Path | None = None, command: list[str] | None = None) -> None:
@@ -104,21 +116,16 @@ class MacLaunchAgent:
         self.path = base / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
         self.command = command or launch_command()
 
-    def is_enabled(self) -> bool:
-        return self.path.is_file()
+    def content(self) -> bytes:
+        import plistlib
 
-    def set_enabled(self, enabled: bool) -> None:
-        if not enabled:
-            self.path.unlink(missing_ok=True)
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         agent = {
             "Label": LAUNCH_AGENT_LABEL,
             "ProgramArguments": self.command,
             "RunAtLoad": True,
             "ProcessType": "Interactive",
         }
-        self.path.write_bytes(plistlib.dumps(agent))
+        return plistlib.dumps(agent)
 
 
 def for_this_platform() -> AutoStart | None:

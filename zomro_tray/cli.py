@@ -16,14 +16,17 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from zomro_tray import APP_NAME, __version__, errors
-from zomro_tray.client import ZomroClient
 from zomro_tray.credentials import Credentials
 from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor, setup_logging
 from zomro_tray.model import PowerState, Service
 from zomro_tray.settings import SettingsStore
+
+if TYPE_CHECKING:  # the HTTP stack loads only for commands that talk to Zomro, not for the tray
+    from zomro_tray.client import ZomroClient
 
 API_URL_ENV = "ZOMRO_API_URL"
 POLL_SECONDS = 2.0
@@ -127,6 +130,12 @@ def api_url(args: argparse.Namespace) -> str:
     return args.api_url or os.environ.get(API_URL_ENV) or SettingsStore().load().api_url
 
 
+def new_client(args: argparse.Namespace, credentials: Credentials | None = None) -> ZomroClient:
+    from zomro_tray.client import ZomroClient
+
+    return ZomroClient(api_url(args), credentials)
+
+
 def signed_in_client(args: argparse.Namespace) -> ZomroClient:
     try:
         credentials = SecretStore().load()
@@ -135,7 +144,7 @@ def signed_in_client(args: argparse.Namespace) -> ZomroClient:
     if credentials is None:
         raise errors.NotSignedIn
     redactor.add(*credentials.secrets())
-    return ZomroClient(api_url(args), credentials)
+    return new_client(args, credentials)
 
 
 def read_secret(prompt: str) -> str:
@@ -187,7 +196,7 @@ def run_tray(args: argparse.Namespace) -> int:
 
 def cmd_login(args: argparse.Namespace) -> int:
     store = SecretStore()
-    client = ZomroClient(api_url(args))
+    client = new_client(args)
     if args.username:
         password = read_secret("Password: ")
         if args.authinfo:

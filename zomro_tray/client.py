@@ -166,7 +166,9 @@ class ZomroClient:
             except (errors.AccessDenied, errors.SessionIpMismatch) as error:
                 if not self._session_lost(error):
                     raise
-                if renewed or not (self._credentials and self._credentials.can_sign_in_again):
+                if renewed:  # signed in again just now, and the new session died too
+                    raise errors.SessionUnstable from None
+                if not (self._credentials and self._credentials.can_sign_in_again):
                     raise (
                         error
                         if isinstance(error, errors.SessionExpired)

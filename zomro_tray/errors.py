@@ -108,6 +108,18 @@ class SessionExpired(SignInError):
     default_message = "The Zomro session has expired or the token is not valid: sign in again."
 
 
+class SessionUnstable(SessionExpired):
+    """Signing in again worked, but Zomro dropped the new session at once: retry later.
+
+    The stored password is fine, so this is no reason to ask the user to sign in.
+    """
+
+    transient = True
+    default_message = (
+        "Zomro dropped the session right after signing in again; it will be tried again."
+    )
+
+
 class SessionIpMismatch(SessionExpired):
     default_message = (
         "Zomro tied this session to another IP address (did your network or VPN change?): "

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
+import time
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +125,8 @@ class SettingsStore:
 
     def save(self, settings: Settings) -> None:
         self.config_dir.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when saving: keeps start-up light
+
         payload = json.dumps(settings.to_json(), indent=2, ensure_ascii=False, sort_keys=True)
         handle, temp = tempfile.mkstemp(dir=self.config_dir, prefix=".settings-", suffix=".tmp")
         try:
@@ -139,7 +140,7 @@ class SettingsStore:
             raise
 
     def _keep_aside(self) -> Path:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
         backup = self.path.with_name(f"settings.corrupt-{stamp}.json")
         try:
             os.replace(self.path, backup)

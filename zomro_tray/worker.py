@@ -46,6 +46,8 @@ class Timing:
     backoff_start: float = 5.0
     backoff_cap: float = 300.0
     action_timeout: float = 900.0  # a start/stop that has not settled by then is reported
+    #: Replaces the settings' refresh interval (the soak compresses hours into seconds).
+    idle: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ class Worker(QObject):
         self._fetched = 0.0  # monotonic time of the last good refresh
         self._stopping = False
         self._timer: QTimer | None = None
-        self.refreshes = 0  # for tests and benchmarks
+        self.refreshes = 0  # successful refreshes, for tests and benchmarks
+        self.attempts = 0  # refresh attempts, failed ones included
 
     # --- lifecycle (runs in the worker thread) --------------------------------------------------
 
@@ -146,6 +149,7 @@ class Worker(QObject):
     def refresh(self) -> None:
         if self._stopping or self._client is None:
             return
+        self.attempts += 1
         try:
             services = tuple(self._client.list_services())
         except errors.ZomroError as error:
@@ -285,7 +289,7 @@ class Worker(QObject):
         if self._stopping:
             return
         log.info("refresh failed: %s", type(error).__name__)
-        if isinstance(error, errors.SignInError):
+        if isinstance(error, errors.SignInError) and not error.transient:
             self._signed_out(str(error))
             return
         self._failures += 1
@@ -346,7 +350,9 @@ class Worker(QObject):
             step = self._timing.backoff_start * 2 ** max(self._failures - 1, 0)
             return min(step, self._timing.backoff_cap)
         busy = self._pending or any(s.power.in_transition for s in self._services)
-        return self._timing.fast if busy else float(self._refresh_seconds)
+        if busy:
+            return self._timing.fast
+        return self._timing.idle if self._timing.idle is not None else float(self._refresh_seconds)
 
     @property
     def next_delay(self) -> float:

@@ -125,6 +125,7 @@ class EmulatorState:
     seed: int = 0
     calls: Counter[str] = field(default_factory=Counter)
     actions: list[tuple[str, str]] = field(default_factory=list)
+    faults_served: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self.lock = threading.RLock()
@@ -158,11 +159,14 @@ class EmulatorState:
 
     def next_fault(self) -> str:
         with self.lock:
+            fault = ""
             if self._queued_faults:
                 fault = self._queued_faults.popleft()
-                return "" if fault == "none" else fault
-            if self.fault_rate and self._random.random() < self.fault_rate:
-                return self._random.choice(self.fault_choices or FAULTS[1:])
+            elif self.fault_rate and self._random.random() < self.fault_rate:
+                fault = self._random.choice(self.fault_choices or FAULTS[1:])
+            if fault and fault != "none":
+                self.faults_served[fault] += 1
+                return fault
             return ""
 
     def set_power(

@@ -7,15 +7,45 @@ in ``aboutToShow``. Reboot and Copy IP sit in two submenus, one click away once 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtGui import QAction, QActionEvent
 from PySide6.QtWidgets import QMenu
 
 from zomro_tray.gui.icons import status_dot
 from zomro_tray.model import PowerState
 from zomro_tray.presentation import Action, Entry
+
+
+class _SwallowActionChanges(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        return event.type() == QEvent.Type.ActionChanged
+
+
+@contextmanager
+def _one_relayout(menu: QMenu) -> Iterator[None]:
+    """Batch many action changes into one menu relayout.
+
+    An open QMenu answers every ActionChanged (each setText, setIcon, setToolTip...) by laying
+    out all its items again: n changes cost O(n²), seconds for a thousand servers. Inside this
+    block those events are held back; one is let through at the end, and the menu then reads
+    every action afresh. (ActionAdded must never be held back: QMenu wires signals there.)
+    """
+    if not menu.isVisible():
+        yield
+        return
+    gate = _SwallowActionChanges(menu)
+    menu.installEventFilter(gate)
+    try:
+        yield
+    finally:
+        menu.removeEventFilter(gate)
+        gate.deleteLater()
+        actions = menu.actions()
+        if actions:
+            QCoreApplication.sendEvent(menu, QActionEvent(QEvent.Type.ActionChanged, actions[0]))
 
 
 class _EntryList:
@@ -43,9 +73,10 @@ class _EntryList:
             self._menu.removeAction(action)
             action.deleteLater()  # the menu still owns it: a vanished server must not leak
             self._shown.pop(gone, None)
-        for entry in entries:
-            if self._shown.get(entry.service_id) != entry:
-                self._update(entry)
+        with _one_relayout(self._menu):
+            for entry in entries:
+                if self._shown.get(entry.service_id) != entry:
+                    self._update(entry)
         if order != self._order:
             for sid in order:  # re-inserting moves an action: the order follows the list
                 self._menu.insertAction(self._anchor, self._actions[sid])

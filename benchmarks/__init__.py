@@ -1,0 +1,1 @@
+"""Benchmarks and the fault-injection soak: `python -m benchmarks` (see README)."""

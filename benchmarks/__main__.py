@@ -1,0 +1,675 @@
+"""``python -m benchmarks``: measure zomro-tray against baselines in the same run; print a table.
+
+The machines are noisy, so every figure is set against a baseline measured in the same run (a
+bare PySide6 tray app, a naive menu rebuild, an idle event loop) and reported as a ratio with
+medians over repeated runs. The latest table is saved as benchmarks/RESULTS.md.
+
+    python -m benchmarks           # everything: 60 s idle window, 10,000-cycle soak
+    python -m benchmarks --quick   # fewer runs, 10 s idle, 1,500-cycle soak
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the in-process measurements
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtWidgets import QApplication, QMenu
+
+from benchmarks import xdisplay
+from benchmarks.probes import StallMeter
+from benchmarks.soak import CHECKPOINT, run_soak, spin_until
+from zomro_tray import __version__
+from zomro_tray.client import ZomroClient
+from zomro_tray.credentials import Credentials
+from zomro_tray.emulator import Emulator, build_state
+from zomro_tray.emulator.scenarios import add_servers
+from zomro_tray.gui.icons import status_dot
+from zomro_tray.gui.tray import TrayApp
+from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.model import PowerState, Service
+from zomro_tray.presentation import Action, Connection
+from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.worker import Snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+FROZEN = ROOT / "dist" / "zomro-tray" / "zomro-tray"
+STATUS_LINE = re.compile(r"first statuses shown \(monotonic ([0-9.]+)\)")
+
+
+@dataclass
+class Row:
+    measure: str
+    ours: str
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    verdict: str = ""
+
+
+def ratio_row(
+    measure: str,
+    ours: float,
+    base: float,
+    unit: str,
+    target: float | None,
+    baseline_name: str,
+    digits: int = 0,
+) -> Row:
+    ratio = ours / base if base else math.inf
+    verdict = "" if target is None else ("met" if ratio <= target else "NOT met")
+    return Row(
+        measure,
+        f"{ours:.{digits}f} {unit}",
+        f"{base:.{digits}f} {unit} ({baseline_name})",
+        f"{ratio:.2f}×",
+        f"≤ {target}×" if target else "",
+        verdict,
+    )
+
+
+# --- start-up, memory, idle cost: separate processes, real X server and tray host ---
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _cpu_and_wakeups(pid: int) -> tuple[float, int]:
+    """CPU seconds (user + system) and context switches summed over all threads of a process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    switches = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                switches += int(line.split()[1])
+    return cpu, switches
+
+
+@dataclass
+class Launch:
+    process: subprocess.Popen[bytes]
+    icon_s: float
+    status_s: float | None
+    log: Path
+
+
+def _launch(
+    env: dict[str, str], argv: list[str], window_class: str, log: Path, wants_status: bool
+) -> Launch:
+    with log.open("w") as out:
+        started = time.monotonic()
+        process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+    xdisplay.wait_for(
+        lambda: xdisplay.tray_icon(env, window_class), 60, f"{argv[0]} icon", step=0.01
+    )
+    icon_s = time.monotonic() - started
+    status_s = None
+    if wants_status:
+        try:
+            match = xdisplay.wait_for(
+                lambda: STATUS_LINE.search(log.read_text()), 30, "first statuses", step=0.01
+            )
+            status_s = float(match[1]) - started
+        except TimeoutError:  # a build from before this log line existed
+            status_s = None
+    return Launch(process, icon_s, status_s, log)
+
+
+def _stop(launch: Launch) -> None:
+    launch.process.send_signal(signal.SIGTERM)
+    try:
+        launch.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        launch.process.kill()
+
+
+def _app_env(
+    base: dict[str, str], home: Path, url: str, token: str, refresh: int = 60
+) -> dict[str, str]:
+    config = home / "config" / "zomro-tray"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "settings.json").write_text(json.dumps({"api_url": url, "refresh_seconds": refresh}))
+    return {
+        **base,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "TMPDIR": str(home),
+        "ZOMRO_TOKEN": token,
+    }
+
+
+def _settle(seconds: float) -> None:
+    time.sleep(seconds)  # noqa: TID251 - the driver waits; the apps under test run on their own
+
+
+def startup_memory_idle(runs: int, idle_seconds: float, work: Path) -> list[Row]:
+    bare = [sys.executable, str(ROOT / "benchmarks" / "bare_tray.py")]
+    ours = [sys.executable, "-m", "zomro_tray", "-v"]
+    commands = {"bare": bare, "ours": ours}
+    if FROZEN.exists():
+        commands["frozen"] = [str(FROZEN), "-v"]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    statuses: dict[str, list[float]] = {name: [] for name in commands}
+    memory: dict[str, list[int]] = {name: [] for name in commands}
+    rows: list[Row] = []
+    with Emulator() as emulator, xdisplay.tray_display(work) as display:
+        for run in range(runs):
+            for name, argv in commands.items():  # interleaved: drift hits all alike
+                home = work / f"{name}-{run}"
+                env = _app_env(display, home, emulator.url, emulator.demo_token)
+                window_class = "zomro-bare" if name == "bare" else "zomro-tray"
+                launch = _launch(env, argv, window_class, home / "app.log", name != "bare")
+                _settle(0.5)
+                memory[name].append(_rss_kib(launch.process.pid))
+                times[name].append(launch.icon_s)
+                if launch.status_s is not None:
+                    statuses[name].append(launch.status_s)
+                _stop(launch)
+        median = {name: statistics.median(values) for name, values in times.items()}
+        rows.append(
+            ratio_row(
+                f"start → tray icon shown (median of {runs})",
+                median["ours"] * 1000,
+                median["bare"] * 1000,
+                "ms",
+                1.25,
+                "bare PySide6 tray",
+            )
+        )
+        rows.append(
+            ratio_row(
+                "start → first statuses shown",
+                statistics.median(statuses["ours"]) * 1000,
+                median["bare"] * 1000,
+                "ms",
+                None,
+                "bare tray's icon",
+            )
+        )
+        rows.append(
+            ratio_row(
+                "resident memory after the first refresh",
+                statistics.median(memory["ours"]) / 1024,
+                statistics.median(memory["bare"]) / 1024,
+                "MiB",
+                1.2,
+                "bare PySide6 tray",
+                digits=1,
+            )
+        )
+        if "frozen" in commands:
+            rows.append(
+                ratio_row(
+                    "frozen bundle: start → tray icon shown",
+                    median["frozen"] * 1000,
+                    median["ours"] * 1000,
+                    "ms",
+                    None,
+                    "python -m zomro_tray",
+                )
+            )
+            if statuses["frozen"]:
+                rows.append(
+                    ratio_row(
+                        "frozen bundle: start → first statuses",
+                        statistics.median(statuses["frozen"]) * 1000,
+                        statistics.median(statuses["ours"]) * 1000,
+                        "ms",
+                        None,
+                        "python -m zomro_tray",
+                    )
+                )
+            else:
+                rows.append(
+                    Row(
+                        "frozen bundle: start → first statuses",
+                        "not reported: the bundle is older than the source; rebuild it",
+                    )
+                )
+            rows.append(
+                ratio_row(
+                    "frozen bundle: resident memory",
+                    statistics.median(memory["frozen"]) / 1024,
+                    statistics.median(memory["ours"]) / 1024,
+                    "MiB",
+                    None,
+                    "python -m zomro_tray",
+                    digits=1,
+                )
+            )
+        rows += _idle_cost(display, emulator, work, idle_seconds, bare, ours)
+    return rows
+
+
+def _idle_cost(
+    display: dict[str, str],
+    emulator: Emulator,
+    work: Path,
+    seconds: float,
+    bare: list[str],
+    ours: list[str],
+) -> list[Row]:
+    """Both apps side by side for `seconds` of idle (ours between two refreshes an hour apart)."""
+    home_ours, home_bare = work / "idle-ours", work / "idle-bare"
+    ours_app = _launch(
+        _app_env(display, home_ours, emulator.url, emulator.demo_token, 3600),
+        ours,
+        "zomro-tray",
+        home_ours / "app.log",
+        wants_status=True,
+    )
+    bare_app = _launch(
+        _app_env(display, home_bare, emulator.url, ""),
+        bare,
+        "zomro-bare",
+        home_bare / "app.log",
+        wants_status=False,
+    )
+    try:
+        _settle(2.0)
+        requests_before = sum(emulator.state.calls.values())
+        before = {
+            n: _cpu_and_wakeups(a.process.pid) for n, a in (("ours", ours_app), ("bare", bare_app))
+        }
+        _settle(seconds)
+        after = {
+            n: _cpu_and_wakeups(a.process.pid) for n, a in (("ours", ours_app), ("bare", bare_app))
+        }
+        requests = sum(emulator.state.calls.values()) - requests_before
+    finally:
+        _stop(ours_app)
+        _stop(bare_app)
+    cpu = {n: (after[n][0] - before[n][0]) * 1000 for n in after}
+    wakes = {n: after[n][1] - before[n][1] for n in after}
+    label = f"over {seconds:.0f} s idle"
+    return [
+        Row(
+            f"CPU time {label}",
+            f"{cpu['ours']:.0f} ms",
+            f"{cpu['bare']:.0f} ms (bare tray)",
+            f"{cpu['ours'] - cpu['bare']:+.0f} ms",
+            "≈ bare",
+            _near(cpu["ours"], cpu["bare"], 30),
+        ),
+        Row(
+            f"wake-ups (context switches, all threads) {label}",
+            f"{wakes['ours']}",
+            f"{wakes['bare']} (bare tray)",
+            f"{wakes['ours'] - wakes['bare']:+d}",
+            "no timer wake-ups",
+            _near(wakes["ours"], wakes["bare"], 10),
+        ),
+        Row(
+            f"API requests {label}",
+            str(requests),
+            "",
+            "",
+            "0",
+            "met" if requests == 0 else "NOT met",
+        ),
+    ]
+
+
+def _near(ours: float, bare: float, slack: float) -> str:
+    return "met" if ours <= bare + slack else "NOT met"
+
+
+# --- in-process: requests, GUI-thread time, stalls ---
+
+
+def requests_per_refresh() -> list[Row]:
+    rows = []
+    for count in (1, 10, 100, 1000):
+        state = build_state("empty")
+        add_servers(state, count)
+        with Emulator(state) as emulator:
+            client = ZomroClient(emulator.url, Credentials.from_token(emulator.demo_token))
+            listed = len(client.list_services())
+            requests = emulator.state.calls["instances"]
+        pages = max(1, math.ceil(count / state.max_page_size))
+        rows.append(
+            Row(
+                f"requests per refresh, {count} servers ({listed} listed)",
+                str(requests),
+                f"{pages} page(s) of {state.max_page_size}",
+                f"{requests / pages:.2f}×",
+                "= pages",
+                "met" if requests == pages and listed == count else "NOT met",
+            )
+        )
+    return rows
+
+
+def _services(count: int, flip: bool) -> tuple[Service, ...]:
+    states = (PowerState.ACTIVE, PowerState.STOPPED, PowerState.STARTING)
+    return tuple(
+        Service(
+            id=str(7_000_000 + n),
+            name=f"node-{n:04d}",
+            power=states[(n + flip) % 3],
+            raw_status="active",
+            ip=f"203.0.113.{n % 254 + 1}",
+        )
+        for n in range(count)
+    )
+
+
+def _median_ms(action: Callable[[], None], repeats: int = 7) -> float:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def gui_apply_time(work: Path) -> list[Row]:
+    qt = QApplication.instance()
+    rows = []
+    store = SettingsStore(work / "apply")
+    store.save(Settings(api_url="http://127.0.0.1:9/"))
+    app = TrayApp(store, SessionOnlyStore())
+    try:
+        for count in (10, 100, 1000):
+            snapshots = [Snapshot(_services(count, flip), datetime.now()) for flip in (False, True)]
+            flip = iter(range(10**6))
+
+            def apply(visible: bool, snapshots: list[Snapshot] = snapshots, flip=flip) -> None:
+                app._on_snapshot(snapshots[next(flip) % 2])
+                if visible:
+                    qt.processEvents()  # the repaint that follows belongs to the cost
+
+            app.connection = Connection.ONLINE
+            hidden = _median_ms(lambda: apply(False))
+            app.menu.menu.popup(app.menu.menu.pos())
+            qt.processEvents()
+            shown = _median_ms(lambda: apply(True))
+            app.menu.menu.hide()
+            rebuild_menu = QMenu()
+            rebuild_menu.popup(rebuild_menu.pos())
+
+            def rebuild(
+                rebuild_menu: QMenu = rebuild_menu,
+                snapshots: list[Snapshot] = snapshots,
+                flip=flip,
+            ) -> None:
+                rebuild_menu.clear()
+                for service in snapshots[next(flip) % 2].services:
+                    rebuild_menu.addAction(status_dot(service.power), f"{service.name} — x")
+                qt.processEvents()
+
+            naive = _median_ms(rebuild)
+            rebuild_menu.hide()
+            rebuild_menu.deleteLater()
+            rows.append(
+                ratio_row(
+                    f"GUI thread: apply a refresh of {count} servers, menu open",
+                    shown,
+                    naive,
+                    "ms",
+                    None,
+                    "clear() + rebuild",
+                    digits=1,
+                )
+            )
+            rows[-1].target, rows[-1].verdict = "< 50 ms", "met" if shown < 50 else "NOT met"
+            rows.append(
+                Row(
+                    f"GUI thread: apply a refresh of {count} servers, menu closed",
+                    f"{hidden:.2f} ms",
+                    "",
+                    "",
+                    "< 50 ms",
+                    "met" if hidden < 50 else "NOT met",
+                )
+            )
+    finally:
+        app.dispose()
+        qt.sendPostedEvents()
+    return rows
+
+
+def gui_stalls(work: Path) -> list[Row]:
+    """The longest gap of a 5 ms GUI-thread timer: idle (baseline) vs while Zomro takes 3 s."""
+    meter = StallMeter(interval_ms=5)
+
+    def measure(until: Callable[[], bool], timeout: float) -> int:
+        meter.start()
+        spin_until(until, timeout)
+        return meter.stop()
+
+    deadline = time.monotonic() + 3.0
+    idle = measure(lambda: time.monotonic() > deadline, 5)
+    state = build_state("demo", latency=3.0, transition_seconds=0.3)
+    rows = []
+    with Emulator(state) as emulator:
+        store = SettingsStore(work / "stall")
+        store.save(Settings(api_url=emulator.url))
+        app = TrayApp(store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)))
+        try:
+            app.start()
+            refreshing = measure(lambda: app.connection is Connection.ONLINE, 20)
+            done: list[bool] = []
+            app.worker.action_finished.connect(lambda *_: done.append(True))
+            app.request("5116805", Action.START)
+            acting = measure(lambda: bool(done), 30)
+        finally:
+            app.stop_worker()
+            app.dispose()
+    for label, value in (
+        ("while the API answers after 3 s", refreshing),
+        ("while a start is in flight (3 s answers)", acting),
+    ):
+        rows.append(
+            Row(
+                f"longest GUI-thread stall {label}",
+                f"{value} ms",
+                f"{idle} ms (idle event loop)",
+                f"{value - idle:+d} ms",
+                "< 50 ms",
+                "met" if value < 50 else "NOT met",
+            )
+        )
+    return rows
+
+
+# --- frozen bundle, soak, report ---
+
+
+def frozen_size() -> list[Row]:
+    if not FROZEN.exists():
+        return [Row("frozen bundle", "not built (packaging/linux/build.sh)")]
+    folder = FROZEN.parent
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    size = sum(p.stat().st_size for p in files) / 2**20  # as du counts it: links once
+    rows = [
+        Row(
+            "frozen one-folder bundle size",
+            f"{size:.0f} MiB",
+            "",
+            "",
+            "< 130 MiB",
+            "met" if size < 130 else "NOT met",
+        )
+    ]
+    for download in sorted((ROOT / "dist").glob("zomro-tray*.*")):
+        if download.is_file():
+            mib = download.stat().st_size / 2**20
+            rows.append(
+                Row(
+                    f"download {download.name}",
+                    f"{mib:.1f} MiB",
+                    "",
+                    "",
+                    "< 50 MiB",
+                    "met" if mib < 50 else "NOT met",
+                )
+            )
+    return rows
+
+
+def soak_rows(cycles: int) -> list[Row]:
+    result = run_soak(cycles, timeout=max(600.0, cycles * 0.1))
+    assert result.at_checkpoint is not None
+    assert result.at_end is not None
+    start, end = result.at_checkpoint, result.at_end
+    ok = (
+        result.worker_alive
+        and not result.mismatches
+        and not result.unasked_actions
+        and end.threads <= start.threads
+        and end.timers == start.timers
+        and end.menu_actions == start.menu_actions
+        and result.rss_growth < 8 * 2**20
+    )
+    faults = ", ".join(f"{k} {v}" for k, v in sorted(result.faults.items()))
+    return [
+        Row(
+            f"soak: {result.cycles} refresh cycles in {result.seconds:.0f} s",
+            f"{result.successes} ok; faults {sum(result.faults.values())}",
+            faults,
+            "",
+            "survives",
+            "met" if result.worker_alive else "NOT met",
+        ),
+        Row(
+            "soak: state matches the emulator after the faults stop",
+            "yes" if not result.mismatches else f"no: {result.mismatches}",
+            "",
+            "",
+            "yes",
+            "met" if not result.mismatches else "NOT met",
+        ),
+        Row(
+            f"soak: actions sent ({result.clicks} clicks, {result.external_changes} changes "
+            "behind the app)",
+            str(sum(result.received.values())),
+            f"{sum(result.sent.values())} asked for",
+            "",
+            "none unasked",
+            "met" if not result.unasked_actions else "NOT met",
+        ),
+        Row(
+            f"soak: RSS at cycle {CHECKPOINT} → end",
+            f"{start.rss / 2**20:.1f} → {end.rss / 2**20:.1f} MiB",
+            "",
+            f"{result.rss_growth / 2**20:+.1f} MiB",
+            "no growth",
+            "met" if result.rss_growth < 8 * 2**20 else "NOT met",
+        ),
+        Row(
+            f"soak: threads / timers / menu actions at cycle {CHECKPOINT} → end",
+            f"{start.threads}/{start.timers}/{start.menu_actions} → "
+            f"{end.threads}/{end.timers}/{end.menu_actions}",
+            "",
+            "",
+            "no growth",
+            "met" if ok else "NOT met",
+        ),
+    ]
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
+    return (
+        f"{platform.node()}: {cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; "
+        f"{platform.platform()}; Python {platform.python_version()}; PySide6 "
+        f"{pyside_version}; zomro-tray {__version__}"
+    )
+
+
+def render(rows: list[Row]) -> str:
+    header = ("measure", "zomro-tray", "baseline (same run)", "ratio / Δ", "target", "")
+    table = [header, *((r.measure, r.ours, r.baseline, r.ratio, r.target, r.verdict) for r in rows)]
+    lines = ["| " + " | ".join(cells) + " |" for cells in table]
+    lines.insert(1, "|" + "---|" * len(header))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer runs, shorter idle and soak")
+    parser.add_argument("--runs", type=int, help="start-up runs per app (default 7, quick 3)")
+    parser.add_argument("--idle-seconds", type=float, help="idle window (default 60, quick 10)")
+    parser.add_argument("--soak-cycles", type=int, help="soak length (default 10000, quick 1500)")
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        choices=["startup", "requests", "apply", "stalls", "bundle", "soak"],
+        help="run only these sections (implies --no-write)",
+    )
+    args = parser.parse_args()
+    runs = args.runs or (3 if args.quick else 7)
+    idle = args.idle_seconds or (10.0 if args.quick else 60.0)
+    cycles = args.soak_cycles or (1500 if args.quick else 10_000)
+    QApplication.instance() or QApplication([])
+    started = time.monotonic()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="zomro-bench-") as scratch:
+        work = Path(scratch)
+        sections: dict[str, Callable[[], list[Row]]] = {
+            "startup": lambda: startup_memory_idle(runs, idle, work),
+            "requests": requests_per_refresh,
+            "apply": lambda: gui_apply_time(work),
+            "stalls": lambda: gui_stalls(work),
+            "bundle": frozen_size,
+            "soak": lambda: soak_rows(cycles),
+        }
+        for name, section in sections.items():
+            if args.only and name not in args.only:
+                continue
+            missing = xdisplay.missing_tools() if name == "startup" else []
+            if missing:
+                rows.append(Row("start-up, memory, idle cost", f"skipped: {missing} missing"))
+                continue
+            print(f"{name}…", flush=True)
+            rows += section()
+    table = render(rows)
+    print(table)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    report = (
+        f"# Benchmark results\n\n`python -m benchmarks{' --quick' if args.quick else ''}`"
+        f", {when}, {time.monotonic() - started:.0f} s.\n\nMachine: {machine()}\n\n{table}\n"
+    )
+    if not (args.no_write or args.only):
+        (ROOT / "benchmarks" / "RESULTS.md").write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""The fault-injection soak: the real worker and menu against the emulator, time compressed.
+
+Thousands of refresh cycles while the emulator fails at random in every documented way (502 and
+maintenance pages, 460, malformed JSON, dropped connections, slow answers, expired sessions),
+servers change state behind the app's back, and a simulated user clicks entries and opens the
+menu. Afterwards: the app must have survived, show what the emulator says, have sent no action
+the user did not ask for, and not have grown (memory, threads, timers, menu actions).
+
+Shared by the short soak in the test suite and the long one in ``python -m benchmarks``.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from zomro_tray.credentials import Credentials
+from zomro_tray.emulator import Emulator, build_state
+from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER, add_servers
+from zomro_tray.gui.tray import TrayApp
+from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.worker import Timing
+
+SOAK_FAULTS = (
+    "html502",
+    "html503",
+    "html200",
+    "ip460",
+    "malformed",
+    "reset",
+    "latency",
+    "expire",
+    "in_process",
+)
+CHECKPOINT = 1000  # memory and counts are compared between this cycle and the end
+
+
+def spin_until(predicate: object, timeout: float) -> bool:
+    """Run the Qt event loop until predicate() is true (GUI thread stays live, nothing sleeps)."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: predicate() and loop.quit())  # type: ignore[operator]
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    timer.start()
+    deadline.start(int(timeout * 1000))
+    if not predicate():  # type: ignore[operator]
+        loop.exec()
+    timer.stop()
+    deadline.stop()
+    return bool(predicate())  # type: ignore[operator]
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def native_threads() -> int:
+    return len(list(Path("/proc/self/task").iterdir()))
+
+
+@dataclass
+class Footprint:
+    rss: int
+    threads: int
+    timers: int
+    menu_actions: int
+
+
+@dataclass
+class SoakResult:
+    cycles: int = 0
+    successes: int = 0
+    seconds: float = 0.0
+    faults: Counter[str] = field(default_factory=Counter)
+    clicks: int = 0
+    external_changes: int = 0
+    sent: Counter[tuple[str, str]] = field(default_factory=Counter)
+    received: Counter[tuple[str, str]] = field(default_factory=Counter)
+    mismatches: dict[str, tuple[str, str]] = field(default_factory=dict)
+    worker_alive: bool = False
+    at_checkpoint: Footprint | None = None
+    at_end: Footprint | None = None
+
+    @property
+    def unasked_actions(self) -> Counter[tuple[str, str]]:
+        """Actions the emulator received that the user did not ask for (must be empty)."""
+        return self.received - self.sent
+
+    @property
+    def rss_growth(self) -> int:
+        assert self.at_checkpoint is not None
+        assert self.at_end is not None
+        return self.at_end.rss - self.at_checkpoint.rss
+
+
+def _footprint(app: TrayApp) -> Footprint:
+    gc.collect()
+    menu = app.menu
+    actions = (
+        len(menu.menu.actions()) + len(menu.reboot_menu.actions()) + len(menu.copy_menu.actions())
+    )
+    return Footprint(
+        rss=rss_bytes(),
+        threads=native_threads(),
+        timers=len(app.findChildren(QTimer)) + len(app.worker.findChildren(QTimer)),
+        menu_actions=actions,
+    )
+
+
+def run_soak(
+    cycles: int,
+    *,
+    seed: int = 7,
+    servers: int = 25,
+    fault_rate: float = 0.3,
+    timeout: float = 600.0,
+) -> SoakResult:
+    """Run the soak for `cycles` refresh attempts; see the module docstring."""
+    qt = QApplication.instance() or QApplication([])
+    rng = random.Random(seed)
+    state = build_state("demo", transition_seconds=0.03, fault_latency=0.05, seed=seed)
+    add_servers(state, servers)
+    result = SoakResult()
+    with tempfile.TemporaryDirectory(prefix="zomro-soak-") as home, Emulator(state) as emulator:
+        store = SettingsStore(Path(home))
+        store.save(Settings(api_url=emulator.url))
+        timing = Timing(
+            fast=0.005,
+            stale=0.02,
+            backoff_start=0.005,
+            backoff_cap=0.04,
+            action_timeout=5.0,
+            idle=0.005,
+        )
+        app = TrayApp(
+            store,
+            SessionOnlyStore(Credentials.from_password(DEMO_USER, DEMO_PASSWORD)),
+            timing=timing,
+        )
+        app._cmd_action.connect(
+            lambda sid, action: result.sent.update([(f"service.{action}", sid)])
+        )
+        app.start()
+        elapsed_start = time.monotonic()
+        state.fault_choices = SOAK_FAULTS
+        state.fault_rate = fault_rate
+        try:
+            _drive(app, state, rng, cycles, result, timeout=timeout)
+            state.clear_faults()
+            result.mismatches = _settle_and_compare(app, state)
+            result.worker_alive = app.thread.isRunning()
+            result.at_end = _footprint(app)
+        finally:
+            result.seconds = time.monotonic() - elapsed_start
+            result.cycles = app.worker.attempts
+            result.successes = app.worker.refreshes
+            result.received = Counter(state.actions)
+            result.faults = Counter(state.faults_served)
+            app.stop_worker()
+            app.dispose()
+            qt.sendPostedEvents()
+            gc.collect()
+    return result
+
+
+def _drive(
+    app: TrayApp,
+    state: object,
+    rng: random.Random,
+    cycles: int,
+    result: SoakResult,
+    *,
+    timeout: float,
+) -> None:
+    deadline = time.monotonic() + timeout
+    server_ids = [sid for sid, s in state.servers.items() if s.account == DEMO_USER]  # type: ignore[attr-defined]
+    while app.worker.attempts < cycles:
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"soak stalled at cycle {app.worker.attempts}: {app.connection.value}, "
+                f"{app.problem!r}"
+            )
+        target = min(app.worker.attempts + 25, cycles)
+        spin_until(lambda t=target: app.worker.attempts >= t, 30)
+        if result.at_checkpoint is None and app.worker.attempts >= CHECKPOINT:
+            result.at_checkpoint = _footprint(app)
+        roll = rng.random()
+        if roll < 0.3:  # behind the app's back: the web panel, or the provider
+            sid = rng.choice(server_ids)
+            state.set_power(sid, rng.choice(["active", "stopped"]))  # type: ignore[attr-defined]
+            result.external_changes += 1
+        elif roll < 0.6:  # the user clicks an entry
+            clickable = [e.service_id for e in app.shown if e.click_action is not None]
+            if clickable:
+                app.toggle(rng.choice(clickable))
+                result.clicks += 1
+        elif roll < 0.7:  # the user opens the menu, or closes it
+            if app.menu.menu.isVisible():
+                app.menu.menu.hide()
+            else:
+                app.menu.menu.popup(app.menu.menu.pos())
+    app.menu.menu.hide()
+
+
+def _settle_and_compare(app: TrayApp, state: object) -> dict[str, tuple[str, str]]:
+    """After the faults stop: the app must come to show exactly what the emulator holds."""
+
+    def mismatches() -> dict[str, tuple[str, str]]:
+        truth = state.snapshot(DEMO_USER)  # type: ignore[attr-defined]
+        shown = {s.id: s.raw_status for s in app.services}
+        return {
+            sid: (shown.get(sid, "<missing>"), status)
+            for sid, status in truth.items()
+            if shown.get(sid) != status
+        }
+
+    spin_until(lambda: not app.worker_pending and not app.local_pending, 15)
+    seen = app.worker.refreshes
+    spin_until(lambda: app.worker.refreshes >= seen + 3 and not mismatches(), 15)
+    return mismatches()

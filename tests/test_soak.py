@@ -1,0 +1,33 @@
+"""The short soak: the worker and the menu through 1,200 refresh cycles with random faults.
+
+The long one (10,000 cycles) runs from `python -m benchmarks`; both use benchmarks/soak.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from benchmarks.soak import CHECKPOINT, run_soak
+
+pytestmark = pytest.mark.soak
+
+
+def test_short_soak_survives_faults_and_ends_matching_the_emulator(qtbot: QtBot) -> None:
+    result = run_soak(CHECKPOINT + 200, seed=11, timeout=240)
+    assert result.worker_alive
+    assert result.cycles >= CHECKPOINT + 200
+    assert result.successes > result.cycles // 3  # faults hit ~30%: most cycles still work
+    assert sum(result.faults.values()) > 200
+    assert len(result.faults) >= 6  # every kind of fault came up
+    assert result.clicks > 10
+    assert result.external_changes > 10
+    assert result.mismatches == {}, "the app does not show what the emulator holds"
+    assert not result.unasked_actions, f"actions nobody asked for: {result.unasked_actions}"
+    start, end = result.at_checkpoint, result.at_end
+    assert start is not None
+    assert end is not None
+    assert end.threads <= start.threads
+    assert end.timers == start.timers
+    assert end.menu_actions == start.menu_actions
+    assert result.rss_growth < 8 * 2**20, f"RSS grew {result.rss_growth / 2**20:.1f} MiB"
