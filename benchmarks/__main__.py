@@ -407,7 +407,10 @@ def gui_apply_time(work: Path) -> list[Row]:
             shown = _median_ms(lambda: apply(True))
             app.menu.menu.hide()
             rebuild_menu = QMenu()
+            for service in snapshots[0].services:  # open and full, like the real menu
+                rebuild_menu.addAction(status_dot(service.power), f"{service.name} — x")
             rebuild_menu.popup(rebuild_menu.pos())
+            qt.processEvents()
 
             def rebuild(
                 rebuild_menu: QMenu = rebuild_menu,
