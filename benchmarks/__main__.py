@@ -94,16 +94,24 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def _cpu_and_wakeups(pid: int) -> tuple[float, int]:
-    """CPU seconds (user + system) and context switches summed over all threads of a process."""
+def _cpu_and_switches(pid: int) -> tuple[float, dict[int, int]]:
+    """CPU seconds (user + system, all threads, live or ended) and context switches per thread."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    switches = 0
+    switches = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
+        count = 0
         for line in (task / "status").read_text().splitlines():
             if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                switches += int(line.split()[1])
+                count += int(line.split()[1])
+        switches[int(task.name)] = count
     return cpu, switches
+
+
+def _wakeups(before: dict[int, int], after: dict[int, int]) -> int:
+    """Switches in the window: threads alive at both ends, plus all of those born in it.
+    (A thread that ended in the window takes its counter with it; it is not subtracted.)"""
+    return sum(count - before.get(tid, 0) for tid, count in after.items())
 
 
 @dataclass
@@ -290,18 +298,18 @@ def _idle_cost(
         _settle(2.0)
         requests_before = sum(emulator.state.calls.values())
         before = {
-            n: _cpu_and_wakeups(a.process.pid) for n, a in (("ours", ours_app), ("bare", bare_app))
+            n: _cpu_and_switches(a.process.pid) for n, a in (("ours", ours_app), ("bare", bare_app))
         }
         _settle(seconds)
         after = {
-            n: _cpu_and_wakeups(a.process.pid) for n, a in (("ours", ours_app), ("bare", bare_app))
+            n: _cpu_and_switches(a.process.pid) for n, a in (("ours", ours_app), ("bare", bare_app))
         }
         requests = sum(emulator.state.calls.values()) - requests_before
     finally:
         _stop(ours_app)
         _stop(bare_app)
     cpu = {n: (after[n][0] - before[n][0]) * 1000 for n in after}
-    wakes = {n: after[n][1] - before[n][1] for n in after}
+    wakes = {n: _wakeups(before[n][1], after[n][1]) for n in after}
     label = f"over {seconds:.0f} s idle"
     return [
         Row(

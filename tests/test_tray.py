@@ -420,3 +420,34 @@ def test_an_open_menu_relays_out_after_a_batched_update(
     assert app.menu.menu.sizeHint().width() > narrow
     assert app.menu.menu.width() > narrow  # the open menu itself grew
     app.menu.menu.hide()
+
+
+def test_left_click_on_the_icon_opens_the_menu(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    app = make_app(emulator)
+    app.tray.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # a left click
+    qtbot.waitUntil(app.menu.menu.isVisible, timeout=2_000)
+    app.menu.menu.hide()
+
+
+def test_icons_differ_per_state_and_macos_gets_a_monochrome_template(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QSize
+
+    from zomro_tray.gui.icons import tray_icon
+    from zomro_tray.presentation import Overall
+
+    images = {state: tray_icon(state).pixmap(QSize(32, 32)).toImage() for state in Overall}
+    assert len({img.constBits().tobytes() for img in images.values()}) == len(Overall)
+    template = tray_icon(Overall.ALL_RUNNING, template=True)
+    assert template.isMask()
+    image = template.pixmap(QSize(32, 32)).toImage()
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(32)
+        for y in range(32)
+        if image.pixelColor(x, y).alpha() > 200
+    }
+    assert colours == {"#000000"}  # one colour: macOS tints it for light and dark menu bars
