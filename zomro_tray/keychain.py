@@ -110,6 +110,3 @@ class SessionOnlyStore:
         had = self._credentials is not None
         self._credentials = None
         return had
-
-    def backend_name(self) -> str:
-        return "memory (demo mode: nothing is stored)"

@@ -152,10 +152,6 @@ def total_rows(doc: dict[str, Any]) -> int | None:
     return number(doc.get("p_elems"))
 
 
-def page_size(doc: dict[str, Any]) -> int | None:
-    return number(doc.get("p_cnt"))
-
-
 def service_from_row(row: dict[str, Any]) -> Service | None:
     """One ``elem`` of ``func=instances`` (or ``vds``) -> a Service; None for a row with no id."""
     service_id = orig(row.get("id")) or orig(row.get("elid"))
