@@ -451,3 +451,16 @@ def test_icons_differ_per_state_and_macos_gets_a_monochrome_template(qtbot: QtBo
         if image.pixelColor(x, y).alpha() > 200
     }
     assert colours == {"#000000"}  # one colour: macOS tints it for light and dark menu bars
+
+
+def test_fixing_the_api_address_uses_the_stored_sign_in_again(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator, settings=Settings(api_url="http://192.0.2.1/"))  # refused: plain http
+    qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
+    assert "plain http://" in app.problem
+    if app.dialog is not None:
+        app.dialog.reject()
+    app.apply_settings(Settings(api_url=emulator.url))
+    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=5_000)
+    assert len(app.shown) == 5

@@ -23,6 +23,7 @@ from zomro_tray.credentials import Credentials
 from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor, setup_logging
 from zomro_tray.model import PowerState, Service
+from zomro_tray.presentation import state_words
 from zomro_tray.settings import SettingsStore
 
 if TYPE_CHECKING:  # the HTTP stack loads only for commands that talk to Zomro, not for the tray
@@ -30,18 +31,6 @@ if TYPE_CHECKING:  # the HTTP stack loads only for commands that talk to Zomro, 
 
 API_URL_ENV = "ZOMRO_API_URL"
 POLL_SECONDS = 2.0
-
-STATE_WORDS = {
-    PowerState.ACTIVE: "running",
-    PowerState.STOPPED: "stopped",
-    PowerState.STARTING: "starting…",
-    PowerState.STOPPING: "stopping…",
-    PowerState.REBOOTING: "rebooting…",
-    PowerState.BUSY: "busy…",
-    PowerState.SUSPENDED: "suspended by Zomro",
-    PowerState.ERROR: "error",
-    PowerState.UNKNOWN: "unknown",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,12 +162,9 @@ def find_service(services: list[Service], wanted: str) -> Service:
 
 
 def describe(service: Service) -> str:
-    word = STATE_WORDS[service.power]
-    if service.power is PowerState.UNKNOWN and service.status_detail:
-        word = f"unknown ({service.status_detail})"
-    if service.power is PowerState.SUSPENDED and service.suspend_reason:
-        word = f"{word} ({service.suspend_reason})"
-    return word
+    """The tray's words for a state, in a sentence's lower case: "suspended by Zomro (unpaid)"."""
+    words = state_words(service)
+    return words[:1].lower() + words[1:]
 
 
 # --- commands ---------------------------------------------------------------------------------

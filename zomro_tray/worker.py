@@ -183,7 +183,7 @@ class Worker(QObject):
         self._refresh_seconds = refresh_seconds
         if api_url != self._api_url:
             self._api_url = api_url
-            self._use_credentials(self._client.credentials if self._client else None)
+            self._use_credentials(self._load_credentials())  # the store is the truth
         else:
             self._schedule()
 

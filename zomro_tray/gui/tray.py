@@ -375,7 +375,7 @@ class TrayApp(QObject):
             settings,
             self.services,
             signed_in,
-            notice=notice if isinstance(notice, str) else "",
+            notice=notice,
             autostart_supported=self.autostart is not None,
         )
         dialog.check_requested.connect(self._cmd_check_sign_in.emit)
