@@ -50,6 +50,7 @@ from zomro_tray.worker import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN = ROOT / "dist" / "zomro-tray" / "zomro-tray"
+ONEFILE = ROOT / "dist" / "zomro-tray-onefile"
 STATUS_LINE = re.compile(r"first statuses shown \(monotonic ([0-9.]+)\)")
 
 
@@ -88,10 +89,16 @@ def ratio_row(
 
 
 def _rss_kib(pid: int) -> int:
+    """Resident memory of a process and its descendants (a one-file build runs the app in a
+    child of its unpacking bootloader)."""
+    total = 0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+            total = int(line.split()[1])
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += _rss_kib(int(child))
+    return total
 
 
 def _cpu_and_switches(pid: int) -> tuple[float, dict[int, int]]:
@@ -177,6 +184,8 @@ def startup_memory_idle(runs: int, idle_seconds: float, work: Path) -> list[Row]
     commands = {"bare": bare, "ours": ours}
     if FROZEN.exists():
         commands["frozen"] = [str(FROZEN), "-v"]
+    if ONEFILE.exists():  # ZOMRO_ONEFILE=1 pyinstaller build.spec: compared, never shipped
+        commands["onefile"] = [str(ONEFILE), "-v"]
     times: dict[str, list[float]] = {name: [] for name in commands}
     statuses: dict[str, list[float]] = {name: [] for name in commands}
     memory: dict[str, list[int]] = {name: [] for name in commands}
@@ -226,47 +235,61 @@ def startup_memory_idle(runs: int, idle_seconds: float, work: Path) -> list[Row]
                 digits=1,
             )
         )
-        if "frozen" in commands:
-            rows.append(
-                ratio_row(
-                    "frozen bundle: start → tray icon shown",
-                    median["frozen"] * 1000,
-                    median["ours"] * 1000,
-                    "ms",
-                    None,
-                    "python -m zomro_tray",
-                )
-            )
-            if statuses["frozen"]:
-                rows.append(
-                    ratio_row(
-                        "frozen bundle: start → first statuses",
-                        statistics.median(statuses["frozen"]) * 1000,
-                        statistics.median(statuses["ours"]) * 1000,
-                        "ms",
-                        None,
-                        "python -m zomro_tray",
-                    )
-                )
-            else:
-                rows.append(
-                    Row(
-                        "frozen bundle: start → first statuses",
-                        "not reported: the bundle is older than the source; rebuild it",
-                    )
-                )
-            rows.append(
-                ratio_row(
-                    "frozen bundle: resident memory",
-                    statistics.median(memory["frozen"]) / 1024,
-                    statistics.median(memory["ours"]) / 1024,
-                    "MiB",
-                    None,
-                    "python -m zomro_tray",
-                    digits=1,
-                )
-            )
+        for build, label in (("frozen", "frozen bundle"), ("onefile", "one-file build")):
+            if build in commands:
+                rows += _build_rows(label, build, median, statuses, memory)
         rows += _idle_cost(display, emulator, work, idle_seconds, bare, ours)
+    return rows
+
+
+def _build_rows(
+    label: str,
+    build: str,
+    median: dict[str, float],
+    statuses: dict[str, list[float]],
+    memory: dict[str, list[int]],
+) -> list[Row]:
+    """A frozen build against `python -m zomro_tray`, measured in the same run."""
+    base = "python -m zomro_tray"
+    rows = [
+        ratio_row(
+            f"{label}: start → tray icon shown",
+            median[build] * 1000,
+            median["ours"] * 1000,
+            "ms",
+            None,
+            base,
+        )
+    ]
+    if statuses[build]:
+        rows.append(
+            ratio_row(
+                f"{label}: start → first statuses",
+                statistics.median(statuses[build]) * 1000,
+                statistics.median(statuses["ours"]) * 1000,
+                "ms",
+                None,
+                base,
+            )
+        )
+    else:
+        rows.append(
+            Row(
+                f"{label}: start → first statuses",
+                "not reported: the build is older than the source; rebuild it",
+            )
+        )
+    rows.append(
+        ratio_row(
+            f"{label}: resident memory",
+            statistics.median(memory[build]) / 1024,
+            statistics.median(memory["ours"]) / 1024,
+            "MiB",
+            None,
+            base,
+            digits=1,
+        )
+    )
     return rows
 
 
@@ -524,6 +547,10 @@ def frozen_size() -> list[Row]:
             "met" if size < 130 else "NOT met",
         )
     ]
+    if ONEFILE.exists():
+        rows.append(
+            Row("one-file build size (not shipped)", f"{ONEFILE.stat().st_size / 2**20:.0f} MiB")
+        )
     for download in sorted((ROOT / "dist").glob("zomro-tray*.*")):
         if download.is_file():
             mib = download.stat().st_size / 2**20
