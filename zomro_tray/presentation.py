@@ -7,6 +7,7 @@ in plain Python and keeps the menu, the fallback window and the tooltip consiste
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,13 +161,10 @@ def tooltip(
     """E.g. "zomro-tray: 3 running · 1 stopped — updated 12:04"."""
     if connection is Connection.SIGNED_OUT:
         return f"zomro-tray: sign-in needed. {problem}".strip()
-    counts: dict[str, int] = {}
-    for entry in shown:
-        key = _COUNT_WORDS.get(entry.state, "busy")
-        counts[key] = counts.get(key, 0) + 1
-    summary = " · ".join(f"{n} {word}" for word, n in counts.items()) or "no servers"
     if connection is Connection.STARTING:
         return "zomro-tray: loading…"
+    counts = Counter(_COUNT_WORDS.get(entry.state, "busy") for entry in shown)
+    summary = " · ".join(f"{n} {word}" for word, n in counts.items()) or "no servers"
     when = f" — updated {updated:%H:%M}" if updated else ""
     line = f"zomro-tray: {summary}{when}"
     return f"{line}\n{problem}" if connection is Connection.OFFLINE and problem else line
