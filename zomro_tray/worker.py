@@ -277,13 +277,14 @@ class Worker(QObject):
         self._services = services
         self._fetched = time.monotonic()
         self.refreshes += 1
-        if self._connection is not Connection.ONLINE:
-            restored = self._connection is Connection.OFFLINE
-            self._set_connection(Connection.ONLINE, "Connection restored." if restored else "")
         self._failures = 0
         self._settle_pending(services)
         pending = {sid: p.action for sid, p in self._pending.items()}
+        # The data first, then "online": whoever reacts to the connection finds the servers.
         self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending))
+        if self._connection is not Connection.ONLINE:
+            restored = self._connection is Connection.OFFLINE
+            self._set_connection(Connection.ONLINE, "Connection restored." if restored else "")
 
     def _failed(self, error: errors.ZomroError) -> None:
         if self._stopping:
