@@ -85,8 +85,8 @@ def test_the_menu_lists_the_servers_with_their_states(
     assert states[WEB] is PowerState.ACTIVE
     assert states[DB] is PowerState.STOPPED
     assert not app.menu.server_action(WEB).icon().isNull()
-    assert "1 stopped" in app.tray.toolTip()
-    assert "3 running" in app.tray.toolTip()
+    assert "1 stopped" in app.tray_host.tooltip
+    assert "3 running" in app.tray_host.tooltip
 
 
 def test_a_provider_suspended_server_is_disabled_with_the_reason(
@@ -335,17 +335,19 @@ def test_quit_stops_the_worker_within_a_second_with_a_request_in_flight(
     assert app.thread.isFinished()
 
 
-def test_no_tray_shows_a_window_with_the_same_list(
+def test_no_tray_shows_a_window_with_the_same_list_at_once(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tray_module, "TRAY_WAIT_MS", 200)
-    monkeypatch.setattr(tray_module, "TRAY_RETRY_MS", 50)
-    app = make_app(emulator)
-    app._tray_wait.setInterval(50)
-    qtbot.waitUntil(lambda: app.window is not None and app.window.isVisible(), timeout=5_000)
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
+    app = make_app(emulator, wait=False)  # the offscreen platform has no tray
+    assert app.window is not None
+    assert app.window.isVisible()
+    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
     window = app.window
     assert window.list.count() == 5
-    assert "AppIndicator" in window.findChildren(type(window.status))[0].text()
+    assert window.hint.isVisibleTo(window)
+    assert "AppIndicator" in window.hint.text()
+    assert "quits" in window.hint.text()
     window.list.setCurrentRow(1)  # baza-danych-łódź, stopped
     assert window.toggle.text() == "Start"
     window.toggle.click()
@@ -422,15 +424,32 @@ def test_an_open_menu_relays_out_after_a_batched_update(
     app.menu.menu.hide()
 
 
-def test_left_click_on_the_icon_opens_the_menu(
-    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+def test_left_click_pops_up_the_menu_where_a_popup_can_be_placed(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtWidgets import QSystemTrayIcon
 
     app = make_app(emulator)
-    app.tray.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # a left click
+    monkeypatch.setattr(type(app.tray_host), "available", property(lambda _: True))  # X11 tray
+    app.tray_host.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # a left click
     qtbot.waitUntil(app.menu.menu.isVisible, timeout=2_000)
     app.menu.menu.hide()
+
+
+def test_left_click_on_wayland_opens_the_window_instead_of_a_popup(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    app = make_app(emulator)
+    monkeypatch.setattr(type(app.tray_host), "available", property(lambda _: True))
+    monkeypatch.setattr(tray_module.QGuiApplication, "platformName", lambda: "wayland")
+    app._tray_availability(True)  # the icon is in a tray: the window steps back
+    assert not app.window.isVisible()
+    app.tray_host.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)
+    assert app.window.isVisible()
+    assert not app.window.hint.isVisibleTo(app.window)  # not the "no tray" window
+    assert not app.menu.menu.isVisible()
 
 
 def test_icons_differ_per_state_and_macos_gets_a_monochrome_template(qtbot: QtBot) -> None:

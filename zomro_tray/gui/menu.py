@@ -1,8 +1,11 @@
 """The tray menu: a status line, one entry per server, tools, and the app's own items.
 
-Entries are updated in place (``QMenu.clear()`` would close an open menu and make it flicker),
-and only while the menu is visible: a hidden menu just remembers that it is stale and catches up
-in ``aboutToShow``. Reboot and Copy IP sit in two submenus, one click away once the menu is open.
+Whoever draws it, the menu is always current. On Linux desktops with a StatusNotifierItem host
+(GNOME, KDE, XFCE, waybar) the host draws it from Qt's DBusMenu export and the QMenu is never
+"visible"; on macOS it becomes a native menu; on Windows and XEmbed trays Qt draws it itself.
+The first two learn of every change through one ``ActionChanged`` event per action, so every
+change is applied to the actions at once, submenus included. Entries are updated in place
+(``QMenu.clear()`` would close an open menu and make it flicker).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionEvent
 from PySide6.QtWidgets import QMenu
 
@@ -19,33 +22,67 @@ from zomro_tray.model import PowerState
 from zomro_tray.presentation import Action, Entry
 
 
-class _SwallowActionChanges(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        return event.type() == QEvent.Type.ActionChanged
+class _HeldChanges(QObject):
+    """Holds back the ActionChanged events of a menu Qt is drawing, and remembers their actions.
 
-
-@contextmanager
-def _one_relayout(menu: QMenu) -> Iterator[None]:
-    """Batch many action changes into one menu relayout.
-
-    An open QMenu answers every ActionChanged (each setText, setIcon, setToolTip...) by laying
-    out all its items again: n changes cost O(n²), seconds for a thousand servers. Inside this
-    block those events are held back; one is let through at the end, and the menu then reads
-    every action afresh. (ActionAdded must never be held back: QMenu wires signals there.)
+    An open, Qt-drawn QMenu answers every ActionChanged (each setText, setIcon, setToolTip...) by
+    laying out all its items again: n changes cost O(n²), seconds for a thousand servers. The same
+    event is what keeps a native or D-Bus copy of the menu in step, so a held-back change must
+    still reach it: :meth:`release` relays out once at once, and replays each held action's
+    event when the menu has closed (cheap then: a hidden menu does not lay itself out).
     """
-    if not menu.isVisible():
-        yield
-        return
-    gate = _SwallowActionChanges(menu)
-    menu.installEventFilter(gate)
-    try:
-        yield
-    finally:
-        menu.removeEventFilter(gate)
-        gate.deleteLater()
-        actions = menu.actions()
-        if actions:
-            QCoreApplication.sendEvent(menu, QActionEvent(QEvent.Type.ActionChanged, actions[0]))
+
+    def __init__(self, menu: QMenu) -> None:
+        super().__init__(menu)
+        self._menu = menu
+        self._held: dict[int, QAction] = {}
+        self._active = False
+        menu.installEventFilter(self)
+        menu.aboutToHide.connect(self._replay_soon)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if self._active and event.type() == QEvent.Type.ActionChanged:
+            assert isinstance(event, QActionEvent)
+            action = event.action()
+            self._held[id(action)] = action
+            return True
+        return False
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Changes inside the block cost one relayout of a visible menu, not one each."""
+        if not self._menu.isVisible():
+            yield
+            return
+        self._active = True
+        try:
+            yield
+        finally:
+            self._active = False
+            if self._held:
+                first = next(iter(self._held.values()))
+                QCoreApplication.sendEvent(
+                    self._menu, QActionEvent(QEvent.Type.ActionChanged, first)
+                )
+
+    def _replay_soon(self) -> None:
+        QTimer.singleShot(0, self._replay)  # after the menu is hidden: no relayout per event
+
+    def _replay(self) -> None:
+        if self._menu.isVisible():
+            return  # opened again meanwhile: the next close replays them
+        held, self._held = self._held, {}
+        owned = set(map(id, self._menu.actions()))
+        for key, action in held.items():
+            if key in owned:  # a removed server's action is gone from the menu
+                QCoreApplication.sendEvent(
+                    self._menu, QActionEvent(QEvent.Type.ActionChanged, action)
+                )
+
+    @property
+    def pending(self) -> int:
+        """Changes not yet replayed (tests read it)."""
+        return len(self._held)
 
 
 class _EntryList:
@@ -62,8 +99,9 @@ class _EntryList:
         self._anchor = anchor  # the entries live just above this action
         self._on_click = on_click
         self._render = render
+        self._changes = _HeldChanges(menu)
         self._actions: dict[str, QAction] = {}
-        self._shown: dict[str, Entry] = {}
+        self._shown: dict[str, tuple[str, bool, PowerState, str]] = {}
         self._order: list[str] = []
 
     def sync(self, entries: Sequence[Entry]) -> None:
@@ -73,34 +111,40 @@ class _EntryList:
             self._menu.removeAction(action)
             action.deleteLater()  # the menu still owns it: a vanished server must not leak
             self._shown.pop(gone, None)
-        with _one_relayout(self._menu):
+        with self._changes.batch():
             for entry in entries:
-                if self._shown.get(entry.service_id) != entry:
-                    self._update(entry)
+                self._update(entry)
         if order != self._order:
             for sid in order:  # re-inserting moves an action: the order follows the list
                 self._menu.insertAction(self._anchor, self._actions[sid])
             self._order = order
 
     def _update(self, entry: Entry) -> None:
+        text, enabled = self._render(entry)
+        look = (text, enabled, entry.state, entry.tooltip)
+        if self._shown.get(entry.service_id) == look:
+            return
         action = self._actions.get(entry.service_id)
         if action is None:
             action = QAction(self._menu)
             action.triggered.connect(lambda _=False, sid=entry.service_id: self._on_click(sid))
             self._actions[entry.service_id] = action
-        text, enabled = self._render(entry)
         action.setText(text.replace("&", "&&"))  # a name with & must not become a shortcut
         action.setIcon(status_dot(entry.state))
         action.setEnabled(enabled)
         action.setToolTip(entry.tooltip)
-        self._shown[entry.service_id] = entry
+        self._shown[entry.service_id] = look
 
     def action(self, service_id: str) -> QAction | None:
         return self._actions.get(service_id)
 
+    @property
+    def held_changes(self) -> int:
+        return self._changes.pending
+
 
 class TrayMenu(QObject):
-    """Owns the QMenu; emits what the user asked for, and shows what it is told."""
+    """Owns the QMenu; emits what the user asked for, and shows what it is told at once."""
 
     entry_clicked = Signal(str)  # service id
     reboot_clicked = Signal(str)
@@ -147,13 +191,11 @@ class TrayMenu(QObject):
         self._add("About zomro-tray", self.about_clicked)
         self.menu.addSeparator()
         self._add("Quit", self.quit_clicked)
-
-        self._entries: Sequence[Entry] = ()
-        self._stale = False
-        self._tools_stale = False
-        self.menu.aboutToShow.connect(self._about_to_show)
-        self.reboot_menu.aboutToShow.connect(self._sync_tools)
-        self.copy_menu.aboutToShow.connect(self._sync_tools)
+        self.reboot_menu.menuAction().setVisible(False)
+        self.copy_menu.menuAction().setVisible(False)
+        # A host that draws the menu from D-Bus sends AboutToShow as well: the worker then
+        # refreshes data older than a few seconds.
+        self.menu.aboutToShow.connect(self.opened.emit)
 
     def _add(self, text: str, signal: Signal) -> QAction:
         action = self.menu.addAction(text)
@@ -163,43 +205,32 @@ class TrayMenu(QObject):
     # --- what the controller tells it ---------------------------------------------------------
 
     def show_entries(self, entries: Sequence[Entry]) -> None:
-        self._entries = entries
-        self._stale = self._tools_stale = True
-        if self.menu.isVisible():
-            self._sync()
+        self._servers.sync(entries)
+        self._empty.setVisible(not entries)
+        self._reboots.sync(entries)
+        with_ip = [e for e in entries if e.ip]
+        self._copies.sync(with_ip)
+        self.reboot_menu.menuAction().setVisible(bool(entries))
+        self.copy_menu.menuAction().setVisible(bool(with_ip))
 
     def show_status(self, text: str, signed_in: bool) -> None:
         self._status.setText(text)
         self.sign_in_action.setVisible(not signed_in)
 
     def server_action(self, service_id: str) -> QAction | None:
-        """The menu entry of a server (tests and the fallback window look it up)."""
-        if self._stale:
-            self._sync()
+        """The menu entry of a server (tests look it up)."""
         return self._servers.action(service_id)
 
-    # --- syncing -------------------------------------------------------------------------------
+    def reboot_action(self, service_id: str) -> QAction | None:
+        return self._reboots.action(service_id)
 
-    def _about_to_show(self) -> None:
-        if self._stale:
-            self._sync()
-        self.opened.emit()
+    def copy_action(self, service_id: str) -> QAction | None:
+        return self._copies.action(service_id)
 
-    def _sync(self) -> None:
-        self._servers.sync(self._entries)
-        self._empty.setVisible(not self._entries)
-        has_ip = any(e.ip for e in self._entries)
-        self.reboot_menu.menuAction().setVisible(bool(self._entries))
-        self.copy_menu.menuAction().setVisible(has_ip)
-        self._stale = False
-        if self.reboot_menu.isVisible() or self.copy_menu.isVisible():
-            self._sync_tools()
-
-    def _sync_tools(self) -> None:
-        if self._tools_stale:
-            self._reboots.sync(self._entries)
-            self._copies.sync([e for e in self._entries if e.ip])
-            self._tools_stale = False
+    @property
+    def held_changes(self) -> int:
+        """Changes a Qt-drawn open menu holds back until it closes (tests read it)."""
+        return self._servers.held_changes + self._reboots.held_changes + self._copies.held_changes
 
 
 def _reboot_render(entry: Entry) -> tuple[str, bool]:

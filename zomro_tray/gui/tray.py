@@ -22,6 +22,8 @@ from zomro_tray.autostart import AutoStart
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.icons import app_icon, tray_icon
 from zomro_tray.gui.menu import TrayMenu
+from zomro_tray.gui.notifier import Notifier, Severity
+from zomro_tray.gui.tray_host import TrayHost
 from zomro_tray.model import Service
 from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
@@ -44,10 +46,7 @@ if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon a
 
 log = logging.getLogger(__name__)
 
-TRAY_WAIT_MS = 30_000  # how long to wait for a tray host that starts after us (autostart)
-TRAY_RETRY_MS = 1_000
 QUIT_WAIT_MS = 1_000
-NOTIFY_MS = 6_000
 
 
 class TrayApp(QObject):
@@ -111,14 +110,18 @@ class TrayApp(QObject):
         self.menu.quit_clicked.connect(self.quit)
         self.menu.opened.connect(self._cmd_menu_opened.emit)
 
-        self.tray = QSystemTrayIcon(tray_icon(Overall.LOADING, self._template_icons()), self)
-        self.tray.setToolTip("zomro-tray: loading…")
-        self.tray.setContextMenu(self.menu.menu)
-        self.tray.activated.connect(self._tray_activated)
-        self._tray_wait = QTimer(self)
-        self._tray_wait.setInterval(TRAY_RETRY_MS)
-        self._tray_wait.timeout.connect(self._retry_tray)
-        self._tray_waited = 0
+        self.tray_host = TrayHost(
+            self.menu.menu,
+            tray_icon(Overall.LOADING, self._template_icons()),
+            "zomro-tray: loading…",
+            self,
+        )
+        self.tray_host.activated.connect(self._tray_activated)
+        self.tray_host.available_changed.connect(self._tray_availability)
+        self.notifier = Notifier(lambda: self.tray_host.icon, self)
+        self.tray_host.message_clicked.connect(self.notifier.tray_message_clicked)
+        self.notifier.clicked.connect(self.open_server)
+        self._window_stands_in = False  # the window is there because no tray is
 
     # --- start and stop --------------------------------------------------------------------
 
@@ -130,24 +133,17 @@ class TrayApp(QObject):
         """
         self.thread.started.connect(self.worker.setup)
         QTimer.singleShot(0, self.thread.start)
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray.show()
-            log.info("system tray available: icon shown")
-        else:
-            log.info("no system tray yet: waiting up to %d s", TRAY_WAIT_MS // 1000)
-            self._tray_wait.start()
+        self.tray_host.start()  # no tray: the window shows at once (_tray_availability)
         if self.settings_store.warning:
             self.notify(
-                "connection",
-                "Settings were reset",
-                self.settings_store.warning,
-                QSystemTrayIcon.MessageIcon.Warning,
+                "connection", "Settings were reset", self.settings_store.warning, warning=True
             )
 
     def quit(self) -> None:
         """Stop the worker within a second, even with a request in flight, then leave."""
         self.stop_worker()
-        self.tray.hide()
+        self.tray_host.stop()
+        self.notifier.close()
         QApplication.quit()
 
     def stop_worker(self) -> None:
@@ -163,8 +159,8 @@ class TrayApp(QObject):
         Left to Python's cyclic garbage collector they could be destroyed in whichever thread
         happens to run it (the worker's), which Qt does not allow.
         """
-        self._tray_wait.stop()
-        self.tray.hide()
+        self.tray_host.stop()
+        self.notifier.close()
         for widget in (self.dialog, self.window):
             if widget is not None:
                 widget.close()
@@ -173,17 +169,16 @@ class TrayApp(QObject):
         self.menu.menu.deleteLater()
         self.deleteLater()
 
-    def _retry_tray(self) -> None:
-        self._tray_waited += TRAY_RETRY_MS
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self._tray_wait.stop()
-            self.tray.show()
-            log.info("system tray available: icon shown")
-            if self.window is not None:
-                self.window.hide()
-        elif self._tray_waited >= TRAY_WAIT_MS:
-            self._tray_wait.stop()  # no tray host came: the window takes its place
+    def _tray_availability(self, available: bool) -> None:
+        """No tray: the window takes the icon's place at once; a tray came: back to the icon."""
+        if not available:
+            self._window_stands_in = True
             self.show_window()
+        elif self._window_stands_in:
+            self._window_stands_in = False
+            if self.window is not None:
+                self.window.stand_in_for_tray(False)
+                self.window.hide()
 
     def show_window(self) -> None:
         if self.window is None:
@@ -191,10 +186,18 @@ class TrayApp(QObject):
 
             self.window = ServerWindow()
             self._connect_view(self.window)
+            self.window.quit_clicked.connect(self.quit)
+            self.window.closed.connect(self._window_closed)
             self.window.show_entries(self.shown)
             self.window.show_status(status_line(self.connection, self.updated, self.problem))
+        self.window.stand_in_for_tray(self._window_stands_in)
         self.window.show()
         self.window.raise_()
+        self.window.activateWindow()
+
+    def _window_closed(self) -> None:
+        if not self.tray_host.available:  # nothing else on screen would be left to quit with
+            self.quit()
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -225,38 +228,31 @@ class TrayApp(QObject):
         if self.updated is None:  # -v shows how long start-up took (the benchmark reads it)
             log.info("first statuses shown (monotonic %.3f)", time.monotonic())
         mine = set(self.worker_pending) | set(snapshot.pending) | set(self.local_pending)
-        for news in external_changes(self.services, snapshot.services, mine, self.settings):
-            self.notify("external_change", "Server state changed", news)
+        news = external_changes(self.services, snapshot.services, mine, self.settings)
         self.services = snapshot.services
         self.worker_pending = dict(snapshot.pending)
         self.updated = snapshot.fetched_at
         self.render()
+        for text in news:
+            self.notify("external_change", "Server state changed", text)
         self.refreshed.emit()
 
     def _on_connection(self, connection: Connection, message: str) -> None:
         before = self.connection
         self.connection = connection
         self.problem = message if connection is not Connection.ONLINE else ""
+        self.render()
         if connection is Connection.OFFLINE and before is not Connection.OFFLINE:
-            self.notify(
-                "connection",
-                "Zomro cannot be reached",
-                message,
-                QSystemTrayIcon.MessageIcon.Warning,
-            )
+            self.notify("connection", "Zomro cannot be reached", message, warning=True)
         elif connection is Connection.ONLINE and before is Connection.OFFLINE:
             self.notify("connection", "Back online", "The connection to Zomro is restored.")
-        self.render()
 
     def _on_action_finished(self, service_id: str, action: str, ok: bool, message: str) -> None:
         self.local_pending.pop(service_id, None)
         self.worker_pending.pop(service_id, None)
-        icon = (
-            QSystemTrayIcon.MessageIcon.Information if ok else QSystemTrayIcon.MessageIcon.Warning
-        )
-        title = "Done" if ok else f"Could not {action} the server"
-        self.notify("action_result", title, message, icon)
         self.render()
+        title = "Done" if ok else f"Could not {action} the server"
+        self.notify("action_result", title, message, warning=not ok, target=service_id)
 
     def _on_sign_in_required(self, message: str, first_run: bool) -> None:
         self.local_pending.clear()
@@ -264,7 +260,7 @@ class TrayApp(QObject):
         if first_run and self.dialog is None:
             self.open_settings(notice=message)
         else:
-            self.notify("sign_in", "Sign-in needed", message, QSystemTrayIcon.MessageIcon.Warning)
+            self.notify("sign_in", "Sign-in needed", message, warning=True)
 
     # --- showing ------------------------------------------------------------------------------
 
@@ -275,26 +271,23 @@ class TrayApp(QObject):
         line = status_line(self.connection, self.updated, self.problem)
         self.menu.show_entries(self.shown)
         self.menu.show_status(line, signed_in)
-        self.tray.setIcon(tray_icon(overall(self.shown, self.connection), self._template_icons()))
-        self.tray.setToolTip(tooltip(self.shown, self.connection, self.updated, self.problem))
+        state = overall(self.shown, self.connection)
+        self.tray_host.set_icon(tray_icon(state, self._template_icons()))
+        self.tray_host.set_tooltip(tooltip(self.shown, self.connection, self.updated, self.problem))
         if self.window is not None:
             self.window.show_entries(self.shown)
             self.window.show_status(line)
 
     def notify(
-        self,
-        kind: str,
-        title: str,
-        message: str,
-        icon: QSystemTrayIcon.MessageIcon = QSystemTrayIcon.MessageIcon.Information,
+        self, kind: str, title: str, message: str, *, warning: bool = False, target: str = ""
     ) -> None:
+        """Tell the user; ``target`` is the server a click on the notification opens."""
         if not self.settings.notify(kind):
             return
         log.info("notification (%s): %s — %s", kind, title, message)
         self.notified.emit(kind, title, message)
-        if self.tray.isVisible() and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage(title, message, icon, NOTIFY_MS)
-        elif self.window is not None:
+        severity = Severity.WARNING if warning else Severity.INFO
+        if not self.notifier.show(title, message, severity, target) and self.window is not None:
             self.window.show_status(f"{title}: {message}")
 
     @staticmethod
@@ -340,8 +333,8 @@ class TrayApp(QObject):
         QDesktopServices.openUrl(QUrl(CONTROL_PANEL_URL))
 
     def show_menu(self) -> None:
-        """Another launch asked us to show ourselves."""
-        if self.tray.isVisible():
+        """Another launch asked us to show ourselves: the menu where it can pop up."""
+        if self.tray_host.available and self._can_pop_up():
             self.menu.menu.popup(QCursor.pos())
         else:
             self.show_window()
@@ -349,7 +342,19 @@ class TrayApp(QObject):
     def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         # macOS opens the context menu on left-click by itself; Windows and Linux do not.
         if reason is QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
-            self.menu.menu.popup(QCursor.pos())
+            self.show_menu()
+
+    @staticmethod
+    def _can_pop_up() -> bool:
+        """Wayland places a popup only next to a surface of ours, and a tray icon is none of
+        them (Qt fails with "Failed to create grabbing popup"): the window is shown instead."""
+        return not QGuiApplication.platformName().startswith("wayland")
+
+    def open_server(self, service_id: str) -> None:
+        """A clicked notification: show the window with that server selected."""
+        self.show_window()
+        if self.window is not None and service_id:
+            self.window.select(service_id)
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -414,7 +419,7 @@ class TrayApp(QObject):
                 "connection",
                 "Settings not saved",
                 f"Could not write the settings file: {error.strerror}.",
-                QSystemTrayIcon.MessageIcon.Warning,
+                warning=True,
             )
         if self.autostart is not None and settings.start_at_login != self._autostart_enabled():
             try:
@@ -424,7 +429,7 @@ class TrayApp(QObject):
                     "connection",
                     "Start at login not changed",
                     f"The login item could not be written: {error.strerror}.",
-                    QSystemTrayIcon.MessageIcon.Warning,
+                    warning=True,
                 )
         self.settings = replace(settings)
         self._cmd_apply_settings.emit(settings.api_url, settings.refresh_seconds)

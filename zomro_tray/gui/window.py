@@ -1,14 +1,18 @@
-"""A small window with the same server list, for desktops that have no system tray at all.
+"""A small window with the same server list: the app's face when there is no tray icon.
 
-GNOME without the AppIndicator extension is the common case: the app must still be usable, and
-the user should learn how to get the tray icon.
+It stands in for the icon on desktops with no system tray (GNOME without the AppIndicator
+extension, many Wayland compositors), where the app must still be usable and the user should
+learn how to get the icon; it is also what a left-click opens where a popup menu cannot be
+placed (Wayland), and where a clicked notification leads.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,9 +27,19 @@ from zomro_tray.gui.icons import app_icon, status_dot
 from zomro_tray.presentation import Entry
 
 NO_TRAY_HINT = (
-    "No system tray was found, so zomro-tray shows this window instead. On GNOME, install the "
-    "“AppIndicator and KStatusNotifierItem Support” extension to get the tray icon."
+    "No system tray was found, so zomro-tray shows this window instead. It moves to the tray "
+    "by itself when one appears. Closing this window quits zomro-tray."
 )
+GNOME_HINT = (
+    " To get the tray icon on GNOME, install the “AppIndicator and KStatusNotifierItem "
+    "Support” extension (Debian and Ubuntu: gnome-shell-extension-appindicator), then log out "
+    "and in again."
+)
+
+
+def no_tray_hint() -> str:
+    desktop = os.environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
+    return NO_TRAY_HINT + (GNOME_HINT if "GNOME" in desktop else "")
 
 
 class ServerWindow(QWidget):
@@ -34,15 +48,21 @@ class ServerWindow(QWidget):
     copy_ip_clicked = Signal(str)
     refresh_clicked = Signal()
     settings_clicked = Signal()
+    quit_clicked = Signal()
+    #: The user closed the window (the app quits if the window stood in for a missing tray).
+    closed = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("zomro-tray")
         self.setWindowIcon(app_icon())
-        self.resize(420, 360)
-        hint = QLabel(NO_TRAY_HINT)
-        hint.setWordWrap(True)
+        self.resize(460, 380)
+        self.hint = QLabel(no_tray_hint())
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setVisible(False)
         self.status = QLabel("Loading servers…")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.list = QListWidget()
         self.list.itemActivated.connect(self._activated)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -51,16 +71,20 @@ class ServerWindow(QWidget):
         self.copy_ip = QPushButton("Copy IP")
         refresh = QPushButton("Refresh")
         settings = QPushButton("Settings…")
+        self.quit_button = QPushButton("Quit")
         self.toggle.clicked.connect(lambda: self._emit_for_current(self.entry_clicked))
         self.reboot.clicked.connect(lambda: self._emit_for_current(self.reboot_clicked))
         self.copy_ip.clicked.connect(lambda: self._emit_for_current(self.copy_ip_clicked))
         refresh.clicked.connect(self.refresh_clicked.emit)
         settings.clicked.connect(self.settings_clicked.emit)
+        self.quit_button.clicked.connect(self.quit_clicked.emit)
         buttons = QHBoxLayout()
         for button in (self.toggle, self.reboot, self.copy_ip, refresh, settings):
             buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.quit_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
@@ -84,6 +108,24 @@ class ServerWindow(QWidget):
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
+
+    def stand_in_for_tray(self, standing_in: bool) -> None:
+        """Say why the window is here (no tray), and that closing it quits."""
+        self.hint.setText(no_tray_hint())
+        self.hint.setVisible(standing_in)
+
+    def select(self, service_id: str) -> None:
+        """Select a server's row (a clicked notification leads here)."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == service_id:
+                self.list.setCurrentItem(item)
+                self.list.scrollToItem(item)
+                return
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        super().closeEvent(event)
+        self.closed.emit()
 
     def _current_id(self) -> str:
         item = self.list.currentItem()
