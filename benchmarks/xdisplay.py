@@ -53,9 +53,7 @@ def tray_selection_owned(display: str) -> bool:
         x11.XCloseDisplay(handle)
 
 
-@contextlib.contextmanager
-def tray_display(home: Path) -> Iterator[dict[str, str]]:
-    """Xvfb + trayer; yields the environment to start apps in (private HOME, config, TMPDIR)."""
+def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
@@ -66,15 +64,30 @@ def tray_display(home: Path) -> Iterator[dict[str, str]]:
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
         display = ":" + pipe.readline().strip()
-    # No D-Bus session: Qt then embeds its icon with XEmbed, which is what trayer hosts.
+    return xvfb, display
+
+
+def _private_env(display: str, home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    runtime = home / "runtime"
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     env.update(
         DISPLAY=display,
         QT_QPA_PLATFORM="xcb",
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / "config"),
+        XDG_RUNTIME_DIR=str(runtime),
         TMPDIR=str(home),
     )
+    return env
+
+
+@contextlib.contextmanager
+def tray_display(home: Path) -> Iterator[dict[str, str]]:
+    """Xvfb + trayer; yields the environment to start apps in (private HOME, config, TMPDIR)."""
+    xvfb, display = _start_xvfb()
+    # No D-Bus session: Qt then embeds its icon with XEmbed, which is what trayer hosts.
+    env = _private_env(display, home)
     trayer = subprocess.Popen(
         [
             "trayer",
@@ -106,6 +119,45 @@ def tray_display(home: Path) -> Iterator[dict[str, str]]:
         for process in (trayer, xvfb):
             process.terminate()
             process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def bare_display(home: Path) -> Iterator[dict[str, str]]:
+    """Xvfb and a private D-Bus session bus, no tray host of any kind."""
+    xvfb, display = _start_xvfb()
+    env = _private_env(display, home)
+    read_fd, write_fd = os.pipe()
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", f"--print-address={write_fd}"],
+        pass_fds=(write_fd,),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        env["DBUS_SESSION_BUS_ADDRESS"] = pipe.readline().strip()
+    try:
+        yield env
+    finally:
+        for process in (bus, xvfb):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def start_sni_watcher(env: dict[str, str], script: Path) -> subprocess.Popen[bytes]:
+    """A StatusNotifierWatcher (a tray host, as far as apps can tell) on the session bus."""
+    watcher = subprocess.Popen(
+        ["/usr/bin/python3", str(script)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert watcher.stdout is not None
+    line = watcher.stdout.readline()  # "watcher: owns org.kde.StatusNotifierWatcher ..."
+    if b"owns" not in line:
+        raise RuntimeError(f"the SNI watcher did not start: {line!r}")
+    return watcher
 
 
 def windows(env: dict[str, str], *search: str) -> list[dict[str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,9 +12,17 @@ import keyring
 import keyring.backend
 import keyring.errors
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
+from zomro_tray.gui.tray import TrayApp
+from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.presentation import Connection
+from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.worker import Timing
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -91,3 +100,39 @@ def emulator(make_emulator: Callable[..., Emulator]) -> Emulator:
 @pytest.fixture
 def demo_credentials(emulator: Emulator) -> Credentials:
     return Credentials.from_token(emulator.demo_token)
+
+
+#: The tray app's pace, compressed for tests.
+TRAY_TIMING = Timing(fast=0.2, stale=0.5, backoff_start=0.2, backoff_cap=0.8, action_timeout=10)
+MakeApp = Callable[..., TrayApp]
+
+
+@pytest.fixture
+def make_app(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeApp]:
+    apps: list[TrayApp] = []
+
+    def make(
+        emulator: Emulator,
+        *,
+        secrets: object = None,
+        settings: Settings | None = None,
+        timing: Timing = TRAY_TIMING,
+        wait: bool = True,
+    ) -> TrayApp:
+        store = SettingsStore(tmp_path / f"settings-{len(apps)}")
+        store.save(settings or Settings(api_url=emulator.url))
+        if secrets is None:
+            secrets = SessionOnlyStore(Credentials.from_token(emulator.demo_token))
+        app = TrayApp(store, secrets, timing=timing)  # type: ignore[arg-type]
+        apps.append(app)
+        app.start()
+        if wait:
+            qtbot.waitUntil(lambda: app.connection is not Connection.STARTING, timeout=10_000)
+        return app
+
+    yield make
+    for app in apps:
+        app.stop_worker()
+        app.dispose()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()  # here, in the GUI thread: not later in an emulator or worker thread

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -21,46 +19,12 @@ from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
 from zomro_tray.model import PowerState
 from zomro_tray.presentation import Connection
-from zomro_tray.settings import Settings, SettingsStore
-from zomro_tray.worker import Timing
+from zomro_tray.settings import Settings
 
-from conftest import MemoryKeyring
+from conftest import TRAY_TIMING, MakeApp, MemoryKeyring
 
-FAST = Timing(fast=0.2, stale=0.5, backoff_start=0.2, backoff_cap=0.8, action_timeout=10)
+FAST = TRAY_TIMING
 WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
-
-MakeApp = Callable[..., TrayApp]
-
-
-@pytest.fixture
-def make_app(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeApp]:
-    apps: list[TrayApp] = []
-
-    def make(
-        emulator: Emulator,
-        *,
-        secrets: object = None,
-        settings: Settings | None = None,
-        timing: Timing = FAST,
-        wait: bool = True,
-    ) -> TrayApp:
-        store = SettingsStore(tmp_path / f"settings-{len(apps)}")
-        store.save(settings or Settings(api_url=emulator.url))
-        if secrets is None:
-            secrets = SessionOnlyStore(Credentials.from_token(emulator.demo_token))
-        app = TrayApp(store, secrets, timing=timing)  # type: ignore[arg-type]
-        apps.append(app)
-        app.start()
-        if wait:
-            qtbot.waitUntil(lambda: app.connection is not Connection.STARTING, timeout=10_000)
-        return app
-
-    yield make
-    for app in apps:
-        app.stop_worker()
-        app.dispose()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()  # here, in the GUI thread: not later in an emulator or worker thread
 
 
 def label(app: TrayApp, service_id: str) -> str:

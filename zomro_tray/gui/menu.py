@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionEvent
@@ -85,6 +86,16 @@ class _HeldChanges(QObject):
         return len(self._held)
 
 
+class _Look(NamedTuple):
+    """What an entry's action shows; each part is set only when it changed, because each
+    setter is one update that DBusMenu hosts receive and redraw."""
+
+    text: str
+    enabled: bool
+    state: PowerState
+    tooltip: str
+
+
 class _EntryList:
     """A run of actions in a menu kept equal to a list of entries, without rebuilding it."""
 
@@ -101,7 +112,7 @@ class _EntryList:
         self._render = render
         self._changes = _HeldChanges(menu)
         self._actions: dict[str, QAction] = {}
-        self._shown: dict[str, tuple[str, bool, PowerState, str]] = {}
+        self._shown: dict[str, _Look] = {}
         self._order: list[str] = []
 
     def sync(self, entries: Sequence[Entry]) -> None:
@@ -120,19 +131,23 @@ class _EntryList:
             self._order = order
 
     def _update(self, entry: Entry) -> None:
-        text, enabled = self._render(entry)
-        look = (text, enabled, entry.state, entry.tooltip)
-        if self._shown.get(entry.service_id) == look:
+        look = _Look(*self._render(entry), entry.state, entry.tooltip)
+        before = self._shown.get(entry.service_id)
+        if before == look:
             return
         action = self._actions.get(entry.service_id)
         if action is None:
             action = QAction(self._menu)
             action.triggered.connect(lambda _=False, sid=entry.service_id: self._on_click(sid))
             self._actions[entry.service_id] = action
-        action.setText(text.replace("&", "&&"))  # a name with & must not become a shortcut
-        action.setIcon(status_dot(entry.state))
-        action.setEnabled(enabled)
-        action.setToolTip(entry.tooltip)
+        if before is None or before.text != look.text:
+            action.setText(look.text.replace("&", "&&"))  # a name's & is not a shortcut
+        if before is None or before.state != look.state:
+            action.setIcon(status_dot(look.state))
+        if before is None or before.enabled != look.enabled:
+            action.setEnabled(look.enabled)
+        if before is None or before.tooltip != look.tooltip:
+            action.setToolTip(look.tooltip)
         self._shown[entry.service_id] = look
 
     def action(self, service_id: str) -> QAction | None:
