@@ -484,6 +484,52 @@ def gui_apply_time(work: Path) -> list[Row]:
     return rows
 
 
+def dbus_menu_apply(work: Path) -> list[Row]:
+    """The same refreshes, with the menu exported over DBusMenu to a tray host (a child process
+    in its own X display and D-Bus session: benchmarks/dbus_menu.py)."""
+    watcher_script = ROOT / "tests" / "desktops" / "sni_watcher.py"
+    with xdisplay.bare_display(work / "dbus-menu") as env:
+        watcher = xdisplay.start_sni_watcher(env, watcher_script)
+        try:
+            child = subprocess.run(
+                [sys.executable, "-m", "benchmarks.dbus_menu"],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=True,
+            )
+        finally:
+            watcher.terminate()
+            watcher.wait(timeout=10)
+            if watcher.stdout is not None:
+                watcher.stdout.close()
+    results = json.loads(child.stdout.strip().splitlines()[-1])
+    rows = []
+    for count, figures in results.items():
+        rows.append(
+            ratio_row(
+                f"GUI thread: apply a refresh of {count} servers, menu exported over D-Bus",
+                figures["exported_ms"],
+                figures["unexported_ms"],
+                "ms",
+                None,
+                "same menu, not exported",
+                digits=1,
+            )
+        )
+        rows[-1].target = "< 50 ms"
+        rows[-1].verdict = "met" if figures["exported_ms"] < 50 else "NOT met"
+        rows.append(
+            Row(
+                f"until a tray host's GetLayout shows a refresh of {count} servers",
+                f"{figures['host_sees_ms']:.1f} ms",
+            )
+        )
+    return rows
+
+
 def gui_stalls(work: Path) -> list[Row]:
     """The longest gap of a 5 ms GUI-thread timer: idle (baseline) vs while Zomro takes 3 s."""
     meter = StallMeter(interval_ms=5)
@@ -668,7 +714,7 @@ def main() -> int:
         "--only",
         nargs="+",
         metavar="SECTION",
-        choices=["startup", "requests", "apply", "stalls", "bundle", "soak"],
+        choices=["startup", "requests", "apply", "dbusmenu", "stalls", "bundle", "soak"],
         help="run only these sections (implies --no-write)",
     )
     args = parser.parse_args()
@@ -684,6 +730,7 @@ def main() -> int:
             "startup": lambda: startup_memory_idle(runs, idle, work),
             "requests": requests_per_refresh,
             "apply": lambda: gui_apply_time(work),
+            "dbusmenu": lambda: dbus_menu_apply(work),
             "stalls": lambda: gui_stalls(work),
             "bundle": frozen_size,
             "soak": lambda: soak_rows(cycles),
@@ -691,7 +738,7 @@ def main() -> int:
         for name, section in sections.items():
             if args.only and name not in args.only:
                 continue
-            missing = xdisplay.missing_tools() if name == "startup" else []
+            missing = xdisplay.missing_tools() if name in ("startup", "dbusmenu") else []
             if missing:
                 rows.append(Row("start-up, memory, idle cost", f"skipped: {missing} missing"))
                 continue

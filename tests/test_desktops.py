@@ -2,7 +2,7 @@
 
 Each host runs in a private D-Bus session with a throwaway HOME (the scripts in
 ``tests/desktops/``): a bare StatusNotifierWatcher, the XFCE panel, GNOME Shell with the
-AppIndicator extension on X11 and on headless Wayland, sway with waybar. For each: the first
+AppIndicator extension on X11 and on headless Wayland, sway with waybar, KDE Plasma. For each: the first
 menu the host reads already lists the servers; a click on a stopped server, made while the
 host's menu is open, changes that open menu within the fast refresh pace; a left-click shows
 something; the icon is never swapped for another (no "NeedsAttention"). Then the cases no
@@ -140,6 +140,7 @@ HOSTS = {
     "gnome-x11": ("gnome-shot.sh", {"MODE": "x11"}, ("gnome-shell", "Xvfb", "xdotool")),
     "gnome-wayland": ("gnome-shot.sh", {"MODE": "wayland"}, ("gnome-shell",)),
     "sway-waybar": ("sway-shot.sh", {}, ("sway", "waybar", "grim", "wayvnc")),
+    "kde-plasma": ("kde-shot.sh", {}, ("plasmashell", "kded5", "Xvfb", "xdotool", "xwininfo")),
 }
 
 
@@ -239,6 +240,13 @@ def test_with_no_tray_the_window_shows_at_once(session: dict[str, str], tmp_path
         _stop(app, log)
 
 
+def _stop_watcher(watcher: subprocess.Popen[bytes]) -> None:
+    watcher.terminate()
+    watcher.wait(timeout=10)
+    if watcher.stdout is not None:
+        watcher.stdout.close()
+
+
 def test_a_tray_host_that_goes_away_and_comes_back(session: dict[str, str], tmp_path: Path) -> None:
     watcher = xdisplay.start_sni_watcher(session, SCRIPTS / "sni_watcher.py")
     log = tmp_path / "app.log"
@@ -246,12 +254,11 @@ def test_a_tray_host_that_goes_away_and_comes_back(session: dict[str, str], tmp_
     try:
         xdisplay.wait_for(lambda: "icon shown" in log.read_text(), 15, "the icon")
         assert not _visible_window(session)
-        watcher.terminate()
-        watcher.wait(timeout=10)
+        _stop_watcher(watcher)
         xdisplay.wait_for(lambda: _visible_window(session), 10, "the window, with no tray left")
         watcher = xdisplay.start_sni_watcher(session, SCRIPTS / "sni_watcher.py")
         xdisplay.wait_for(lambda: not _visible_window(session), 10, "back to the icon")
         assert log.read_text().count("icon shown") == 2
     finally:
-        watcher.terminate()
+        _stop_watcher(watcher)
         _stop(app, log)

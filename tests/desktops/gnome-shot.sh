@@ -50,7 +50,7 @@ remote() { /usr/bin/python3 "$RECIPES/gnome_remote.py" send "$XDG_RUNTIME_DIR/re
 if [ "${MODE:-x11}" = wayland ]; then
   shot() { remote shot "$1"; }
   click() { remote click "$1" "$2" "$3"; }
-  escape() { remote click 600 740 left; }   # a click on empty space closes a menu
+  escape() { remote key 0xff1b; remote click 600 740 left; }  # Escape, then a click on empty space
   hover() { remote move "$1" "$2"; }
   platform=(env QT_QPA_PLATFORM=wayland WAYLAND_DISPLAY=wayland-0)
   shell=(gnome-shell --headless --virtual-monitor 1024x768 --wayland --no-x11)

@@ -7,7 +7,7 @@
   gnome_remote.py serve SOCKET                   keep one org.gnome.Mutter.RemoteDesktop session
                                                 (relative pointer motion, no screencast needed)
                                                 and take commands on a Unix socket:
-  gnome_remote.py send SOCKET "click X Y left|right" | "move X Y" | "shot FILE.png"
+  gnome_remote.py send SOCKET "click X Y left|right" | "move X Y" | "key KEYSYM" | "shot FILE.png"
 The session puts a screen-sharing indicator (with a stop button) in the top bar: start the
 server before locating anything there, and keep it for the whole run.
 Needs python3-dbus-next.
@@ -81,6 +81,13 @@ async def serve(path):
         try:
             if words[0] == "click":
                 await pointer(bus, session, int(words[1]), int(words[2]), words[3])
+                answer = "ok"
+            elif words[0] == "key":  # an X keysym, e.g. 0xff1b for Escape
+                iface = RD + ".Session"
+                keysym = int(words[1], 0)
+                await call(bus, RD, session, iface, "NotifyKeyboardKeysym", "ub", [keysym, True])
+                await asyncio.sleep(0.05)
+                await call(bus, RD, session, iface, "NotifyKeyboardKeysym", "ub", [keysym, False])
                 answer = "ok"
             elif words[0] == "move":
                 await pointer(bus, session, int(words[1]), int(words[2]), None)

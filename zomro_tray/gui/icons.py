@@ -298,7 +298,12 @@ def _dot_shape(state: PowerState, p: QPainter, box: QRectF) -> None:
 
 @cache
 def status_dot(state: PowerState) -> QIcon:
-    ratio = _device_pixel_ratio()
+    """The coloured mark of a server's state (cached: a refresh of many servers reuses it)."""
+    return _status_dot(state, _device_pixel_ratio())
+
+
+@cache
+def _status_dot(state: PowerState, ratio: float) -> QIcon:
     pixmap, p = _canvas(DOT_SIZE, ratio)
     inset = DOT_SIZE * 0.19
     box = QRectF(inset, inset, DOT_SIZE - 2 * inset, DOT_SIZE - 2 * inset)

@@ -24,25 +24,26 @@ from zomro_tray.presentation import Action, Entry
 
 
 class _HeldChanges(QObject):
-    """Holds back the ActionChanged events of a menu Qt is drawing, and remembers their actions.
+    """Gathers a sync's ActionChanged events into one per changed action.
 
-    An open, Qt-drawn QMenu answers every ActionChanged (each setText, setIcon, setToolTip...) by
-    laying out all its items again: n changes cost O(n²), seconds for a thousand servers. The same
-    event is what keeps a native or D-Bus copy of the menu in step, so a held-back change must
-    still reach it: :meth:`release` relays out once at once, and replays each held action's
-    event when the menu has closed (cheap then: a hidden menu does not lay itself out).
+    Each setter (text, icon, enabled, tooltip) sends its own ActionChanged, and each one costs:
+    a native or D-Bus copy of the menu re-reads the action (Qt's DBusMenu exporter encodes the
+    icon and signals the host every time), and an open, Qt-drawn QMenu lays out all its items
+    again, O(n²) for n changes, seconds for a thousand servers. So during :meth:`batch` the events
+    are held back, and at its end each changed action gets exactly one. A menu Qt is drawing
+    gets one relayout now and the rest when it closes (cheap then: a hidden menu does not lay
+    itself out), so its exported copy still hears of every action.
     """
 
-    def __init__(self, menu: QMenu) -> None:
+    def __init__(self, menu: QMenu, mirrored: Callable[[], bool]) -> None:
         super().__init__(menu)
         self._menu = menu
+        self._mirrored = mirrored
         self._held: dict[int, QAction] = {}
-        self._active = False
-        menu.installEventFilter(self)
         menu.aboutToHide.connect(self._replay_soon)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if self._active and event.type() == QEvent.Type.ActionChanged:
+        if event.type() == QEvent.Type.ActionChanged:
             assert isinstance(event, QActionEvent)
             action = event.action()
             self._held[id(action)] = action
@@ -51,16 +52,18 @@ class _HeldChanges(QObject):
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Changes inside the block cost one relayout of a visible menu, not one each."""
-        if not self._menu.isVisible():
-            yield
+        """Changes inside the block reach the menu as one event per changed action."""
+        if not (self._mirrored() or self._menu.isVisible()):
+            yield  # nobody mirrors or draws it: Qt's own handling of each event is cheapest
             return
-        self._active = True
+        self._menu.installEventFilter(self)  # only now: outside a batch, no Python per event
         try:
             yield
         finally:
-            self._active = False
-            if self._held:
+            self._menu.removeEventFilter(self)
+            if not self._menu.isVisible():
+                self._replay()
+            elif self._held:
                 first = next(iter(self._held.values()))
                 QCoreApplication.sendEvent(
                     self._menu, QActionEvent(QEvent.Type.ActionChanged, first)
@@ -87,12 +90,12 @@ class _HeldChanges(QObject):
 
 
 class _Look(NamedTuple):
-    """What an entry's action shows; each part is set only when it changed, because each
-    setter is one update that DBusMenu hosts receive and redraw."""
+    """What an entry's action shows; each part is set only when it changed (each setter is
+    an event, and work for whoever mirrors the menu). No state: no status mark."""
 
     text: str
     enabled: bool
-    state: PowerState
+    state: PowerState | None
     tooltip: str
 
 
@@ -104,13 +107,14 @@ class _EntryList:
         menu: QMenu,
         anchor: QAction,
         on_click: Callable[[str], None],
-        render: Callable[[Entry], tuple[str, bool]],
+        render: Callable[[Entry], _Look],
+        mirrored: Callable[[], bool],
     ) -> None:
         self._menu = menu
         self._anchor = anchor  # the entries live just above this action
         self._on_click = on_click
         self._render = render
-        self._changes = _HeldChanges(menu)
+        self._changes = _HeldChanges(menu, mirrored)
         self._actions: dict[str, QAction] = {}
         self._shown: dict[str, _Look] = {}
         self._order: list[str] = []
@@ -131,7 +135,7 @@ class _EntryList:
             self._order = order
 
     def _update(self, entry: Entry) -> None:
-        look = _Look(*self._render(entry), entry.state, entry.tooltip)
+        look = self._render(entry)
         before = self._shown.get(entry.service_id)
         if before == look:
             return
@@ -142,7 +146,7 @@ class _EntryList:
             self._actions[entry.service_id] = action
         if before is None or before.text != look.text:
             action.setText(look.text.replace("&", "&&"))  # a name's & is not a shortcut
-        if before is None or before.state != look.state:
+        if look.state is not None and (before is None or before.state != look.state):
             action.setIcon(status_dot(look.state))
         if before is None or before.enabled != look.enabled:
             action.setEnabled(look.enabled)
@@ -172,7 +176,10 @@ class TrayMenu(QObject):
     quit_clicked = Signal()
     opened = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, mirrored: Callable[[], bool] = lambda: False
+    ) -> None:
+        """``mirrored`` tells whether a tray host or the OS copies the menu (see _HeldChanges)."""
         super().__init__(parent)
         self.menu = QMenu()
         self.menu.setToolTipsVisible(True)
@@ -184,7 +191,7 @@ class TrayMenu(QObject):
         self._empty.setEnabled(False)
         self.menu.insertAction(servers_end, self._empty)
         self._servers = _EntryList(
-            self.menu, servers_end, self.entry_clicked.emit, lambda e: (e.label, e.enabled)
+            self.menu, servers_end, self.entry_clicked.emit, _server_look, mirrored
         )
 
         self.reboot_menu = self.menu.addMenu("Reboot")
@@ -194,9 +201,14 @@ class TrayMenu(QObject):
             self.reboot_menu.addSeparator(),
             self.reboot_clicked.emit,
             _reboot_render,
+            mirrored,
         )
         self._copies = _EntryList(
-            self.copy_menu, self.copy_menu.addSeparator(), self.copy_ip_clicked.emit, _copy_render
+            self.copy_menu,
+            self.copy_menu.addSeparator(),
+            self.copy_ip_clicked.emit,
+            _copy_render,
+            mirrored,
         )
         self._add("Open Zomro control panel", self.open_panel_clicked)
         self.menu.addSeparator()
@@ -248,9 +260,15 @@ class TrayMenu(QObject):
         return self._servers.held_changes + self._reboots.held_changes + self._copies.held_changes
 
 
-def _reboot_render(entry: Entry) -> tuple[str, bool]:
-    return entry.name, entry.state is PowerState.ACTIVE and entry.click_action is Action.STOP
+def _server_look(entry: Entry) -> _Look:
+    return _Look(entry.label, entry.enabled, entry.state, entry.tooltip)
 
 
-def _copy_render(entry: Entry) -> tuple[str, bool]:
-    return f"{entry.name}   {entry.ip}", True
+def _reboot_render(entry: Entry) -> _Look:
+    """Names only: enabled says which can be rebooted; the marks are in the list above."""
+    running = entry.state is PowerState.ACTIVE and entry.click_action is Action.STOP
+    return _Look(entry.name, running, None, "")
+
+
+def _copy_render(entry: Entry) -> _Look:
+    return _Look(f"{entry.name}   {entry.ip}", True, None, "")

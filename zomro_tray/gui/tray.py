@@ -102,7 +102,7 @@ class TrayApp(QObject):
         self.worker.moveToThread(self.thread)
         self._connect_worker()
 
-        self.menu = TrayMenu(self)
+        self.menu = TrayMenu(self, mirrored=lambda: self.tray_host.mirrors_menu)
         self._connect_view(self.menu)
         self.menu.open_panel_clicked.connect(self.open_control_panel)
         self.menu.sign_in_clicked.connect(self.open_settings)

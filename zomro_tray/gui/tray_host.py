@@ -16,6 +16,7 @@ XEmbed tray, and only for as long as the app's window stands in for the icon.
 from __future__ import annotations
 
 import logging
+import sys
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -42,6 +43,7 @@ class TrayHost(QObject):
         self._tooltip = tooltip
         self._icon: QSystemTrayIcon | None = None
         self._available: bool | None = None
+        self._mirrored = False
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(HOST_SETTLE_MS)
@@ -84,6 +86,12 @@ class TrayHost(QObject):
     @property
     def tooltip(self) -> str:
         return self._tooltip
+
+    @property
+    def mirrors_menu(self) -> bool:
+        """True when the menu is copied out to the host (DBusMenu) or the OS (macOS), rather
+        than drawn by Qt: then every change of an action is work for that copy."""
+        return self._mirrored
 
     @property
     def available(self) -> bool:
@@ -139,6 +147,15 @@ class TrayHost(QObject):
         icon.messageClicked.connect(self.message_clicked.emit)
         icon.show()
         self._icon = icon
+        self._mirrored = sys.platform == "darwin" or self._sni_host_present()
+
+    def _sni_host_present(self) -> bool:
+        if self._watcher is None:
+            return False
+        from PySide6.QtDBus import QDBusConnection
+
+        interface = QDBusConnection.sessionBus().interface()
+        return interface is not None and bool(interface.isServiceRegistered(SNI_WATCHER).value())
 
     def _drop_icon(self) -> None:
         if self._icon is not None:
