@@ -40,6 +40,15 @@ SOAK_FAULTS = (
     "latency",
     "expire",
     "in_process",
+    # a hostile server: nothing it sends may stop the refresh or leave the app confused
+    "redirect",
+    "redirect_get",
+    "drip",
+    "huge",
+    "gzip_bomb",
+    "bad_count",
+    "huge_count",
+    "echo_token",
 )
 CHECKPOINT = 1000  # memory and counts are compared between this cycle and the end
 
@@ -134,7 +143,14 @@ def run_soak(
     """Run the soak for `cycles` refresh attempts; see the module docstring."""
     qt = QApplication.instance() or QApplication([])
     rng = random.Random(seed)
-    state = build_state("demo", transition_seconds=0.03, fault_latency=0.05, seed=seed)
+    state = build_state(
+        "demo",
+        transition_seconds=0.03,
+        fault_latency=0.05,
+        seed=seed,
+        huge_bytes=33 * 2**20,  # just over the client's cap
+        drip_interval=0.001,  # a drip, at the soak's pace
+    )
     add_servers(state, servers)
     result = SoakResult()
     with tempfile.TemporaryDirectory(prefix="zomro-soak-") as home, Emulator(state) as emulator:

@@ -2,8 +2,8 @@
 
 Each host runs in a private D-Bus session with a throwaway HOME (the scripts in
 ``tests/desktops/``): a bare StatusNotifierWatcher, the XFCE panel, GNOME Shell with the
-AppIndicator extension on X11 and on headless Wayland, sway with waybar, KDE Plasma. For each: the first
-menu the host reads already lists the servers; a click on a stopped server, made while the
+AppIndicator extension on X11 and on headless Wayland, sway with waybar, KDE Plasma. For each:
+the first menu the host reads already lists the servers; a click on a stopped server, made while the
 host's menu is open, changes that open menu within the fast refresh pace; a left-click shows
 something; the icon is never swapped for another (no "NeedsAttention"). Then the cases no
 script covers: no tray at all (the window at once), and a host that goes away and comes back.

@@ -40,7 +40,7 @@ def test_xdg_autostart_entry_is_written_and_removed(tmp_path: Path) -> None:
     assert not entry.is_enabled()
     entry.set_enabled(True)
     text = (tmp_path / "autostart" / "zomro-tray.desktop").read_text()
-    assert "Exec='/opt/zomro tray/zomro-tray'\n" in text  # quoted: the path has a space
+    assert 'Exec="/opt/zomro tray/zomro-tray"\n' in text  # quoted: the path has a space
     assert "X-GNOME-Autostart-enabled=true" in text
     assert entry.is_enabled()
     entry.set_enabled(False)
@@ -48,12 +48,45 @@ def test_xdg_autostart_entry_is_written_and_removed(tmp_path: Path) -> None:
     entry.set_enabled(False)  # already off: nothing to do, no error
 
 
-def test_xdg_autostart_file_is_valid(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["zomro-tray"],
+        ["/opt/My Apps/zomro 100%/zomro-tray"],  # a space and a percent sign
+        ["/home/o'neil/.local/bin/python3", "-m", "zomro_tray"],
+        ['/srv/we"ird/$HOME/`x`/back\\slash/zomro-tray'],
+    ],
+)
+def test_xdg_autostart_file_is_valid_for_awkward_paths(tmp_path: Path, command: list[str]) -> None:
     validate = _tool("desktop-file-validate")
-    entry = XdgAutoStart(config_home=tmp_path, command=["zomro-tray"])
+    entry = XdgAutoStart(config_home=tmp_path, command=command)
     entry.set_enabled(True)
     done = subprocess.run([validate, str(entry.path)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert _exec_argv(entry.path.read_text()) == command
+
+
+def _exec_argv(desktop_file: str) -> list[str]:
+    """Read Exec= back as the Desktop Entry specification says a launcher does."""
+    value = next(line[5:] for line in desktop_file.splitlines() if line.startswith("Exec="))
+    value = value.replace("\\\\", "\x00").replace("\\s", " ").replace("\x00", "\\")
+    argv, current, quoted, escaped, started = [], "", False, False, False
+    for char in value:
+        if escaped:
+            current, escaped = current + char, False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted, started = not quoted, True
+        elif char == " " and not quoted:
+            if current or started:
+                argv.append(current.replace("%%", "%"))
+            current, started = "", False
+        else:
+            current += char
+    if current or started:
+        argv.append(current.replace("%%", "%"))
+    return argv
 
 
 class FakeWinreg:
@@ -92,6 +125,16 @@ class FakeWinreg:
         if name not in key.values:
             raise FileNotFoundError(name)
         del key.values[name]
+
+
+def test_windows_command_lines_survive_spaces_and_percent_signs() -> None:
+    from zomro_tray.autostart import windows_command_line
+
+    exe = r"C:\Users\Jan Nowak\Programs\zomro 100%\zomro-tray.exe"
+    assert windows_command_line([exe]) == f'"{exe}"'
+    assert windows_command_line(["C:\\py\\python.exe", "-m", "zomro_tray", "a b"]) == (
+        '"C:\\py\\python.exe" -m zomro_tray "a b"'
+    )
 
 
 def test_windows_run_key_matches_the_installer() -> None:

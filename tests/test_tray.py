@@ -82,11 +82,9 @@ def test_clicking_a_stopped_server_starts_it_once_and_shows_the_way(
 def test_stopping_asks_first_when_the_setting_says_so(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
     app = make_app(emulator, settings=Settings(api_url=emulator.url, confirm_before_stop=True))
-    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
+    answers = iter([False, True])
+    monkeypatch.setattr(TrayApp, "confirm_stop", staticmethod(lambda name: next(answers)))
     app.menu.server_action(WEB).trigger()
     assert label(app, WEB) == "web-1 — Running"
     app.menu.server_action(WEB).trigger()
@@ -318,16 +316,57 @@ def test_no_tray_shows_a_window_with_the_same_list_at_once(
     qtbot.waitUntil(lambda: ("service.start", DB) in emulator.state.actions, timeout=5_000)
 
 
-def test_a_second_launch_opens_the_first_ones_menu(qtbot: QtBot) -> None:
+def test_a_second_launch_opens_the_first_ones_menu(qtbot: QtBot, tmp_path: Path) -> None:
     from zomro_tray.gui.single_instance import SingleInstance
 
-    name = f"zomro-tray-test-{time.monotonic_ns()}"
-    first = SingleInstance(name)
-    assert first.listen()
+    first = SingleInstance("zomro-tray-test", tmp_path)
+    assert first.acquire()
+    second = SingleInstance("zomro-tray-test", tmp_path)
+    assert not second.acquire()
     with qtbot.waitSignal(first.activated, timeout=5_000):
-        assert SingleInstance(name).notify_running()
+        assert second.notify_running()
     first.close()
-    assert not SingleInstance(name).notify_running()
+    third = SingleInstance("zomro-tray-test", tmp_path)
+    assert third.acquire()  # the first one has gone: the next launch is the first again
+    third.close()
+
+
+def test_two_launches_at_the_same_instant_never_both_run(tmp_path: Path) -> None:
+    """Found by a red-team pass: 13 of 20 simultaneous launches both ran before the lock."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, time; from pathlib import Path; from PySide6.QtCore import QCoreApplication; "
+        "from zomro_tray.gui.single_instance import SingleInstance; app = QCoreApplication([]); "
+        "me = SingleInstance('race', Path(sys.argv[1])); won = me.acquire(); "
+        "print(won, flush=True); time.sleep(1.0 if won else 0)"
+    )
+    for trial in range(5):
+        folder = tmp_path / str(trial)
+        folder.mkdir()
+        launches = [
+            subprocess.Popen(
+                [sys.executable, "-c", probe, str(folder)], stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(3)
+        ]
+        winners = [p.communicate(timeout=60)[0].strip() for p in launches]
+        assert winners.count("True") == 1, winners
+
+
+def test_the_instance_lock_is_per_session_and_in_an_owner_only_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from zomro_tray.gui import single_instance
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    first_session = single_instance.default_name()
+    monkeypatch.setenv("DISPLAY", ":1")
+    assert single_instance.default_name() != first_session
+    folder = single_instance.runtime_dir()
+    assert folder.stat().st_mode & 0o077 == 0  # no one else may enter it
 
 
 def test_copy_ip_puts_the_address_on_the_clipboard(make_app: MakeApp, emulator: Emulator) -> None:

@@ -63,19 +63,45 @@ class XdgAutoStart(_LoginItemFile):
         self.command = command or launch_command()
 
     def content(self) -> bytes:
-        import shlex
-
         return (
             "[Desktop Entry]\n"
             "Type=Application\n"
             "Name=zomro-tray\n"
             "Comment=Zomro Cloud VPS in the system tray\n"
-            f"Exec={shlex.join(self.command)}\n"
+            f"Exec={desktop_exec(self.command)}\n"
             f"Icon={APP_NAME}\n"
             "Terminal=false\n"
             "X-GNOME-Autostart-enabled=true\n"
             "X-GNOME-Autostart-Delay=5\n"
         ).encode()
+
+
+#: Characters that make the Desktop Entry spec quote an argument of Exec=.
+_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+
+
+def desktop_exec(command: list[str]) -> str:
+    """An Exec= value per the Desktop Entry specification (not shell quoting): arguments with
+    reserved characters in double quotes, with ``"`` `` ` `` ``$`` ``\\`` escaped inside; ``%``
+    doubled (field codes); then the string escapes of any desktop-file value."""
+    parts = []
+    for arg in command:
+        quoted = arg
+        if not arg or any(char in _RESERVED for char in arg):
+            inner = "".join("\\" + char if char in '"`$\\' else char for char in arg)
+            quoted = f'"{inner}"'
+        parts.append(quoted.replace("%", "%%"))
+    value = " ".join(parts).replace("\\", "\\\\")
+    return value.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+
+
+def windows_command_line(command: list[str]) -> str:
+    """The executable always in double quotes, as the installer writes it (a Windows path holds
+    no ``"``, and ``%`` is literal in a REG_SZ value); further arguments by Windows' argv rules."""
+    import subprocess
+
+    rest = subprocess.list2cmdline(command[1:])
+    return f'"{command[0]}"' + (f" {rest}" if rest else "")
 
 
 class WindowsRunKey:
@@ -101,7 +127,7 @@ class WindowsRunKey:
         access = reg.KEY_SET_VALUE  # type: ignore[attr-defined]
         with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, access) as key:  # type: ignore[attr-defined]
             if enabled:
-                value = " ".join(f'"{part}"' for part in self.command)
+                value = windows_command_line(self.command)
                 reg.SetValueEx(key, APP_NAME, 0, reg.REG_SZ, value)  # type: ignore[attr-defined]
             else:
                 with contextlib.suppress(FileNotFoundError):  # already off

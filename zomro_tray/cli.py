@@ -8,15 +8,17 @@ secrets are read from a prompt or stdin, never from the command line where ``ps`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
+import logging
 import os
 import sys
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from zomro_tray import APP_NAME, __version__, errors
 from zomro_tray.credentials import Credentials
@@ -29,12 +31,37 @@ from zomro_tray.settings import SettingsStore
 if TYPE_CHECKING:  # the HTTP stack loads only for commands that talk to Zomro, not for the tray
     from zomro_tray.client import ZomroClient
 
+log = logging.getLogger(__name__)
+
 API_URL_ENV = "ZOMRO_API_URL"
 POLL_SECONDS = 2.0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one plain line, like every other error of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(errors.EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _positive_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {raw!r}") from None
+    if not 0 < value < 10**6:
+        raise argparse.ArgumentTypeError(f"the timeout must be more than 0 seconds, not {raw}")
+    return value
+
+
+def _port(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 65535):
+        raise argparse.ArgumentTypeError(f"not a port number (0 to 65535): {raw!r}")
+    return int(raw)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=APP_NAME,
         description="Zomro Cloud VPS in your system tray. With no command, starts the tray app.",
     )
@@ -54,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check that this installation is complete, then exit",
     )
     parser.set_defaults(handler=run_tray)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     login = commands.add_parser("login", help="sign in and store the sign-in in the keychain")
     login.add_argument("--username", help="sign in with a username (the password is prompted)")
@@ -78,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--wait", action="store_true", help="wait until the server settles")
         sub.add_argument(
             "--timeout",
-            type=float,
+            type=_positive_seconds,
             default=300.0,
             metavar="SECONDS",
             help="how long --wait waits (default 300)",
@@ -87,15 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     emulator = commands.add_parser("emulator", help="run a local emulator of Zomro's API")
     emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=int, default=8765)
+    emulator.add_argument("--port", type=_port, default=8765)
     emulator.add_argument(
-        "--scenario", default="demo", help="demo, many, single, empty, slow, flaky, expiring"
+        "--scenario",
+        default="demo",
+        help="demo, many, single, empty, slow, flaky, expiring, hostile",
     )
     emulator.set_defaults(handler=cmd_emulator)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    no_core_dumps()
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     if args.self_test:
@@ -110,13 +140,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{APP_NAME}: interrupted", file=sys.stderr)
         return 130
+    except Exception:  # a bug: one line for the user, the traceback in the log (-v)
+        log.info("unexpected failure", exc_info=True)
+        print(f"{APP_NAME}: {errors.UnexpectedFailure()}", file=sys.stderr)
+        return errors.EXIT_ERROR
+
+
+def no_core_dumps() -> None:
+    """A core dump of this process would hold the stored sign-in in clear: allow none.
+
+    RLIMIT_CORE covers a plain core file; PR_SET_DUMPABLE also stops core handlers such as
+    systemd-coredump (and other processes of the user from reading our memory)."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            pr_set_dumpable = 4
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
 
 
 # --- shared helpers ---------------------------------------------------------------------------
 
 
 def api_url(args: argparse.Namespace) -> str:
-    return args.api_url or os.environ.get(API_URL_ENV) or SettingsStore().load().api_url
+    if args.api_url or os.environ.get(API_URL_ENV):
+        return str(args.api_url or os.environ[API_URL_ENV])
+    store = SettingsStore()
+    settings = store.load(repair=False)  # a command that only reads never moves the file
+    if store.warning:
+        print(f"{APP_NAME}: {store.warning}", file=sys.stderr)
+    return settings.api_url
 
 
 def new_client(args: argparse.Namespace, credentials: Credentials | None = None) -> ZomroClient:
@@ -126,6 +183,9 @@ def new_client(args: argparse.Namespace, credentials: Credentials | None = None)
 
 
 def signed_in_client(args: argparse.Namespace) -> ZomroClient:
+    from zomro_tray.client import ZomroClient
+
+    url = api_url(args)  # first: a problem with the settings file is said in any case
     try:
         credentials = SecretStore().load()
     except errors.KeychainUnavailable as error:
@@ -133,7 +193,7 @@ def signed_in_client(args: argparse.Namespace) -> ZomroClient:
     if credentials is None:
         raise errors.NotSignedIn
     redactor.add(*credentials.secrets())
-    return new_client(args, credentials)
+    return ZomroClient(url, credentials)
 
 
 def read_secret(prompt: str) -> str:

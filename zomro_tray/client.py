@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -26,13 +27,21 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from zomro_tray import __version__, errors, protocol
 from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.endpoint import DEFAULT_API_URL, check_api_url
+from zomro_tray.endpoint import DEFAULT_API_URL, check_api_url, is_loopback_url
 from zomro_tray.model import Service
 
 log = logging.getLogger(__name__)
 
 #: (connect, read) seconds. Generous on read: BILLmanager answers slowly under load.
 DEFAULT_TIMEOUT = (5.0, 25.0)
+#: One request, start to last byte, whatever the pace: a server that sends a byte a second
+#: never trips the read timeout above.
+REQUEST_DEADLINE = 40.0
+#: Bytes of one answer, counted after decompression. A page of 100 servers is about 0.1 MB and a
+#: server that ignores paging sends 1,000 servers in about 1 MB; 32 MiB is far beyond any real
+#: answer while bounding memory against a hostile or broken one.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+_CHUNK = 64 * 1024
 #: Rows asked for per page. The server may use another size; the client follows what it says.
 PAGE_SIZE = 100
 #: A bound on pages, so a server that ignores paging cannot keep us looping.
@@ -50,17 +59,25 @@ class ZomroClient:
         credentials: Credentials | None = None,
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        deadline: float = REQUEST_DEADLINE,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.api_url = check_api_url(api_url)
         self.timeout = timeout
+        self.deadline = deadline
+        self.max_answer_bytes = max_answer_bytes
         self.requests_sent = 0
         self._credentials = credentials
         self._session = credentials.token if credentials else ""
         self._adapter = _InterruptibleAdapter()
+        self._deadline = _Deadline(self._adapter.interrupt)
         self._http = requests.Session()
         self._http.mount("http://", self._adapter)
         self._http.mount("https://", self._adapter)
         self._http.headers["User-Agent"] = f"zomro-tray/{__version__}"
+        # System proxies serve Zomro (corporate networks need them), never a loopback address:
+        # a plain-http local API (the emulator) would hand its token to the proxy in clear text.
+        self._http.trust_env = not is_loopback_url(self.api_url)
 
     # --- credentials ---------------------------------------------------------------------------
 
@@ -110,16 +127,20 @@ class ZomroClient:
             raise errors.RequestInProcess
         all_rows = protocol.rows(doc)
         total = protocol.total_rows(doc)
+        page_size = protocol.number(doc.get("p_cnt")) or PAGE_SIZE
         seen = {protocol.orig(row.get("id")) for row in all_rows}
+        last_page = all_rows
         page = 1
-        while total is not None and len(seen) < total and page < MAX_PAGES:
+        while _more_pages(total, len(seen), len(last_page), page_size) and page < MAX_PAGES:
             page += 1
-            new_rows = protocol.rows(self._call("instances", p_num=str(page), p_cnt=str(PAGE_SIZE)))
-            new_ids = {protocol.orig(row.get("id")) for row in new_rows} - seen
+            last_page = protocol.rows(
+                self._call("instances", p_num=str(page), p_cnt=str(PAGE_SIZE))
+            )
+            new_ids = {protocol.orig(row.get("id")) for row in last_page} - seen
             if not new_ids:
                 break  # the server ignores p_num, or the list shrank while we read it
             seen |= new_ids
-            all_rows += new_rows
+            all_rows += last_page
         return protocol.services_from_rows(all_rows)
 
     def start(self, service_id: str) -> None:
@@ -153,6 +174,7 @@ class ZomroClient:
         self._adapter.interrupt()
 
     def close(self) -> None:
+        self._deadline.close()
         self._http.close()
 
     # --- plumbing ----------------------------------------------------------------------------
@@ -213,26 +235,62 @@ class ZomroClient:
         form = {"out": "json", "lang": "en", **params}
         started = time.monotonic()
         self.requests_sent += 1
+        self._deadline.arm(self.deadline)
+        overdue = False
         try:
-            response = self._http.post(self.api_url, data=form, timeout=self.timeout, verify=True)
+            status, location, body = self._exchange(form)
         except requests.Timeout:
             raise errors.NetworkTimeout from None
         except requests.exceptions.SSLError:
             raise errors.NetworkDown(
                 "The secure connection to Zomro could not be verified (TLS certificate problem)."
             ) from None
+        except requests.exceptions.ContentDecodingError:
+            raise errors.MalformedAnswer from None
         except requests.RequestException:
-            raise errors.NetworkDown from None
+            overdue = self._deadline.disarm()
+            raise (errors.NetworkTimeout if overdue else errors.NetworkDown)() from None
+        finally:
+            self._deadline.disarm()
         log.debug(
             "func=%s -> HTTP %s in %.0f ms",
             params.get("func"),
-            response.status_code,
+            status,
             (time.monotonic() - started) * 1000,
         )
-        _raise_for_http_status(response.status_code)
-        doc = protocol.decode_document(response.content)
+        if 300 <= status < 400:
+            raise errors.Redirected(protocol.printable(location))
+        _raise_for_http_status(status)
+        doc = protocol.decode_document(body)
         protocol.raise_for_error(doc)
         return doc
+
+    def _exchange(self, form: dict[str, str]) -> tuple[int, str, bytes]:
+        """Send the form; read the answer up to the byte cap. Redirects are never followed."""
+        with self._http.post(
+            self.api_url,
+            data=form,
+            timeout=self.timeout,
+            verify=True,
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            if response.is_redirect or 300 <= response.status_code < 400:
+                return response.status_code, response.headers.get("Location", ""), b""
+            body = bytearray()
+            for chunk in response.iter_content(_CHUNK):  # decompressed, a chunk at a time
+                body += chunk
+                if len(body) > self.max_answer_bytes:
+                    raise errors.AnswerTooLarge
+            return response.status_code, "", bytes(body)
+
+
+def _more_pages(total: int | None, seen: int, last_page: int, page_size: int) -> bool:
+    """Another page to read? By the count when the server gives a usable one; without it
+    (absent, or not a number), as long as pages come back full."""
+    if total is not None:
+        return seen < total
+    return last_page >= page_size > 0
 
 
 def _raise_for_http_status(status: int) -> None:
@@ -247,6 +305,58 @@ def _raise_for_http_status(status: int) -> None:
     raise errors.ServerUnavailable(
         f"Zomro's server answered HTTP {status}; it will be tried again."
     )
+
+
+class _Deadline:
+    """One request's deadline, kept by one thread per client that sleeps on a condition: it
+    wakes only when a request starts, ends, or overruns (then it breaks the request off).
+    No thread per request, and no wake-ups while idle."""
+
+    def __init__(self, on_expiry: Callable[[], None]) -> None:
+        self._on_expiry = on_expiry
+        self._changed = threading.Condition()
+        self._due: float | None = None
+        self._expired = False
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> None:
+        with self._changed:
+            self._due = time.monotonic() + seconds
+            self._expired = False
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="zomro-deadline")
+                self._thread.daemon = True
+                self._thread.start()
+            self._changed.notify()
+
+    def disarm(self) -> bool:
+        """Stop watching; True if the deadline had passed (the request was broken off)."""
+        with self._changed:
+            self._due = None
+            self._changed.notify()
+            return self._expired
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=1)
+
+    def _watch(self) -> None:
+        with self._changed:
+            while not self._closed:
+                if self._due is None:
+                    self._changed.wait()
+                    continue
+                remaining = self._due - time.monotonic()
+                if remaining > 0:
+                    self._changed.wait(remaining)
+                    continue
+                self._due = None
+                self._expired = True
+                self._on_expiry()
 
 
 class _InterruptibleAdapter(HTTPAdapter):

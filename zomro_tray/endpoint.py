@@ -23,6 +23,11 @@ def check_api_url(url: str) -> str:
     return url.strip()
 
 
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url.strip()).hostname
+    return bool(host) and _is_loopback(host)
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True

@@ -157,6 +157,38 @@ class ServerUnavailable(Unavailable):
     default_message = "Zomro's server is having trouble right now; it will be tried again."
 
 
+class Redirected(ServerUnavailable):
+    """The API address answered with a redirect, which is never followed: a redirect would carry
+    the sign-in to whatever address the server names."""
+
+    transient = False
+
+    def __init__(self, location: str) -> None:
+        where = location[:200] or "another address"
+        super().__init__(
+            f"The API address redirects to {where}, and zomro-tray does not follow redirects. "
+            "If Zomro's API has moved, change the API address in the settings."
+        )
+
+
+class AnswerTooLarge(ServerUnavailable):
+    default_message = (
+        "Zomro's answer was far larger than any list of servers, so it was not read; "
+        "it will be tried again."
+    )
+
+
+class UnexpectedFailure(ZomroError):
+    """Something no rule foresaw (the traceback is in the log); trying again may work."""
+
+    exit_code = EXIT_ERROR
+    transient = True
+    default_message = (
+        "Something unexpected went wrong while reading Zomro's answer (details are in the log); "
+        "it will be tried again."
+    )
+
+
 class MalformedAnswer(ZomroError):
     """The answer was not the JSON document that was asked for."""
 

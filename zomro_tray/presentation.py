@@ -17,6 +17,9 @@ from zomro_tray.settings import Settings
 
 #: Zomro's customer control panel (its address is not in the API notes: one place to fix it).
 CONTROL_PANEL_URL = "https://cp.zomro.com/"
+#: Longer names are cut in the menu (the full name is in the tooltip): a menu never leaves
+#: the screen because a server is called something very long.
+MAX_NAME = 60
 
 
 class Overall(str, enum.Enum):
@@ -86,7 +89,11 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return f"{self.name} — {self.words}"
+        return f"{elide(self.name)} — {self.words}"
+
+
+def elide(name: str, limit: int = MAX_NAME) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def state_words(service: Service) -> str:
@@ -115,13 +122,15 @@ def entry_for(service: Service, settings: Settings, pending: Action | None) -> E
         words=words,
         state=state,
         enabled=click is not None,
-        tooltip=_tooltip(service, state, click),
+        tooltip=_tooltip(service, name, state, click),
         click_action=click,
         ip=service.ip,
     )
 
 
-def _tooltip(service: Service, state: PowerState, click: Action | None) -> str:
+def _tooltip(service: Service, name: str, state: PowerState, click: Action | None) -> str:
+    """Our own sentence first: Qt reads a tooltip as rich text only if its first line looks
+    like markup, and server text (a name, an address) never stands there."""
     if click is Action.START:
         hint = "Click to start this server."
     elif click is Action.STOP:
@@ -131,7 +140,8 @@ def _tooltip(service: Service, state: PowerState, click: Action | None) -> str:
     else:
         hint = "Busy: wait until it finishes."
     details = [d for d in (service.ip, service.datacenter, service.plan, service.os) if d]
-    return "\n".join([hint, " · ".join(details)] if details else [hint])
+    lines = [hint, name] if elide(name) != name else [hint]
+    return "\n".join([*lines, " · ".join(details)] if details else lines)
 
 
 def entries(
@@ -160,7 +170,7 @@ def tooltip(
 ) -> str:
     """E.g. "zomro-tray: 3 running · 1 stopped — updated 12:04"."""
     if connection is Connection.SIGNED_OUT:
-        return f"zomro-tray: sign-in needed. {problem}".strip()
+        return f"zomro-tray: sign-in needed.\n{problem}".strip()
     if connection is Connection.STARTING:
         return "zomro-tray: loading…"
     counts = Counter(_COUNT_WORDS.get(entry.state, "busy") for entry in shown)

@@ -8,8 +8,10 @@ only exceptions that leave this module are :mod:`zomro_tray.errors` types.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +21,8 @@ from zomro_tray.model import BillingState, Service, classify_power
 _IN_PROCESS_MARKERS = ("request in process", "please wait")
 _LONG_REQUEST_URL = re.compile(r"https?://\S*billmgr", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml|<h1|<title)", re.I)
+#: Counts longer than this are not counts (and int() of 4,300 digits raises).
+_MAX_NUMBER_DIGITS = 9
 
 
 # --- reading values ---------------------------------------------------------------------------
@@ -34,7 +38,10 @@ def as_list(value: Any) -> list[Any]:
 
 
 def text(value: Any) -> str:
-    """The display text of an element: ``{"$": "x"}``, a bare scalar, or the first of an array."""
+    """The display text of an element: ``{"$": "x"}``, a bare scalar, or the first of an array.
+
+    Always plain, printable text: see :func:`printable`.
+    """
     if isinstance(value, dict):
         inner = value.get("$")  # text content is a scalar; anything else is not text
         return "" if isinstance(inner, (dict, list)) else text(inner)
@@ -43,8 +50,27 @@ def text(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, (str, int, float)):
-        return str(value).strip()
+        return printable(str(value))
     return ""
+
+
+def printable(raw: str) -> str:
+    """Server text made safe to show anywhere: a terminal, a menu, a tooltip, a notification.
+
+    Control characters (ESC sequences can retitle or redraw a terminal) and the invisible
+    format characters, bidirectional overrides among them (which turn "gnp.exe" into
+    "exe.png" on screen), are dropped; line breaks and tabs become spaces.
+    """
+    if raw.isascii() and raw.isprintable():
+        return raw.strip()  # the common case, fast
+    kept = []
+    for char in raw:
+        category = unicodedata.category(char)
+        if category in ("Zl", "Zp") or char in "\t\n\r\v\f":
+            kept.append(" ")
+        elif category not in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            kept.append(char)
+    return " ".join("".join(kept).split())
 
 
 def orig(value: Any) -> str:
@@ -62,8 +88,19 @@ def attribute(value: Any, name: str) -> str:
 
 
 def number(value: Any) -> int | None:
+    """A count such as ``p_elems``: plain ASCII digits, or None ("²" is a digit to Python)."""
     raw = text(value)
-    return int(raw) if raw.isdigit() else None
+    if raw.isascii() and raw.isdigit() and len(raw) <= _MAX_NUMBER_DIGITS:
+        return int(raw)
+    return None
+
+
+def ip_address(raw: str) -> str:
+    """An IP address as the server gave it, only if it is one (Copy IP copies this)."""
+    try:
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        return ""
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -171,8 +208,8 @@ def service_from_row(row: dict[str, Any]) -> Service | None:
         billing_code=billing_code,
         billing_text=billing_text,
         suspend_reason=reason,
-        ip=_first_text(row, "ip", "ip_address"),
-        ip_v6=text(row.get("ip_v6")),
+        ip=ip_address(_first_text(row, "ip", "ip_address")),
+        ip_v6=ip_address(text(row.get("ip_v6"))),
         datacenter=_first_text(row, "datacentername", "datacenter"),
         plan=_first_text(row, "pricelist", "tariff"),
         os=_os_name(row),

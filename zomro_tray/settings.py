@@ -60,32 +60,70 @@ class Settings:
 
     @classmethod
     def from_json(cls, data: Any) -> Settings:
-        """Take what is valid, default the rest: one bad field must not cost the others."""
+        return cls.parse(data)[0]
+
+    @classmethod
+    def parse(cls, data: Any) -> tuple[Settings, list[str]]:
+        """Take what is valid, default the rest, and name what was ignored: one bad field must
+        not cost the others, nor go unmentioned."""
         if not isinstance(data, dict):
             raise TypeError("settings must be a JSON object")
-        defaults = cls()
         values: dict[str, Any] = {}
-        url = data.get("api_url")
-        if isinstance(url, str) and url.strip():
-            values["api_url"] = url.strip()
-        refresh = data.get("refresh_seconds")
-        if isinstance(refresh, int) and not isinstance(refresh, bool):
-            values["refresh_seconds"] = min(max(refresh, MIN_REFRESH_SECONDS), MAX_REFRESH_SECONDS)
-        shown = data.get("shown_services")
-        if isinstance(shown, list):
-            values["shown_services"] = tuple(str(s) for s in shown)
-        aliases = data.get("aliases")
-        if isinstance(aliases, dict):
-            values["aliases"] = {str(k): str(v) for k, v in aliases.items() if str(v).strip()}
-        notes = data.get("notifications")
-        if isinstance(notes, dict):
-            values["notifications"] = {
-                kind: bool(notes.get(kind, True)) for kind in NOTIFICATION_KINDS
-            }
-        for flag in ("confirm_before_stop", "start_at_login"):
-            if isinstance(data.get(flag), bool):
-                values[flag] = data[flag]
-        return replace(defaults, **values)
+        ignored: list[str] = []
+        readers = {
+            "api_url": _read_url,
+            "refresh_seconds": _read_refresh,
+            "shown_services": _read_shown,
+            "aliases": _read_aliases,
+            "notifications": _read_notifications,
+            "confirm_before_stop": _read_flag,
+            "start_at_login": _read_flag,
+        }
+        for name, read in readers.items():
+            if name not in data:
+                continue
+            value = read(data[name])
+            if value is _INVALID:
+                ignored.append(name)
+            else:
+                values[name] = value
+        return replace(cls(), **values), ignored
+
+
+#: What a field reader returns for a value of the wrong type (None is a valid value).
+_INVALID: Any = object()
+
+
+def _read_url(raw: Any) -> Any:
+    return raw.strip() if isinstance(raw, str) and raw.strip() else _INVALID
+
+
+def _read_refresh(raw: Any) -> Any:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return min(max(raw, MIN_REFRESH_SECONDS), MAX_REFRESH_SECONDS)
+    return _INVALID
+
+
+def _read_shown(raw: Any) -> Any:
+    if raw is None:
+        return None  # every server, new ones too
+    return tuple(str(s) for s in raw) if isinstance(raw, list) else _INVALID
+
+
+def _read_aliases(raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        return _INVALID
+    return {str(k): str(v) for k, v in raw.items() if str(v).strip()}
+
+
+def _read_notifications(raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        return _INVALID
+    return {kind: bool(raw.get(kind, True)) for kind in NOTIFICATION_KINDS}
+
+
+def _read_flag(raw: Any) -> Any:
+    return raw if isinstance(raw, bool) else _INVALID
 
 
 def default_config_dir() -> Path:
@@ -103,25 +141,45 @@ class SettingsStore:
         #: A sentence for the user when the last load had to fall back to defaults.
         self.warning = ""
 
-    def load(self) -> Settings:
+    def load(self, repair: bool = True) -> Settings:
+        """The settings, or defaults with :attr:`warning` saying why.
+
+        ``repair`` moves a damaged file aside (under a name of its own, never over an older
+        backup) so the next save starts clean; read-only callers such as the command line pass
+        False and leave the user's file exactly as it is.
+        """
         self.warning = ""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return Settings()
         except OSError as error:
-            self.warning = f"Could not read the settings file ({error.strerror}); using defaults."
-            return Settings()
-        try:
-            return Settings.from_json(json.loads(raw))
-        except (ValueError, TypeError, RecursionError):
-            backup = self._keep_aside()
             self.warning = (
-                f"The settings file was damaged; it was kept as {backup.name} and the defaults "
-                "are used."
+                f"Could not read the settings file {self.path} ({error.strerror}); "
+                "the defaults are used."
             )
             log.warning("%s", self.warning)
             return Settings()
+        try:
+            settings, ignored = Settings.parse(json.loads(raw))
+        except (ValueError, TypeError, RecursionError):
+            if not repair:
+                self.warning = f"The settings file {self.path} is damaged; the defaults are used."
+            else:
+                backup = self._keep_aside()
+                self.warning = (
+                    f"The settings file was damaged; it was kept as {backup.name} and the "
+                    "defaults are used."
+                )
+            log.warning("%s", self.warning)
+            return Settings()
+        if ignored:
+            self.warning = (
+                f"Some settings in {self.path} had the wrong type and were ignored: "
+                f"{', '.join(ignored)}."
+            )
+            log.warning("%s", self.warning)
+        return settings
 
     def save(self, settings: Settings) -> None:
         self.config_dir.mkdir(parents=True, exist_ok=True)
@@ -140,10 +198,19 @@ class SettingsStore:
             raise
 
     def _keep_aside(self) -> Path:
+        """Move the damaged file to a backup name no other backup has (link, then unlink:
+        linking never replaces an existing file)."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        backup = self.path.with_name(f"settings.corrupt-{stamp}.json")
-        try:
-            os.replace(self.path, backup)
-        except OSError:
-            log.warning("could not move the damaged settings file aside")
-        return backup
+        for attempt in range(1000):
+            suffix = f"-{attempt}" if attempt else ""
+            backup = self.path.with_name(f"settings.corrupt-{stamp}{suffix}.json")
+            try:
+                os.link(self.path, backup)
+            except FileExistsError:
+                continue
+            except OSError:
+                break
+            self.path.unlink(missing_ok=True)
+            return backup
+        log.warning("could not move the damaged settings file aside")
+        return self.path

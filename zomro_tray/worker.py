@@ -154,6 +154,9 @@ class Worker(QObject):
             services = tuple(self._client.list_services())
         except errors.ZomroError as error:
             self._failed(error)
+        except Exception:  # a bug of ours, or an answer nothing foresaw: never stop refreshing
+            log.exception("refresh failed unexpectedly")
+            self._failed(errors.UnexpectedFailure())
         else:
             self._succeeded(services)
         self._schedule()
@@ -171,9 +174,15 @@ class Worker(QObject):
         try:
             getattr(self._client, action.value)(service_id)
         except errors.ZomroError as error:
-            self.action_finished.emit(service_id, action.value, False, str(error))
+            self.action_finished.emit(service_id, action.value, False, _say(error))
             if isinstance(error, errors.SignInError):
-                self._signed_out(str(error))
+                self._signed_out(_say(error))
+            return
+        except Exception:
+            log.exception("%s failed unexpectedly", action.value)
+            self.action_finished.emit(
+                service_id, action.value, False, str(errors.UnexpectedFailure())
+            )
             return
         self._pending[service_id] = _Pending(action, time.monotonic())
         self.refresh()
@@ -199,10 +208,10 @@ class Worker(QObject):
             client.set_credentials(credentials)
             services = client.list_services()
         except errors.TwoFactorRequired as error:
-            self.sign_in_checked.emit(request_id, "two_factor", str(error), None)
+            self.sign_in_checked.emit(request_id, "two_factor", _say(error), None)
             return
         except errors.ZomroError as error:
-            self.sign_in_checked.emit(request_id, "error", str(error), None)
+            self.sign_in_checked.emit(request_id, "error", _say(error), None)
             return
         noun = "server" if len(services) == 1 else "servers"
         message = f"Connected: {len(services)} {noun} found."
@@ -213,7 +222,7 @@ class Worker(QObject):
         try:
             self._secrets.save(credentials)
         except errors.ZomroError as error:
-            self.credentials_saved.emit(False, str(error))
+            self.credentials_saved.emit(False, _say(error))
             return
         self._api_url = api_url
         self.credentials_saved.emit(True, "Signed in. The sign-in is kept in the system keychain.")
@@ -259,7 +268,7 @@ class Worker(QObject):
         self._client = None
         self._pending.clear()
         if isinstance(loaded, errors.ZomroError):
-            self._signed_out(f"Not signed in. {loaded}", first_run=first_run)
+            self._signed_out(f"Not signed in. {_say(loaded)}", first_run=first_run)
             return
         if loaded is None:
             self._signed_out("Sign in to see your servers.", first_run=first_run)
@@ -268,7 +277,7 @@ class Worker(QObject):
         try:
             self._client = ZomroClient(self._api_url, loaded)
         except errors.ZomroError as error:
-            self._signed_out(str(error))
+            self._signed_out(_say(error))
             return
         self._failures = 0
         self.refresh()
@@ -291,10 +300,10 @@ class Worker(QObject):
             return
         log.info("refresh failed: %s", type(error).__name__)
         if isinstance(error, errors.SignInError) and not error.transient:
-            self._signed_out(str(error))
+            self._signed_out(_say(error))
             return
         self._failures += 1
-        self._set_connection(Connection.OFFLINE, str(error))
+        self._set_connection(Connection.OFFLINE, _say(error))
 
     def _signed_out(self, message: str, first_run: bool = False) -> None:
         self._client = None
@@ -359,3 +368,9 @@ class Worker(QObject):
     def next_delay(self) -> float:
         """The pause before the next refresh (for tests and the status line)."""
         return self._next_delay()
+
+
+def _say(error: Exception) -> str:
+    """An error's sentence for the GUI, with every known secret masked: a server may echo a
+    token back in its message, and the GUI shows these sentences on several surfaces."""
+    return redactor.scrub(str(error))

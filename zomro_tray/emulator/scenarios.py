@@ -120,6 +120,26 @@ def expiring(state: EmulatorState) -> None:
     state.session_ttl = 30.0
 
 
+#: Names a hostile server might give, each aimed at one surface (see hostile()).
+HOSTILE_NAMES = {
+    "9100001": "\x1b]0;pwned\x07\x1b[2Jweb-\x1b[31m1",  # terminal title, clear screen, colour
+    "9100002": "invoice-\u202egnp.exe",  # shows as "invoice-exe.png" if the override is kept
+    "9100003": "<img src='file:///etc/hostname'><b>bold</b>",  # HTML in a rich-text widget
+    "9100004": "x" * 10_000,  # a screen-wide menu
+    "9100005": "line\nbreak\tand\rreturn",
+}
+
+
+def hostile(state: EmulatorState) -> None:
+    """Names aimed at terminals and widgets, and an "IP address" that is a shell command."""
+    _accounts(state)
+    for sid, name in HOSTILE_NAMES.items():
+        state.servers[sid] = EmulatedServer(sid, name, DEMO_USER, ip="203.0.113.9")
+    state.servers["9100006"] = EmulatedServer(
+        "9100006", "copy-me", DEMO_USER, ip="203.0.113.9\nrm -rf ~/important\n"
+    )
+
+
 SCENARIOS: dict[str, Callable[[EmulatorState], None]] = {
     "demo": demo,
     "many": many,
@@ -128,6 +148,7 @@ SCENARIOS: dict[str, Callable[[EmulatorState], None]] = {
     "slow": slow,
     "flaky": flaky,
     "expiring": expiring,
+    "hostile": hostile,
 }
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import email.parser
 import email.policy
+import functools
 import json
 import socket
 import struct
 import threading
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -54,6 +56,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.stopping.wait(state.fault_latency)
         elif fault == "expire":
             state.expire_sessions()
+        elif fault in ("bad_count", "huge_count"):  # the real answer, with a count that is not one
+            document = state.handle(params)
+            if isinstance(document.get("doc"), dict) and "p_elems" in document["doc"]:
+                broken = "²" if fault == "bad_count" else "9" * 4300
+                document["doc"]["p_elems"] = {"$": broken}
+            self._send(200, json.dumps(document, ensure_ascii=False).encode(), "application/json")
+            return
+        elif fault == "echo_token":
+            echoed = {"$": f"Bad request for session {params.get('auth', '')}, try later"}
+            document = {"doc": {"error": {"$type": "unknown", "msg": echoed}}}
+            self._send(200, json.dumps(document).encode(), "application/json")
+            return
         elif fault:
             self._fault(fault)
             return
@@ -61,6 +75,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps(document, ensure_ascii=False).encode(), "application/json")
 
     def _fault(self, fault: str) -> None:
+        hostile = {
+            "redirect": self._redirect,
+            "redirect_get": self._redirect,
+            "drip": self._drip,
+            "huge": self._huge,
+            "gzip_bomb": self._gzip_bomb,
+        }
+        if fault in hostile:
+            hostile[fault](fault)
+            return
         if fault == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
@@ -81,6 +105,43 @@ class _Handler(BaseHTTPRequestHandler):
             ),
         }[fault]
         self._send(status, body, kind)
+
+    def _redirect(self, fault: str) -> None:
+        self.send_response(307 if fault == "redirect" else 302)
+        self.send_header("Location", self.server.state.redirect_to)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _drip(self, _fault: str) -> None:
+        body = json.dumps({"doc": {"elem": []}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for byte in body:
+            if self.server.stopping.wait(self.server.state.drip_interval):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+
+    def _huge(self, _fault: str) -> None:
+        size = self.server.state.huge_bytes
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        block = b" " * 65536
+        for start in range(0, size, len(block)):  # streamed: the emulator holds one block
+            self.wfile.write(block[: size - start])
+
+    def _gzip_bomb(self, _fault: str) -> None:
+        body = _bomb()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _send(self, status: int, body: bytes, kind: str) -> None:
         self.send_response(status)
@@ -111,6 +172,14 @@ class _Server(ThreadingHTTPServer):
         self.state = state
         self.stopping = threading.Event()
         super().__init__(address, _Handler)
+
+
+@functools.cache
+def _bomb() -> bytes:
+    """About 1 GiB of zeros as gzip: about 1 MiB on the wire."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
+    block = bytes(1 << 20)
+    return b"".join(packer.compress(block) for _ in range(1024)) + packer.flush()
 
 
 def _query(path: str) -> dict[str, str]:

@@ -34,7 +34,18 @@ FAULTS = (
     "in_process",
     "long_request",
     "expire",
+    # hostile: what a compromised or impostor server might send
+    "redirect",  # 307 to another host: the form (token, password) would follow it
+    "redirect_get",  # 302: a client that follows shows another host's list
+    "drip",  # a valid answer, one byte every drip_interval seconds
+    "huge",  # a 200 answer of huge_bytes
+    "gzip_bomb",  # a small gzip body that unpacks to about 1 GiB
+    "bad_count",  # p_elems "²": a digit to str.isdigit(), not to int()
+    "huge_count",  # p_elems of 4,300 digits: int() refuses it
+    "echo_token",  # an error message that quotes the session token back
 )
+#: The faults that only a hostile server sends (the soak mixes them in with the others).
+HOSTILE_FAULTS = FAULTS[FAULTS.index("redirect") :]
 
 
 @dataclass
@@ -122,6 +133,9 @@ class EmulatorState:
     fault_rate: float = 0.0
     fault_choices: tuple[str, ...] = ()
     fault_latency: float = 5.0
+    drip_interval: float = 1.0
+    redirect_to: str = "http://attacker.invalid/collect"
+    huge_bytes: int = 48 * 1024 * 1024
     seed: int = 0
     calls: Counter[str] = field(default_factory=Counter)
     actions: list[tuple[str, str]] = field(default_factory=list)

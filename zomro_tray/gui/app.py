@@ -37,10 +37,10 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
     app.setWindowIcon(app_icon())
 
     instance = SingleInstance()
-    if instance.notify_running():
+    if not instance.acquire():
+        instance.notify_running()
         print(f"{APP_NAME} is already running: its menu was opened.")
         return errors.EXIT_OK
-    instance.listen()
 
     with ExitStack() as cleanup:
         tray = _tray_app(api_url, demo, cleanup)

@@ -97,6 +97,7 @@ class SettingsDialog(QDialog):
     def _account_tab(self, notice: str) -> QWidget:
         page = QWidget()
         self.notice = QLabel(notice or self._account_notice())
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setWordWrap(True)
         self.method = QComboBox()
         for method, label in METHODS:
@@ -111,6 +112,7 @@ class SettingsDialog(QDialog):
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(lambda: self._start_check(save_after=False))
         self.result = QLabel("")
+        self.result.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what Zomro said
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

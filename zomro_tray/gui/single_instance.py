@@ -1,55 +1,81 @@
-"""One instance per user: a second launch asks the first to open its menu, then exits.
+"""One instance per desktop session: a second launch asks the first to show itself, then exits.
 
-Uses ``QLocalServer`` (a Unix socket, or a named pipe on Windows): local, instant, no network.
+The instance is decided by a lock file (``QLockFile``: atomic, and a lock left by a crashed
+process is recognised as stale and taken over) in the per-user runtime directory, which only
+the user can enter (``$XDG_RUNTIME_DIR`` on Linux; Qt makes an owner-only one where that is
+missing; the per-user local app data on Windows and macOS). The first instance then listens
+on a ``QLocalServer`` socket beside the lock; a second one only connects to it. Two launches at
+the same instant cannot both win, another user cannot squat the name, and two desktop sessions
+of one user (each with its own display) each get their own app.
 """
 
 from __future__ import annotations
 
-import getpass
+import os
 import re
+import sys
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from zomro_tray import APP_NAME
 
 _SHOW = b"show\n"
 
 
 def default_name() -> str:
-    """Per user, so two people on one machine each get their own app. (No hashlib: it loads
-    OpenSSL, ~3 MiB, before the icon shows.)"""
-    user = re.sub(r"[^A-Za-z0-9_.-]", "_", getpass.getuser())[:40]
-    return f"zomro-tray-{user}"
+    """The app's name plus the desktop session's display: one instance per session."""
+    display = os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY") or "session"
+    return f"{APP_NAME}-{re.sub(r'[^A-Za-z0-9_.-]', '_', display)[:40]}"
+
+
+def runtime_dir() -> Path:
+    location = QStandardPaths.StandardLocation.RuntimeLocation
+    if sys.platform.startswith("linux"):
+        path = QStandardPaths.writableLocation(location)  # owner-only, or Qt makes one
+    else:
+        path = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    folder = Path(path or Path.home())
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
 
 
 class SingleInstance(QObject):
     activated = Signal()  # another launch asked us to show ourselves
 
-    def __init__(self, name: str | None = None) -> None:
+    def __init__(self, name: str | None = None, folder: Path | None = None) -> None:
         super().__init__()
         self.name = name or default_name()
+        folder = folder or runtime_dir()
+        self._lock = QLockFile(str(folder / f"{self.name}.lock"))
+        self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+        # Unix: a socket path in the owner-only folder. Windows: a named pipe, per user.
+        self.address = self.name if sys.platform == "win32" else str(folder / f"{self.name}.sock")
         self._server: QLocalServer | None = None
 
-    def notify_running(self, timeout_ms: int = 500) -> bool:
-        """True if another instance answered; it has then been told to show its menu."""
+    def acquire(self) -> bool:
+        """True if this is the first instance of the session; it then listens for others."""
+        if not self._lock.tryLock(0):
+            return False
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        QLocalServer.removeServer(self.address)  # ours to clear: we hold the lock
+        if server.listen(self.address):
+            server.newConnection.connect(self._connection)
+            self._server = server
+        return True
+
+    def notify_running(self, timeout_ms: int = 1000) -> bool:
+        """Ask the first instance to show itself; True if it answered."""
         socket = QLocalSocket()
-        socket.connectToServer(self.name)
+        socket.connectToServer(self.address)
         if not socket.waitForConnected(timeout_ms):
             return False
         socket.write(_SHOW)
         socket.flush()
         socket.waitForBytesWritten(timeout_ms)
         socket.disconnectFromServer()
-        return True
-
-    def listen(self) -> bool:
-        server = QLocalServer(self)
-        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not server.listen(self.name):
-            QLocalServer.removeServer(self.name)  # a stale socket left by a crash
-            if not server.listen(self.name):
-                return False
-        server.newConnection.connect(self._connection)
-        self._server = server
         return True
 
     def _connection(self) -> None:
@@ -65,3 +91,4 @@ class SingleInstance(QObject):
     def close(self) -> None:
         if self._server is not None:
             self._server.close()
+        self._lock.unlock()

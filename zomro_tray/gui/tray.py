@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
@@ -304,17 +304,26 @@ class TrayApp(QObject):
         if entry is None or entry.click_action is None:
             return
         if entry.click_action is Action.STOP and self.settings.confirm_before_stop:
-            answer = QMessageBox.question(
-                None,
-                "Shut down the server?",
-                f"Shut down {entry.name}? It stops serving until you start it again.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            if not self.confirm_stop(entry.name):
                 return
             entry = self.entry(service_id)  # it may have changed while the question was open
             if entry is None or entry.click_action is not Action.STOP:
                 return
         self.request(service_id, entry.click_action)
+
+    @staticmethod
+    def confirm_stop(name: str) -> bool:
+        """Ask before shutting a server down. The name is the server's: plain text, never
+        markup; the safe answer is the default."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Shut down the server?", "")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"Shut down {name}? It stops serving until you start it again.")
+        shut_down = box.addButton("Shut down", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is shut_down
 
     def request(self, service_id: str, action: Action) -> None:
         """Show the action at once, then send it; a busy server sends nothing."""

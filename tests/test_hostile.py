@@ -1,0 +1,218 @@
+"""A hostile or broken server, over real HTTP: redirects, endless and huge answers, compression
+bombs, counts that are not numbers, names aimed at terminals and widgets, proxies.
+
+The emulator's hostile faults play the server; a second loopback server plays the attacker's
+host (or a proxy) and records whatever reaches it.
+"""
+
+from __future__ import annotations
+
+import threading
+import tracemalloc
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from zomro_tray import errors
+from zomro_tray.client import ZomroClient
+from zomro_tray.credentials import Credentials
+from zomro_tray.emulator import Emulator
+from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
+
+MIB = 1024 * 1024
+
+
+class Recorder:
+    """A loopback HTTP server that records every request (an attacker's host, or a proxy)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, bytes]] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                recorder.requests.append((self.command, self.path, self.rfile.read(length)))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            do_GET = do_POST = _record  # noqa: N815 - http.server's names
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    server = Recorder()
+    yield server
+    server.close()
+
+
+def client_for(emulator: Emulator, **options: Any) -> ZomroClient:
+    return ZomroClient(emulator.url, Credentials.from_token(emulator.demo_token), **options)
+
+
+@pytest.mark.parametrize("fault", ["redirect", "redirect_get"])
+def test_a_redirect_is_never_followed_and_names_its_target(
+    make_emulator: Callable[..., Emulator], recorder: Recorder, fault: str
+) -> None:
+    emulator = make_emulator(redirect_to=recorder.url + "collect")
+    client = ZomroClient(emulator.url, Credentials.from_password(DEMO_USER, DEMO_PASSWORD))
+    emulator.state.inject(fault)  # the sign-in itself is redirected: username and password
+    with pytest.raises(errors.Redirected) as caught:
+        client.list_services()
+    assert recorder.url + "collect" in str(caught.value)
+    assert caught.value.exit_code == errors.EXIT_UNAVAILABLE
+    assert recorder.requests == []  # nothing, not even a GET, reached the other host
+
+
+def test_an_answer_past_the_cap_is_refused_with_memory_bounded(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator(huge_bytes=400 * MIB)
+    emulator.state.inject("huge")
+    tracemalloc.start()
+    try:
+        with pytest.raises(errors.AnswerTooLarge):
+            client_for(emulator).list_services()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * MIB, f"{peak / MIB:.0f} MiB held for a 400 MiB answer"
+
+
+def test_a_compression_bomb_is_refused_with_memory_bounded(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator()
+    emulator.state.inject("gzip_bomb")  # about 1 MiB that unpacks to 1 GiB
+    tracemalloc.start()
+    try:
+        with pytest.raises(errors.AnswerTooLarge):
+            client_for(emulator).list_services()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * MIB, f"{peak / MIB:.0f} MiB held for a 1 GiB bomb"
+
+
+def test_an_answer_that_drips_in_ends_at_the_deadline(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator(drip_interval=0.1)  # a whole answer, but ~2.5 s long
+    emulator.state.inject("drip")
+    with pytest.raises(errors.NetworkTimeout) as caught:
+        client_for(emulator, deadline=0.5).list_services()  # every byte well within 25 s
+    assert caught.value.exit_code == errors.EXIT_UNAVAILABLE
+
+
+@pytest.mark.parametrize("fault", ["bad_count", "huge_count"])
+def test_a_count_that_is_not_a_number_still_reads_every_page(
+    make_emulator: Callable[..., Emulator], fault: str
+) -> None:
+    emulator = make_emulator("many")  # 23 servers, pages of 10
+    emulator.state.inject(fault, fault, fault)  # every page's count is broken
+    services = client_for(emulator).list_services()
+    assert len(services) == 23
+    assert emulator.state.calls["instances"] == 3
+
+
+def test_hostile_names_arrive_as_plain_printable_text(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator("hostile")
+    services = {s.id: s for s in client_for(emulator).list_services()}
+    for service in services.values():
+        assert service.name.isprintable(), repr(service.name)
+        assert "\x1b" not in service.name
+    assert services["9100002"].name == "invoice-gnp.exe"  # the override is gone, not obeyed
+    assert services["9100005"].name == "line break and return"
+    assert services["9100006"].ip == ""  # not an address: nothing to copy
+    assert services["9100001"].ip == "203.0.113.9"
+
+
+def test_a_system_proxy_never_sees_a_loopback_api_call(
+    emulator: Emulator, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, recorder.url)
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert len(client_for(emulator).list_services()) == 5
+    assert recorder.requests == []
+
+
+def test_system_proxies_are_honoured_for_zomro_itself() -> None:
+    assert ZomroClient("https://api.zomro.com/")._http.trust_env
+    assert not ZomroClient("http://127.0.0.1:8765/")._http.trust_env
+
+
+# --- what the tray shows of a hostile server ----------------------------------------------------
+
+
+def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from zomro_tray.gui.tray import TrayApp
+
+    seen: dict[str, Any] = {}
+
+    def look_and_press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.update(format=box.textFormat(), text=box.text(), default=box.defaultButton().text())
+        box.defaultButton().click()
+
+    QTimer.singleShot(0, look_and_press_enter)
+    assert TrayApp.confirm_stop("<img src='file:///etc/hostname'>") is False  # Enter: Cancel
+    assert seen["format"] is Qt.TextFormat.PlainText
+    assert "<img src='file:///etc/hostname'>" in seen["text"]
+    assert seen["default"] == "Cancel"
+
+
+def test_hostile_names_in_the_menu_are_plain_short_and_copy_no_command(
+    make_app: Any, make_emulator: Callable[..., Emulator], qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = make_app(make_emulator("hostile"))
+    for entry in app.shown:
+        label = app.menu.server_action(entry.service_id).text()
+        assert label.isprintable(), repr(label)
+        assert len(label) < 100, label  # the 10,000-character name is cut...
+    long_name = app.menu.server_action("9100004")
+    assert "x" * 10_000 in long_name.toolTip()  # ...and whole in the tooltip
+    assert not long_name.toolTip().startswith("<")  # our sentence first: never rich text
+    QApplication.clipboard().setText("before")
+    app.copy_ip("9100006")  # its "address" is a shell command
+    assert QApplication.clipboard().text() == "before"
+    assert app.menu.copy_action("9100006") is None
+
+
+def test_a_token_echoed_back_by_the_server_is_masked_everywhere(
+    make_app: Any, emulator: Emulator, qtbot: Any
+) -> None:
+    app = make_app(emulator)
+    notes: list[tuple[str, str, str]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    emulator.state.inject("echo_token", "echo_token", "echo_token")
+    app._cmd_refresh.emit()
+    qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
+    shown = [app.problem, app.tray_host.tooltip, app.menu._status.text(), *notes[0]]
+    assert any("Bad request for session" in text for text in shown)
+    for text in shown:
+        assert emulator.demo_token not in text
