@@ -24,8 +24,8 @@ from zomro_tray import APP_NAME, __version__, errors
 from zomro_tray.credentials import Credentials
 from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor, setup_logging
-from zomro_tray.model import PowerState, Service
-from zomro_tray.presentation import state_words
+from zomro_tray.model import Action, PowerState, Service, refusal
+from zomro_tray.presentation import filter_note, state_words
 from zomro_tray.settings import SettingsStore
 
 if TYPE_CHECKING:  # the HTTP stack loads only for commands that talk to Zomro, not for the tray
@@ -269,7 +269,11 @@ def cmd_logout(args: argparse.Namespace) -> int:
 
 
 def cmd_services(args: argparse.Namespace) -> int:
-    services = signed_in_client(args).list_services()
+    client = signed_in_client(args)
+    services = client.list_services()
+    filtered_by = client.active_filters()
+    if filtered_by:
+        print(f"{APP_NAME}: note: {filter_note(filtered_by)}.", file=sys.stderr)
     if args.json:
         print(json.dumps([s.to_json() for s in services], ensure_ascii=False, indent=2))
         return errors.EXIT_OK
@@ -289,19 +293,21 @@ def cmd_services(args: argparse.Namespace) -> int:
 def cmd_power(args: argparse.Namespace) -> int:
     client = signed_in_client(args)
     service = find_service(client.list_services(), args.service)
-    action = args.action
-    if action == "start" and service.power is PowerState.ACTIVE:
-        print(f"{service.name} is already running.")
-        return errors.EXIT_OK
-    if action == "stop" and service.power is PowerState.STOPPED:
-        print(f"{service.name} is already stopped.")
-        return errors.EXIT_OK
-    if service.power is PowerState.SUSPENDED:
-        raise errors.ServiceSuspended
-    getattr(client, action)(service.id)
-    print(f"{service.name}: {action} requested.")
+    action = Action(args.action)
+    reason = refusal(service, action)
+    if reason is not None:
+        if service.power in (action.target, action.pending_state) and action is not Action.REBOOT:
+            if service.power is action.target:
+                word = "running" if action is Action.START else "stopped"
+            else:
+                word = action.progress_word.rstrip("…").lower()  # "starting", "stopping"
+            print(f"{service.name} is already {word}.")
+            return errors.EXIT_OK  # nothing to send: the server is where it was asked to go
+        raise errors.ApiRefused(reason)
+    getattr(client, action.value)(service.id)
+    print(f"{service.name}: {action.value} requested.")
     if args.wait:
-        return wait_until_settled(client, service, action, args.timeout)
+        return wait_until_settled(client, service, action.value, args.timeout)
     return errors.EXIT_OK
 
 

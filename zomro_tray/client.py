@@ -42,10 +42,28 @@ REQUEST_DEADLINE = 40.0
 #: answer while bounding memory against a hostile or broken one.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
 _CHUNK = 64 * 1024
-#: Rows asked for per page. The server may use another size; the client follows what it says.
-PAGE_SIZE = 100
+#: The page size assumed when an answer does not state one. The client never sends p_cnt:
+#: BILLmanager stores it as the user's rows-per-page, so sending it would change how many rows
+#: the customer's own panel shows. It pages with p_num, as the server's p_cnt says.
+PAGE_SIZE = 10
 #: A bound on pages, so a server that ignores paging cannot keep us looping.
 MAX_PAGES = 500
+
+#: The Cloud VPS list filter's fields, as the panel reads them (cloudVpsOperations.js).
+FILTER_FIELDS = (
+    "id",
+    "ip",
+    "pricelist",
+    "instance_status",
+    "datacenter",
+    "orderdatefrom",
+    "orderdateto",
+    "cost_from",
+    "cost_to",
+    "autoprolong",
+    "period",
+    "domain",
+)
 
 TwoFactorPrompt = Callable[[], str]
 
@@ -122,7 +140,7 @@ class ZomroClient:
 
     def list_services(self) -> list[Service]:
         """Every Cloud VPS of the account, all pages of them."""
-        doc = self._call("instances", p_num="1", p_cnt=str(PAGE_SIZE))
+        doc = self._call("instances", p_num="1")
         if protocol.is_in_process(doc) and "elem" not in doc:
             raise errors.RequestInProcess
         all_rows = protocol.rows(doc)
@@ -133,15 +151,27 @@ class ZomroClient:
         page = 1
         while _more_pages(total, len(seen), len(last_page), page_size) and page < MAX_PAGES:
             page += 1
-            last_page = protocol.rows(
-                self._call("instances", p_num=str(page), p_cnt=str(PAGE_SIZE))
-            )
+            last_page = protocol.rows(self._call("instances", p_num=str(page)))
             new_ids = {protocol.orig(row.get("id")) for row in last_page} - seen
             if not new_ids:
                 break  # the server ignores p_num, or the list shrank while we read it
             seen |= new_ids
             all_rows += last_page
         return protocol.services_from_rows(all_rows)
+
+    def active_filters(self) -> list[str]:
+        """The list filters the customer saved in Zomro's panel that are on now.
+
+        BILLmanager applies a saved filter to list calls from the API too, so while one is on,
+        list_services() sees only the servers it lets through. Clearing it would change what the
+        customer sees in the panel, so the app only reads it (``instances.filter`` without
+        ``sok``, as the panel does) and tells the user.
+        """
+        try:
+            doc = self._call("instances.filter")
+        except errors.ApiRefused:
+            return []  # a server without list filters
+        return [name for name in FILTER_FIELDS if protocol.text(doc.get(name))]
 
     def start(self, service_id: str) -> None:
         self._action("service.start", service_id)

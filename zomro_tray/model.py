@@ -51,6 +51,7 @@ _INSTANCE_STATES: dict[str, PowerState] = {
     "booted_from_iso": PowerState.ACTIVE,
     "stopped": PowerState.STOPPED,
     "suspended": PowerState.SUSPENDED,
+    "suspend": PowerState.SUSPENDED,  # the panel's filter key for it (src/utils/constants.js)
     "error": PowerState.ERROR,
     "starting": PowerState.STARTING,
     "stopping": PowerState.STOPPING,
@@ -81,6 +82,38 @@ _PROVIDER_SUSPENSIONS = {
 }
 _BUSY_BILLING_TEXTS = ("in progress",)  # "Activation in progress", "Deletion in progress"
 _STOPPED_BILLING_TEXT = "temporary suspended"
+_ADMIN_SUSPENDED_TEXT = "suspended by administrator"
+DELETING_TEXT = "deletion in progress"
+#: Steady states the panel handles with their own actions (confirm or revert a resize, leave
+#: rescue or the ISO): it hides Start/Stop for them (InstancesOptions.jsx).
+SPECIAL_MODES = ("resized", "verify_resize", "rescued", "booted_from_iso")
+#: Billing codes for which the panel disables power actions: 1 ordered, 4 deleted, 5 processing
+#: (getInstanceMainInfo.js, isNotActive).
+_INACTIVE_BILLING = ("1", "4", "5")
+
+
+class Action(str, enum.Enum):
+    """A power action, as the API names it (service.start, service.stop, service.reboot)."""
+
+    START = "start"
+    STOP = "stop"
+    REBOOT = "reboot"
+
+    @property
+    def progress_word(self) -> str:
+        return {"start": "Starting…", "stop": "Stopping…", "reboot": "Rebooting…"}[self.value]
+
+    @property
+    def pending_state(self) -> PowerState:
+        return {
+            "start": PowerState.STARTING,
+            "stop": PowerState.STOPPING,
+            "reboot": PowerState.REBOOTING,
+        }[self.value]
+
+    @property
+    def target(self) -> PowerState:
+        return PowerState.STOPPED if self is Action.STOP else PowerState.ACTIVE
 
 
 class BillingState(str, enum.Enum):
@@ -122,8 +155,21 @@ class Service:
 
     @property
     def status_detail(self) -> str:
-        """The raw value worth showing next to an unknown or odd state."""
-        return self.raw_status or self.billing_text or self.billing_code
+        """The raw value worth showing next to an odd state, as Zomro's panel shows it: the
+        billing text while deleting, else the instance status with spaces, else billing."""
+        if self.deleting:
+            return self.billing_text
+        return self.raw_status.replace("_", " ") or self.billing_text or self.billing_code
+
+    @property
+    def deleting(self) -> bool:
+        return self.billing_text.strip().lower() == DELETING_TEXT
+
+    @property
+    def special_mode(self) -> str:
+        """resized, rescued... (see SPECIAL_MODES), or ""."""
+        mode = self.raw_status.strip().lower()
+        return mode if mode in SPECIAL_MODES else ""
 
     def to_json(self) -> dict[str, str]:
         return {
@@ -158,8 +204,12 @@ def classify_power(
     sub_state = code.split("_", 1)[1] if "_" in code else ""
     if code.startswith("3") and sub_state in _PROVIDER_SUSPENSIONS:
         return PowerState.SUSPENDED, _PROVIDER_SUSPENSIONS[sub_state]
-    if instance == "suspended":
+    if _ADMIN_SUSPENDED_TEXT in text:  # whatever instance_status still says
+        return PowerState.SUSPENDED, _PROVIDER_SUSPENSIONS["employeesuspend"]
+    if instance in ("suspended", "suspend"):
         return PowerState.SUSPENDED, ""
+    if any(marker in text for marker in _BUSY_BILLING_TEXTS):  # deleting, activating
+        return PowerState.BUSY, ""
 
     known = _INSTANCE_STATES.get(instance)
     if known is not None and known.in_transition:
@@ -183,3 +233,39 @@ def _power_from_billing(code: str, text: str) -> PowerState:
         BillingState.ORDERED: PowerState.BUSY,
         BillingState.PROCESSING: PowerState.BUSY,
     }.get(BillingState.parse(code), PowerState.UNKNOWN)
+
+
+def refusal(service: Service, action: Action) -> str | None:
+    """Why Zomro's panel would not send this action for this server now; None when it would.
+
+    The one rule for the tray menu, the window and the command line, taken from the panel
+    (getInstanceMainInfo.js and InstancesOptions.jsx): Start and Shut down are hidden for a
+    server in a special mode (resized, rescued, booted from ISO) and disabled while it is busy,
+    suspended, being deleted or not active in billing; Reboot is disabled for a stopped server
+    as well. Already being in the wanted state is a refusal too: nothing needs sending.
+    """
+    name, power = service.name, service.power
+    verb = {Action.START: "started", Action.STOP: "shut down", Action.REBOOT: "rebooted"}[action]
+    if power is PowerState.SUSPENDED:
+        return f"{name} was suspended by Zomro; it cannot be {verb} from here."
+    if service.deleting:
+        return f"{name} is being deleted."
+    if power.in_transition:
+        return f"{name} is busy ({service.status_detail or power.value}); wait until it finishes."
+    if service.billing.value in _INACTIVE_BILLING:
+        billing = service.billing_text or service.billing_code
+        return f"{name} is not active in Zomro's billing ({billing})."
+    if power is PowerState.ERROR:
+        return f"{name} is in an error state: see Zomro's control panel."
+    mode = service.special_mode
+    if mode and (action is not Action.REBOOT or mode != "booted_from_iso"):
+        return f"{name} is {mode.replace('_', ' ')}: finish that in Zomro's control panel first."
+    if action is Action.START and power is not PowerState.STOPPED:
+        if power is PowerState.ACTIVE:
+            return f"{name} is already running."
+        return f"{name} cannot be started now ({service.status_detail or power.value})."
+    if action is Action.STOP and power is PowerState.STOPPED:
+        return f"{name} is already stopped."
+    if action is Action.REBOOT and power is PowerState.STOPPED:
+        return f"{name} is stopped: start it instead of rebooting it."
+    return None

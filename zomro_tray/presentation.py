@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from zomro_tray.model import PowerState, Service
+from zomro_tray.model import Action, PowerState, Service, refusal
 from zomro_tray.settings import Settings
 
 #: Zomro's customer control panel (its address is not in the API notes: one place to fix it).
@@ -37,28 +37,6 @@ class Connection(str, enum.Enum):
     ONLINE = "online"
     OFFLINE = "offline"  # transient failures: retrying with back-off
     SIGNED_OUT = "signed_out"  # nothing will work until the user signs in
-
-
-class Action(str, enum.Enum):
-    START = "start"
-    STOP = "stop"
-    REBOOT = "reboot"
-
-    @property
-    def progress_word(self) -> str:
-        return {"start": "Starting…", "stop": "Stopping…", "reboot": "Rebooting…"}[self.value]
-
-    @property
-    def pending_state(self) -> PowerState:
-        return {
-            "start": PowerState.STARTING,
-            "stop": PowerState.STOPPING,
-            "reboot": PowerState.REBOOTING,
-        }[self.value]
-
-    @property
-    def target(self) -> PowerState:
-        return PowerState.STOPPED if self is Action.STOP else PowerState.ACTIVE
 
 
 STATE_WORDS = {
@@ -86,6 +64,7 @@ class Entry:
     tooltip: str
     click_action: Action | None  # what a click does: start, stop, or nothing
     ip: str
+    can_reboot: bool = False
 
     @property
     def label(self) -> str:
@@ -114,33 +93,38 @@ def entry_for(service: Service, settings: Settings, pending: Action | None) -> E
         state = pending.pending_state  # the click is answered at once, before the API catches up
     words = pending.progress_word if state is not service.power else state_words(service)
     click: Action | None = None
-    if pending is None and not state.in_transition:
-        click = Action.START if state.can_start else Action.STOP if state.can_stop else None
+    reason = ""
+    if pending is None:
+        click = next((a for a in (Action.START, Action.STOP) if refusal(service, a) is None), None)
+        if click is None:  # say why, in the words for what the server would need
+            wanted = Action.STOP if service.power is PowerState.ACTIVE else Action.START
+            reason = refusal(service, wanted) or ""
     return Entry(
         service_id=service.id,
         name=name,
         words=words,
         state=state,
         enabled=click is not None,
-        tooltip=_tooltip(service, name, state, click),
+        tooltip=_tooltip(service, name, click, reason),
         click_action=click,
         ip=service.ip,
+        can_reboot=pending is None and refusal(service, Action.REBOOT) is None,
     )
 
 
-def _tooltip(service: Service, name: str, state: PowerState, click: Action | None) -> str:
+def _tooltip(service: Service, name: str, click: Action | None, reason: str) -> str:
     """Our own sentence first: Qt reads a tooltip as rich text only if its first line looks
     like markup, and server text (a name, an address) never stands there."""
     if click is Action.START:
         hint = "Click to start this server."
     elif click is Action.STOP:
         hint = "Click to shut this server down."
-    elif state is PowerState.SUSPENDED:
-        hint = "Suspended by Zomro: it cannot be started from here. See Zomro's control panel."
     else:
-        hint = "Busy: wait until it finishes."
+        hint = "Nothing to do from here now."
     details = [d for d in (service.ip, service.datacenter, service.plan, service.os) if d]
     lines = [hint, name] if elide(name) != name else [hint]
+    if reason:
+        lines.append(reason)
     return "\n".join([*lines, " · ".join(details)] if details else lines)
 
 
@@ -166,7 +150,11 @@ def overall(shown: Sequence[Entry], connection: Connection) -> Overall:
 
 
 def tooltip(
-    shown: Sequence[Entry], connection: Connection, updated: datetime | None, problem: str = ""
+    shown: Sequence[Entry],
+    connection: Connection,
+    updated: datetime | None,
+    problem: str = "",
+    filtered_by: Sequence[str] = (),
 ) -> str:
     """E.g. "zomro-tray: 3 running · 1 stopped — updated 12:04"."""
     if connection is Connection.SIGNED_OUT:
@@ -177,7 +165,9 @@ def tooltip(
     summary = " · ".join(f"{n} {word}" for word, n in counts.items()) or "no servers"
     when = f" — updated {updated:%H:%M}" if updated else ""
     line = f"zomro-tray: {summary}{when}"
-    return f"{line}\n{problem}" if connection is Connection.OFFLINE and problem else line
+    if connection is Connection.OFFLINE and problem:
+        return f"{line}\n{problem}"
+    return f"{line}\nNote: {filter_note(filtered_by)}." if filtered_by else line
 
 
 _COUNT_WORDS = {
@@ -189,7 +179,9 @@ _COUNT_WORDS = {
 }
 
 
-def status_line(connection: Connection, updated: datetime | None, problem: str) -> str:
+def status_line(
+    connection: Connection, updated: datetime | None, problem: str, filtered_by: Sequence[str] = ()
+) -> str:
     """The disabled first line of the menu: what the app knows, and how fresh it is."""
     if connection is Connection.SIGNED_OUT:
         return "Sign-in needed"
@@ -197,7 +189,15 @@ def status_line(connection: Connection, updated: datetime | None, problem: str) 
         return f"Offline — {problem}" if problem else "Offline — retrying"
     if connection is Connection.STARTING or updated is None:
         return "Loading servers…"
+    if filtered_by:
+        return f"Updated {updated:%H:%M:%S} · {filter_note(filtered_by)}"
     return f"Updated {updated:%H:%M:%S}"
+
+
+def filter_note(filtered_by: Sequence[str]) -> str:
+    """Zomro applies a list filter saved in its panel to this app's list as well."""
+    fields = ", ".join(name.replace("_", " ") for name in filtered_by)
+    return f"a filter saved in Zomro's panel hides some servers ({fields})"
 
 
 def external_changes(

@@ -19,7 +19,9 @@ from zomro_tray import errors
 from zomro_tray.model import BillingState, Service, classify_power
 
 _IN_PROCESS_MARKERS = ("request in process", "please wait")
-_LONG_REQUEST_URL = re.compile(r"https?://\S*billmgr", re.IGNORECASE)
+#: A long request's answer: a string with a (often relative) billmgr address to poll
+#: (the panel's src/utils/handleLongRequest.js matches /long.+billmgr/).
+_LONG_REQUEST_URL = re.compile(r"long.+billmgr|https?://\S*billmgr", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml|<h1|<title)", re.I)
 #: Counts longer than this are not counts (and int() of 4,300 digits raises).
 _MAX_NUMBER_DIGITS = 9
@@ -71,6 +73,15 @@ def printable(raw: str) -> str:
         elif category not in ("Cc", "Cf", "Cs", "Co", "Cn"):
             kept.append(char)
     return " ".join("".join(kept).split())
+
+
+def orig_only(value: Any) -> str:
+    """``$orig`` of an element, or "" when it has none (never its display text)."""
+    if isinstance(value, dict):
+        return text(value["$orig"]) if "$orig" in value else ""
+    if isinstance(value, list):
+        return next((o for o in (orig_only(v) for v in value if not isinstance(v, list)) if o), "")
+    return ""
 
 
 def orig(value: Any) -> str:
@@ -144,6 +155,10 @@ def error_from_document(error: Any) -> errors.ZomroError:
     kind = attribute(error, "type").lower()
     obj = attribute(error, "object").lower() or _param(error, "object").lower()
     message = text(error.get("msg")) or text(error.get("detail"))
+    if any(marker in message.lower() for marker in _IN_PROCESS_MARKERS):
+        # How Zomro answers an action it accepted and is still working on (the panel reads it
+        # from doc.error.msg.$): not a refusal.
+        return errors.RequestInProcess()
     if kind == "auth":
         if obj in errors.LoginBlocked.REASONS:
             return errors.LoginBlocked(obj)
@@ -196,7 +211,9 @@ def service_from_row(row: dict[str, Any]) -> Service | None:
         return None
     instance_status = text(row.get("instance_status")) or text(row.get("fotbo_status"))
     item_status = row.get("item_status")
-    billing_code = orig(item_status) or orig(row.get("status"))
+    # item_status.$ is the billing text and status.$ the code (getInstanceMainInfo.js); some
+    # builds also put the code in item_status.$orig.
+    billing_code = orig_only(item_status) or text(row.get("status"))
     billing_text = text(item_status) if item_status is not None else ""
     power, reason = classify_power(instance_status, billing_code, billing_text)
     return Service(

@@ -57,6 +57,12 @@ class Snapshot:
     services: tuple[Service, ...]
     fetched_at: datetime
     pending: dict[str, Action] = field(default_factory=dict)
+    #: List filters saved in Zomro's panel that hide servers from this list too.
+    filtered_by: tuple[str, ...] = ()
+
+
+#: How often the saved list filter is looked at (one extra request; it rarely changes).
+FILTER_CHECK_SECONDS = 600.0
 
 
 @dataclass
@@ -110,6 +116,8 @@ class Worker(QObject):
         self._pending: dict[str, _Pending] = {}
         self._services: tuple[Service, ...] = ()
         self._fetched = 0.0  # monotonic time of the last good refresh
+        self._filters: tuple[str, ...] = ()
+        self._filters_checked: float | None = None
         self._stopping = False
         self._timer: QTimer | None = None
         self.refreshes = 0  # successful refreshes, for tests and benchmarks
@@ -267,6 +275,7 @@ class Worker(QObject):
             self._client.close()
         self._client = None
         self._pending.clear()
+        self._filters, self._filters_checked = (), None  # another account, another filter
         if isinstance(loaded, errors.ZomroError):
             self._signed_out(f"Not signed in. {_say(loaded)}", first_run=first_run)
             return
@@ -288,12 +297,25 @@ class Worker(QObject):
         self.refreshes += 1
         self._failures = 0
         self._settle_pending(services)
+        self._check_filters()
         pending = {sid: p.action for sid, p in self._pending.items()}
         # The data first, then "online": whoever reacts to the connection finds the servers.
-        self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending))
+        self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending, self._filters))
         if self._connection is not Connection.ONLINE:
             restored = self._connection is Connection.OFFLINE
             self._set_connection(Connection.ONLINE, "Connection restored." if restored else "")
+
+    def _check_filters(self) -> None:
+        now = time.monotonic()
+        due = self._filters_checked is None or now - self._filters_checked > FILTER_CHECK_SECONDS
+        if not due or self._client is None:
+            return
+        try:
+            self._filters = tuple(self._client.active_filters())
+        except errors.ZomroError as error:  # the list itself worked: try again next time
+            log.info("could not read the saved list filter: %s", type(error).__name__)
+            return
+        self._filters_checked = now
 
     def _failed(self, error: errors.ZomroError) -> None:
         if self._stopping:

@@ -64,6 +64,8 @@ else
 fi
 # a private, empty "system bus": no logind, polkit, upower... the shell logs and carries on
 dbus-daemon --session --nofork --address="$DBUS_SYSTEM_BUS_ADDRESS" >"$OUT/system-bus.log" 2>&1 & pids+=($!)
+# the shell gives up at start if that bus is not there yet (seen on a loaded machine)
+for _ in $(seq 100); do [ -S "${DBUS_SYSTEM_BUS_ADDRESS#unix:path=}" ] && break; sleep 0.1; done
 [ "${MODE:-x11}" = wayland ] || start_xvfb 1024x768x24
 dbus-update-activation-environment DISPLAY DBUS_SYSTEM_BUS_ADDRESS 2>/dev/null
 gsettings set org.gnome.shell enabled-extensions "['$EXT']"

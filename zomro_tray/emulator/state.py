@@ -44,6 +44,23 @@ FAULTS = (
     "huge_count",  # p_elems of 4,300 digits: int() refuses it
     "echo_token",  # an error message that quotes the session token back
 )
+#: The fields of the panel's Cloud VPS list filter (cloudVpsOperations.js, setInstancesFilter).
+FILTER_FIELDS = (
+    "autoprolong",
+    "cost_from",
+    "cost_to",
+    "datacenter",
+    "domain",
+    "expiredate",
+    "id",
+    "ip",
+    "opendate",
+    "orderdatefrom",
+    "orderdateto",
+    "period",
+    "pricelist",
+    "instance_status",
+)
 #: The faults that only a hostile server sends (the soak mixes them in with the others).
 HOSTILE_FAULTS = FAULTS[FAULTS.index("redirect") :]
 
@@ -129,6 +146,10 @@ class EmulatorState:
     latency: float = 0.0
     #: Rows per page when the client does not ask, and the most it may ask for.
     default_page_size: int = 10
+    #: p_cnt a user last sent, per account: what the panel then shows them per page.
+    stored_page_size: dict[str, int] = field(default_factory=dict)
+    #: List filters saved from the panel, per account (instances.filter with sok=ok).
+    saved_filters: dict[str, dict[str, str]] = field(default_factory=dict)
     max_page_size: int = 100
     fault_rate: float = 0.0
     fault_choices: tuple[str, ...] = ()
@@ -282,7 +303,10 @@ class EmulatorState:
         mine = [s for s in self.servers.values() if s.account == account]
         for server in mine:
             server.settle(now)
-        size = _positive(params.get("p_cnt"), self.default_page_size)
+        mine = [s for s in mine if self._passes_filter(account, s)]
+        if params.get("p_cnt"):  # BILLmanager keeps it as the user's rows-per-page
+            self.stored_page_size[account] = _positive(params["p_cnt"], self.default_page_size)
+        size = self.stored_page_size.get(account, self.default_page_size)
         size = min(size, self.max_page_size)
         page = _positive(params.get("p_num"), 1)
         chunk = mine[(page - 1) * size : page * size]
@@ -297,6 +321,36 @@ class EmulatorState:
         elif rows:
             doc["elem"] = rows
         return {"doc": doc}
+
+    def _instances_filter(self, params: dict[str, str]) -> Document:
+        """Without sok: the saved filter, as the panel reads it. With sok=ok: save a new one
+        (empty values clear it), as the panel's filter form does."""
+        account = self._account_of(params)
+        if isinstance(account, dict):
+            return account
+        if params.get("sok") == "ok":
+            saved = {k: v for k, v in params.items() if k in FILTER_FIELDS and v}
+            self.saved_filters[account] = saved
+            return {"doc": {"ok": {}}}
+        saved = self.saved_filters.get(account, {})
+        return {"doc": {name: {"$": saved.get(name, "")} for name in FILTER_FIELDS}}
+
+    def _passes_filter(self, account: str, server: EmulatedServer) -> bool:
+        """BILLmanager applies the saved filter to list calls from the API as well."""
+        saved = self.saved_filters.get(account, {})
+        wanted_status = saved.get("instance_status", "")
+        if wanted_status:
+            status = "suspended" if server.provider_suspended else server.instance_status
+            if status.removesuffix("ed") != wanted_status.removesuffix("ed"):
+                return False
+        return all(
+            not saved.get(name) or saved[name] == value
+            for name, value in (
+                ("datacenter", server.datacenter),
+                ("ip", server.ip),
+                ("id", server.id),
+            )
+        )
 
     def _power(self, params: dict[str, str]) -> Document:
         func = params["func"]
@@ -336,6 +390,7 @@ _HANDLERS = {
     "totp.confirm": EmulatorState._totp_confirm,
     "keepalive": EmulatorState._keepalive,
     "instances": EmulatorState._instances,
+    "instances.filter": EmulatorState._instances_filter,
     "service.start": EmulatorState._power,
     "service.stop": EmulatorState._power,
     "service.reboot": EmulatorState._power,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMenu
 
 from zomro_tray.gui.icons import status_dot
 from zomro_tray.model import PowerState
-from zomro_tray.presentation import Action, Entry
+from zomro_tray.presentation import Entry
 
 
 class _HeldChanges(QObject):
@@ -266,8 +266,7 @@ def _server_look(entry: Entry) -> _Look:
 
 def _reboot_render(entry: Entry) -> _Look:
     """Names only: enabled says which can be rebooted; the marks are in the list above."""
-    running = entry.state is PowerState.ACTIVE and entry.click_action is Action.STOP
-    return _Look(entry.name, running, None, "")
+    return _Look(entry.name, entry.can_reboot, None, "")
 
 
 def _copy_render(entry: Entry) -> _Look:

@@ -84,6 +84,7 @@ class TrayApp(QObject):
         self.connection = Connection.STARTING
         self.problem = ""
         self.updated: datetime | None = None
+        self.filtered_by: tuple[str, ...] = ()
         self.local_pending: dict[str, Action] = {}  # clicked, not yet settled by the worker
         self.worker_pending: dict[str, Action] = {}
         self.shown: list[Entry] = []
@@ -232,6 +233,7 @@ class TrayApp(QObject):
         self.services = snapshot.services
         self.worker_pending = dict(snapshot.pending)
         self.updated = snapshot.fetched_at
+        self.filtered_by = snapshot.filtered_by
         self.render()
         for text in news:
             self.notify("external_change", "Server state changed", text)
@@ -268,12 +270,14 @@ class TrayApp(QObject):
         pending = {**self.worker_pending, **self.local_pending}
         self.shown = entries(self.services, self.settings, pending)
         signed_in = self.connection is not Connection.SIGNED_OUT
-        line = status_line(self.connection, self.updated, self.problem)
+        line = status_line(self.connection, self.updated, self.problem, self.filtered_by)
         self.menu.show_entries(self.shown)
         self.menu.show_status(line, signed_in)
         state = overall(self.shown, self.connection)
         self.tray_host.set_icon(tray_icon(state, self._template_icons()))
-        self.tray_host.set_tooltip(tooltip(self.shown, self.connection, self.updated, self.problem))
+        self.tray_host.set_tooltip(
+            tooltip(self.shown, self.connection, self.updated, self.problem, self.filtered_by)
+        )
         if self.window is not None:
             self.window.show_entries(self.shown)
             self.window.show_status(line)

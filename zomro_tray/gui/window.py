@@ -148,12 +148,5 @@ class ServerWindow(QWidget):
             if entry and entry.click_action
             else "Start / Stop"
         )
-        self.reboot.setEnabled(
-            bool(
-                entry
-                and entry.enabled
-                and entry.click_action
-                and entry.click_action.value == "stop"
-            )
-        )
+        self.reboot.setEnabled(bool(entry and entry.can_reboot))
         self.copy_ip.setEnabled(bool(entry and entry.ip))
