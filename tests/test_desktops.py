@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,9 +52,16 @@ def _need(*tools: str) -> None:
         pytest.skip(message)
 
 
-def _out_dir(tmp_path: Path, name: str) -> Path:
+def _out_dir(tmp_path: Path, name: str, other_user: bool = False) -> Path:
+    """Where a host script writes. A script that runs the host as another user (sway refuses
+    root) needs a folder that user can reach: pytest's own (/tmp/pytest-of-root) is closed."""
     keep = os.environ.get("ZOMRO_DESKTOP_OUT")
-    out = Path(keep) / name if keep else tmp_path / name
+    if keep:
+        out = Path(keep) / name
+    elif other_user:
+        out = Path(tempfile.mkdtemp(prefix=f"zomro-{name}-")) / name
+    else:
+        out = tmp_path / name
     if out.exists():
         shutil.rmtree(out)
     return out
@@ -158,8 +166,9 @@ HOSTS = {
 def test_the_menu_is_right_on_a_real_tray_host(host: str, tmp_path: Path) -> None:
     script, env, tools = HOSTS[host]
     _need(*tools, "dbus-run-session", "convert", "bc")
-    command = _nobody_app_command() if host.startswith("sway") and os.getuid() == 0 else None
-    out = _out_dir(tmp_path, host)
+    as_nobody = host.startswith("sway") and os.getuid() == 0
+    command = _nobody_app_command() if as_nobody else None
+    out = _out_dir(tmp_path, host, other_user=as_nobody)
     code, log = _run_host(
         script, out, command or _app_command(), CLICK=CLICKED, WATCH=str(WATCH_S), **env
     )

@@ -233,3 +233,58 @@ def test_the_emulator_keeps_a_server_of_another_account_out(emulator: Emulator) 
     emulator.state.servers["1"] = EmulatedServer("1", "not-mine", "someone-else")
     client = ZomroClient(emulator.url, Credentials.from_token(emulator.demo_token))
     assert "not-mine" not in {s.name for s in client.list_services()}
+
+
+# --- the endpoint (src/config/config.js, the article in shared/seed) ---------------------------
+
+
+def test_an_api_served_only_at_billmgr_is_found_and_kept(
+    make_emulator: Callable[..., Emulator], caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator = make_emulator(mount="/billmgr")  # "/" answers nginx's 404 page
+    client = ZomroClient(emulator.url, Credentials.from_token(emulator.demo_token))
+    assert len(client.list_services()) == 5
+    assert client.api_url == emulator.url + "billmgr"
+    assert "did not answer as Zomro's API" in caplog.text
+    assert len(client.list_services()) == 5  # kept: no second detour
+
+
+def test_an_address_that_is_not_the_api_anywhere_says_so() -> None:
+    from zomro_tray.client import billmgr_address
+
+    assert billmgr_address("https://api.zomro.com/") == "https://api.zomro.com/billmgr"
+    assert billmgr_address("https://api.zomro.com/billmgr") is None
+
+
+# --- the first-contact report ------------------------------------------------------------------
+
+
+def test_the_report_shows_the_shape_and_vocabulary_and_nothing_identifying(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
+
+    emulator = make_emulator()
+    secrets_and_data = [emulator.demo_token, DEMO_PASSWORD]
+    for n, server in enumerate(emulator.state.servers.values()):
+        server.name = f"jan.kowalski{n}@example.com"
+        server.ip = f"198.51.100.{n + 20}"
+        server.ip_v6 = f"2001:db8::{n + 20}"
+        secrets_and_data += [server.name, server.ip, server.ip_v6]
+    mine = next(s for s in emulator.state.servers.values() if s.account == DEMO_USER)
+    emulator.state.saved_filters[DEMO_USER] = {"instance_status": "active", "ip": mine.ip}
+    done = run(["--api-url", emulator.url, "report"], env={"ZOMRO_TOKEN": emulator.demo_token})
+    assert done.returncode == 0, done.stderr
+    for value in secrets_and_data:
+        assert value not in done.stdout, value
+    assert "5116804" not in done.stdout  # server ids identify the account's servers too
+    report = json.loads(done.stdout)
+    row = report["answers"]["instances"]["elem"]  # the filter lets one through: an object
+    assert row["instance_status"] == {"$": "active"}  # the vocabulary stays
+    assert row["ip"] == {"$": "<IPv4 address>"}
+    assert row["servername"]["$"] == "<e-mail-like text>"
+    assert report["answers"]["instances"]["p_elems"] == {"$": "1"}
+    assert report["answers"]["instances.filter"]["instance_status"] == {"$": "active"}
+    assert report["answers"]["instances.filter"]["ip"] == {"$": "<IPv4 address>"}
+    assert "active" in report["status values seen"]
+    assert report["endpoint"] == "as configured"

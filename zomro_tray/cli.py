@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(handler=cmd_power, action=action)
 
+    report = commands.add_parser(
+        "report",
+        help="show what Zomro's API answers (read-only, nothing identifying): for bug reports",
+    )
+    report.set_defaults(handler=cmd_report)
+
     emulator = commands.add_parser("emulator", help="run a local emulator of Zomro's API")
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=_port, default=8765)
@@ -332,6 +338,14 @@ def wait_until_settled(client: ZomroClient, service: Service, action: str, timeo
         if time.monotonic() >= deadline:
             raise errors.ZomroError(f"{current.name} is still {word} after {timeout:g} s.")
         pause.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from zomro_tray import report
+
+    client = signed_in_client(args)
+    print(report.render(report.build(client, client.api_url)))
+    return errors.EXIT_OK
 
 
 def cmd_emulator(args: argparse.Namespace) -> int:

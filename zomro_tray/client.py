@@ -85,6 +85,7 @@ class ZomroClient:
         self.deadline = deadline
         self.max_answer_bytes = max_answer_bytes
         self.requests_sent = 0
+        self._endpoint_tried = False
         self._credentials = credentials
         self._session = credentials.token if credentials else ""
         self._adapter = _InterruptibleAdapter()
@@ -172,6 +173,15 @@ class ZomroClient:
         except errors.ApiRefused:
             return []  # a server without list filters
         return [name for name in FILTER_FIELDS if protocol.text(doc.get(name))]
+
+    #: Functions that only read: the only ones :meth:`raw_call` will send.
+    READ_ONLY = frozenset({"instances", "instances.filter", "keepalive", "whoami"})
+
+    def raw_call(self, func: str, **params: str) -> dict[str, Any]:
+        """A read-only function's checked answer, as it came (for the first-contact report)."""
+        if func not in self.READ_ONLY:
+            raise ValueError(f"{func} is not a read-only function")
+        return self._call(func, **params)
 
     def start(self, service_id: str) -> None:
         self._action("service.start", service_id)
@@ -261,6 +271,30 @@ class ZomroClient:
             ) from None
 
     def _post(self, params: dict[str, str]) -> dict[str, Any]:
+        """One request, at the address that answers as the API.
+
+        Zomro's article shows the API at ``https://api.zomro.com/``, and the panel's code posts
+        there; BILLmanager is also served at ``…/billmgr``. If the address answers like
+        something else (404/405, or a web page), ``…/billmgr`` is tried once; the address that
+        answered is kept for this client's life, and logged.
+        """
+        try:
+            return self._post_once(params)
+        except (errors.NotTheApi, errors.NotJsonPage) as not_the_api:
+            alternative = billmgr_address(self.api_url)
+            if alternative is None or self._endpoint_tried:
+                raise
+            self._endpoint_tried = True
+            first, self.api_url = self.api_url, alternative
+            try:
+                doc = self._post_once(params)
+            except errors.ZomroError:
+                self.api_url = first
+                raise not_the_api from None
+            log.warning("%s did not answer as Zomro's API, %s did: using it", first, alternative)
+            return doc
+
+    def _post_once(self, params: dict[str, str]) -> dict[str, Any]:
         """One request: form fields in, a checked ``doc`` out. Never logs parameter values."""
         form = {"out": "json", "lang": "en", **params}
         started = time.monotonic()
@@ -315,6 +349,17 @@ class ZomroClient:
             return response.status_code, "", bytes(body)
 
 
+def billmgr_address(url: str) -> str | None:
+    """``https://host/`` -> ``https://host/billmgr``; None when the path already names it."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.path.rstrip("/").endswith("billmgr"):
+        return None
+    path = parts.path.rstrip("/") + "/billmgr"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
 def _more_pages(total: int | None, seen: int, last_page: int, page_size: int) -> bool:
     """Another page to read? By the count when the server gives a usable one; without it
     (absent, or not a number), as long as pages come back full."""
@@ -329,9 +374,7 @@ def _raise_for_http_status(status: int) -> None:
     if status in (403, 460):
         raise errors.IpBlocked
     if status in (404, 405):
-        raise errors.ServerUnavailable(
-            f"The API address answered HTTP {status}: check the API URL in the settings."
-        )
+        raise errors.NotTheApi(status)
     raise errors.ServerUnavailable(
         f"Zomro's server answered HTTP {status}; it will be tried again."
     )

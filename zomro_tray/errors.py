@@ -171,6 +171,17 @@ class Redirected(ServerUnavailable):
         )
 
 
+class NotTheApi(ServerUnavailable):
+    """The address answered 404/405: something is there, but not Zomro's API."""
+
+    transient = False
+
+    def __init__(self, status: int) -> None:
+        super().__init__(
+            f"The API address answered HTTP {status}: check the API URL in the settings."
+        )
+
+
 class AnswerTooLarge(ServerUnavailable):
     default_message = (
         "Zomro's answer was far larger than any list of servers, so it was not read; "

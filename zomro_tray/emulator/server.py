@@ -36,7 +36,18 @@ class _Handler(BaseHTTPRequestHandler):
     # (~40 ms a request on loopback). Real servers set TCP_NODELAY; so does this one.
     disable_nagle_algorithm = True
 
+    def _mounted(self) -> bool:
+        """Only the state's mount path is the API; anything else is nginx's 404 page."""
+        path = urlsplit(self.path).path.rstrip("/")
+        if path == self.server.state.mount.rstrip("/"):
+            return True
+        self.rfile.read(min(int(self.headers.get("Content-Length") or 0), MAX_BODY))
+        self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html")
+        return False
+
     def do_POST(self) -> None:
+        if not self._mounted():
+            return
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             self._send(413, b"too large", "text/plain")
@@ -45,7 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer({**_query(self.path), **_form(self.headers.get("Content-Type", ""), body)})
 
     def do_GET(self) -> None:
-        self._answer(_query(self.path))
+        if self._mounted():
+            self._answer(_query(self.path))
 
     def _answer(self, params: dict[str, str]) -> None:
         state = self.server.state

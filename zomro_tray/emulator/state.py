@@ -155,6 +155,8 @@ class EmulatorState:
     fault_choices: tuple[str, ...] = ()
     fault_latency: float = 5.0
     drip_interval: float = 1.0
+    #: The path the API answers at ("/" as the article shows, or "/billmgr").
+    mount: str = "/"
     redirect_to: str = "http://attacker.invalid/collect"
     huge_bytes: int = 48 * 1024 * 1024
     seed: int = 0
