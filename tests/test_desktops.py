@@ -52,19 +52,21 @@ def _need(*tools: str) -> None:
         pytest.skip(message)
 
 
-def _out_dir(tmp_path: Path, name: str, other_user: bool = False) -> Path:
-    """Where a host script writes. A script that runs the host as another user (sway refuses
-    root) needs a folder that user can reach: pytest's own (/tmp/pytest-of-root) is closed."""
+def _out_dir(name: str) -> Path:
+    """Where a host script writes: a short path (the scripts put Unix sockets under it, and a
+    socket path longer than 107 bytes, as under pytest's own folder, cannot be made) that
+    another user can reach (sway refuses root: its script runs the desktop as nobody)."""
     keep = os.environ.get("ZOMRO_DESKTOP_OUT")
-    if keep:
-        out = Path(keep) / name
-    elif other_user:
-        out = Path(tempfile.mkdtemp(prefix=f"zomro-{name}-")) / name
-    else:
-        out = tmp_path / name
+    out = Path(keep) / name if keep else Path(tempfile.mkdtemp(prefix="zd-")) / name
     if out.exists():
         shutil.rmtree(out)
     return out
+
+
+def _clean(out: Path) -> None:
+    """A passing run leaves nothing behind (a failing one keeps its screenshots and logs)."""
+    if not os.environ.get("ZOMRO_DESKTOP_OUT"):
+        shutil.rmtree(out.parent, ignore_errors=True)
 
 
 def _app_command() -> list[str]:
@@ -163,12 +165,12 @@ HOSTS = {
 
 
 @pytest.mark.parametrize("host", list(HOSTS))
-def test_the_menu_is_right_on_a_real_tray_host(host: str, tmp_path: Path) -> None:
+def test_the_menu_is_right_on_a_real_tray_host(host: str) -> None:
     script, env, tools = HOSTS[host]
     _need(*tools, "dbus-run-session", "convert", "bc")
     as_nobody = host.startswith("sway") and os.getuid() == 0
     command = _nobody_app_command() if as_nobody else None
-    out = _out_dir(tmp_path, host, other_user=as_nobody)
+    out = _out_dir(host)
     code, log = _run_host(
         script, out, command or _app_command(), CLICK=CLICKED, WATCH=str(WATCH_S), **env
     )
@@ -198,11 +200,12 @@ def test_the_menu_is_right_on_a_real_tray_host(host: str, tmp_path: Path) -> Non
     assert _changed_below_bar(out / "tray.png", out / "left-click.png") > 50
     assert "Failed to create grabbing popup" not in app_log
     assert "Traceback" not in app_log
+    _clean(out)
 
 
-def test_a_bare_watcher_sees_live_changes_and_clickable_notifications(tmp_path: Path) -> None:
+def test_a_bare_watcher_sees_live_changes_and_clickable_notifications() -> None:
     _need("Xvfb", "dbus-run-session", "xdotool", "bc")
-    out = _out_dir(tmp_path, "watcher")
+    out = _out_dir("watcher")
     code, log = _run_host(
         "sni-watcher-check.sh", out, _app_command(), CLICK=CLICKED, WATCH=str(WATCH_S)
     )
@@ -213,15 +216,17 @@ def test_a_bare_watcher_sees_live_changes_and_clickable_notifications(tmp_path: 
     # The notification went to the notification service, with a "default" action to click.
     assert f"body='{CLICKED} started.'" in log
     assert "visible X windows before/after Activate: 0/1" in log  # left-click: a popup
+    _clean(out)
 
 
-def test_a_tray_host_that_starts_after_the_app_gets_the_icon(tmp_path: Path) -> None:
+def test_a_tray_host_that_starts_after_the_app_gets_the_icon() -> None:
     _need("Xvfb", "dbus-run-session", "bc")
-    out = _out_dir(tmp_path, "watcher-late")
+    out = _out_dir("watcher-late")
     code, log = _run_host("sni-watcher-check.sh", out, _app_command(), LATE="3")
     assert code == 0, log
     assert "watcher started 3 s after the app" in log
     assert "web-1 — Running" in (out / "menu-before.txt").read_text()
+    _clean(out)
 
 
 # --- no tray, and a tray that comes and goes ------------------------------------------------
