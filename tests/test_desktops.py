@@ -57,7 +57,12 @@ def _out_dir(name: str) -> Path:
     socket path longer than 107 bytes, as under pytest's own folder, cannot be made) that
     another user can reach (sway refuses root: its script runs the desktop as nobody)."""
     keep = os.environ.get("ZOMRO_DESKTOP_OUT")
-    out = Path(keep) / name if keep else Path(tempfile.mkdtemp(prefix="zd-")) / name
+    if keep:
+        out = Path(keep) / name
+    else:
+        base = Path(tempfile.mkdtemp(prefix="zd-"))
+        base.chmod(0o755)  # the other user must be able to pass through
+        out = base / name
     if out.exists():
         shutil.rmtree(out)
     return out

@@ -30,6 +30,11 @@ if [ -z "${SNI_INNER:-}" ]; then
   export OUT=${OUT:-${TMPDIR:-/tmp}/desktops-out/gnome-${MODE:-x11}-$(date +%Y%m%d-%H%M%S)}
   export SANDBOX=$OUT/sandbox
   mkdir -p "$SANDBOX/home" "$SANDBOX/runtime" "$SANDBOX/tmp"; chmod 700 "$SANDBOX/runtime"
+  # No notification daemon belongs to this desktop here; without this, the session bus would
+  # activate whatever one is installed (Plasma's helper waits ~30 s for a name, holding the run).
+  mkdir -p "$SANDBOX/home/.local/share/dbus-1/services"
+  printf '[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/bin/false\n' \
+    >"$SANDBOX/home/.local/share/dbus-1/services/org.freedesktop.Notifications.service"
   # Exported before the bus starts: dconf-service (where gsettings writes) and the shell's other
   # helpers are started by D-Bus activation, with the bus's environment.
   unset DISPLAY WAYLAND_DISPLAY
@@ -68,7 +73,26 @@ dbus-daemon --session --nofork --address="$DBUS_SYSTEM_BUS_ADDRESS" >"$OUT/syste
 for _ in $(seq 100); do [ -S "${DBUS_SYSTEM_BUS_ADDRESS#unix:path=}" ] && break; sleep 0.1; done
 [ "${MODE:-x11}" = wayland ] || start_xvfb 1024x768x24
 dbus-update-activation-environment DISPLAY DBUS_SYSTEM_BUS_ADDRESS 2>/dev/null
-gsettings set org.gnome.shell enabled-extensions "['$EXT']"
+# A test-only extension that leaves the Overview the shell starts in (Escape over the remote
+# session does not always reach it); it lives in the sandbox's data folder only.
+NOOV=no-overview@zomro-tray.test
+mkdir -p "$XDG_DATA_HOME/gnome-shell/extensions/$NOOV"
+cat >"$XDG_DATA_HOME/gnome-shell/extensions/$NOOV/metadata.json" <<JSON
+{"uuid": "$NOOV", "name": "No overview at start-up (test)", "description": "test only",
+ "shell-version": ["43", "44"]}
+JSON
+cat >"$XDG_DATA_HOME/gnome-shell/extensions/$NOOV/extension.js" <<'JS'
+const Main = imports.ui.main;
+function init() {}
+function enable() {
+  if (Main.layoutManager._startingUp)
+    Main.layoutManager.connect('startup-complete', () => Main.overview.hide());
+  else
+    Main.overview.hide();
+}
+function disable() {}
+JS
+gsettings set org.gnome.shell enabled-extensions "['$EXT', '$NOOV']"
 gsettings set org.gnome.shell disable-extension-version-validation true
 gsettings set org.gnome.desktop.interface enable-animations false
 t0=$(date +%s.%N)

@@ -23,6 +23,11 @@ if [ -z "${SNI_INNER:-}" ]; then
   export OUT=${OUT:-${TMPDIR:-/tmp}/desktops-out/sway-$(date +%Y%m%d-%H%M%S)}
   export SANDBOX=$OUT/sandbox
   mkdir -p "$SANDBOX/home" "$SANDBOX/runtime" "$SANDBOX/tmp"; chmod 700 "$SANDBOX/runtime"
+  # No notification daemon belongs to this desktop here; without this, the session bus would
+  # activate whatever one is installed (Plasma's helper waits ~30 s for a name, holding the run).
+  mkdir -p "$SANDBOX/home/.local/share/dbus-1/services"
+  printf '[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/bin/false\n' \
+    >"$SANDBOX/home/.local/share/dbus-1/services/org.freedesktop.Notifications.service"
   runas=()
   if [ "$(id -u)" = 0 ]; then
     uid=${RUN_AS:-65534}; chown -R "$uid" "$OUT"

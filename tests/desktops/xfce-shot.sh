@@ -23,6 +23,11 @@ if [ -z "${SNI_INNER:-}" ]; then
   export SANDBOX=$OUT/sandbox
   mkdir -p "$SANDBOX/home/.config/xfce4/xfconf/xfce-perchannel-xml" "$SANDBOX/runtime" "$SANDBOX/tmp"
   chmod 700 "$SANDBOX/runtime"
+  # No notification daemon belongs to this desktop here; without this, the session bus would
+  # activate whatever one is installed (Plasma's helper waits ~30 s for a name, holding the run).
+  mkdir -p "$SANDBOX/home/.local/share/dbus-1/services"
+  printf '[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=/bin/false\n' \
+    >"$SANDBOX/home/.local/share/dbus-1/services/org.freedesktop.Notifications.service"
   cp "$RECIPES/xfce/xfce4-panel.xml" "$SANDBOX/home/.config/xfce4/xfconf/xfce-perchannel-xml/"
   # Exported before the bus starts: xfconfd is started by D-Bus activation, with the bus's
   # environment, and must read this panel layout, not the user's.
