@@ -620,6 +620,7 @@ def soak_rows(cycles: int) -> list[Row]:
     start, end = result.at_checkpoint, result.at_end
     ok = (
         result.worker_alive
+        and not result.slot_errors
         and not result.mismatches
         and not result.unasked_actions
         and end.threads <= start.threads
@@ -636,6 +637,15 @@ def soak_rows(cycles: int) -> list[Row]:
             "",
             "survives",
             "met" if result.worker_alive else "NOT met",
+        ),
+        Row(
+            "soak: exceptions raised in Qt slots",
+            str(len(result.slot_errors))
+            + (f": {result.slot_errors[:2]}" if result.slot_errors else ""),
+            "",
+            "",
+            "0",
+            "met" if not result.slot_errors else "NOT met",
         ),
         Row(
             "soak: state matches the emulator after the faults stop",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import random
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -103,6 +104,8 @@ class SoakResult:
     received: Counter[tuple[str, str]] = field(default_factory=Counter)
     mismatches: dict[str, tuple[str, str]] = field(default_factory=dict)
     worker_alive: bool = False
+    #: Exceptions raised in Qt slots: PySide prints them and carries on, so count them here.
+    slot_errors: list[str] = field(default_factory=list)
     at_checkpoint: Footprint | None = None
     at_end: Footprint | None = None
 
@@ -176,6 +179,8 @@ def run_soak(
         elapsed_start = time.monotonic()
         state.fault_choices = SOAK_FAULTS
         state.fault_rate = fault_rate
+        previous_hook = sys.excepthook
+        sys.excepthook = lambda kind, error, trace: result.slot_errors.append(repr(error))
         try:
             _drive(app, state, rng, cycles, result, timeout=timeout)
             state.clear_faults()
@@ -183,6 +188,7 @@ def run_soak(
             result.worker_alive = app.thread.isRunning()
             result.at_end = _footprint(app)
         finally:
+            sys.excepthook = previous_hook
             result.seconds = time.monotonic() - elapsed_start
             result.cycles = app.worker.attempts
             result.successes = app.worker.refreshes

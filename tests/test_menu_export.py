@@ -194,3 +194,25 @@ def test_closing_the_window_that_stands_in_for_a_missing_tray_quits(
     assert app.connection is Connection.ONLINE
     app.window.close()
     assert quits == [True]
+
+
+def test_a_server_that_vanishes_while_a_qt_drawn_menu_holds_its_change(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    """Found by the benchmark's soak: the held change of a removed (deleted) action was the
+    one picked for the next relayout."""
+    from PySide6.QtWidgets import QApplication
+
+    app = make_app(emulator)
+    app.menu.menu.popup(app.menu.menu.pos())
+    qtbot.waitUntil(app.menu.menu.isVisible)
+    app.apply_settings(Settings(api_url=emulator.url, aliases={WEB: "sklep", DB: "baza"}))
+    assert app.menu.held_changes == 2
+    del emulator.state.servers[WEB]
+    app._cmd_refresh.emit()
+    qtbot.waitUntil(lambda: app.menu.server_action(WEB) is None, timeout=5_000)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # its action is gone now
+    app.apply_settings(Settings(api_url=emulator.url, aliases={DB: "baza-2"}))
+    assert label(app, DB) == "baza-2 — Stopped"
+    app.menu.menu.hide()
+    qtbot.waitUntil(lambda: app.menu.held_changes == 0, timeout=2_000)

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.soak
 def test_short_soak_survives_faults_and_ends_matching_the_emulator(qtbot: QtBot) -> None:
     result = run_soak(CHECKPOINT + 200, seed=11, timeout=240)
     assert result.worker_alive
+    assert result.slot_errors == []  # nothing raised inside the GUI's slots
     assert result.cycles >= CHECKPOINT + 200
     assert result.successes > result.cycles // 3  # faults hit ~30%: most cycles still work
     assert sum(result.faults.values()) > 200

@@ -63,11 +63,20 @@ class _HeldChanges(QObject):
             self._menu.removeEventFilter(self)
             if not self._menu.isVisible():
                 self._replay()
-            elif self._held:
-                first = next(iter(self._held.values()))
-                QCoreApplication.sendEvent(
-                    self._menu, QActionEvent(QEvent.Type.ActionChanged, first)
-                )
+            else:
+                first = next(iter(self._still_in_menu()), None)
+                if first is not None:
+                    QCoreApplication.sendEvent(
+                        self._menu, QActionEvent(QEvent.Type.ActionChanged, first)
+                    )
+
+    def forget(self, action: QAction) -> None:
+        """The action leaves the menu (its server is gone): no event may name it any more."""
+        self._held.pop(id(action), None)
+
+    def _still_in_menu(self) -> list[QAction]:
+        owned = set(map(id, self._menu.actions()))
+        return [action for key, action in self._held.items() if key in owned]
 
     def _replay_soon(self) -> None:
         QTimer.singleShot(0, self._replay)  # after the menu is hidden: no relayout per event
@@ -75,13 +84,10 @@ class _HeldChanges(QObject):
     def _replay(self) -> None:
         if self._menu.isVisible():
             return  # opened again meanwhile: the next close replays them
-        held, self._held = self._held, {}
-        owned = set(map(id, self._menu.actions()))
-        for key, action in held.items():
-            if key in owned:  # a removed server's action is gone from the menu
-                QCoreApplication.sendEvent(
-                    self._menu, QActionEvent(QEvent.Type.ActionChanged, action)
-                )
+        actions = self._still_in_menu()
+        self._held = {}
+        for action in actions:
+            QCoreApplication.sendEvent(self._menu, QActionEvent(QEvent.Type.ActionChanged, action))
 
     @property
     def pending(self) -> int:
@@ -123,6 +129,7 @@ class _EntryList:
         order = [e.service_id for e in entries]
         for gone in set(self._actions) - set(order):
             action = self._actions.pop(gone)
+            self._changes.forget(action)
             self._menu.removeAction(action)
             action.deleteLater()  # the menu still owns it: a vanished server must not leak
             self._shown.pop(gone, None)
