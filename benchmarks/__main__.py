@@ -372,7 +372,9 @@ def _near(ours: float, bare: float, slack: float) -> str:
 def requests_per_refresh() -> list[Row]:
     rows = []
     for count in (1, 10, 100, 1000):
-        state = build_state("empty")
+        # The client pages at the user's own rows-per-page (it never sends p_cnt): here a user
+        # whose panel shows 100 rows, the emulator's largest page.
+        state = build_state("empty", default_page_size=100)
         add_servers(state, count)
         with Emulator(state) as emulator:
             client = ZomroClient(emulator.url, Credentials.from_token(emulator.demo_token))

@@ -56,9 +56,10 @@ class TrayHost(QObject):
     # --- life ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the icon if a tray exists, and follow tray hosts from now on."""
-        self._watch_sni_hosts()
+        """Show the icon if a tray exists, then follow tray hosts (once the event loop runs:
+        connecting to the session bus would otherwise delay the icon)."""
         self.recheck(recreate=False)
+        QTimer.singleShot(0, self._watch_sni_hosts)
 
     def stop(self) -> None:
         self._settle.stop()
