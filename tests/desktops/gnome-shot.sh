@@ -67,6 +67,24 @@ else
   platform=(env QT_QPA_PLATFORM=xcb)
   shell=(gnome-shell --x11 --replace --sm-disable)
 fi
+# leave_overview: the shell starts in its Overview, which swallows clicks on the top bar; its
+# D-Bus property OverviewActive closes it (waits until the shell says it is closed)
+overview_active() {
+  dbus-send --session --print-reply --dest=org.gnome.Shell /org/gnome/Shell \
+    org.freedesktop.DBus.Properties.Get string:org.gnome.Shell string:OverviewActive 2>/dev/null \
+    | grep -q "boolean true"
+}
+leave_overview() {
+  local i
+  for ((i=0; i<50; i++)); do
+    overview_active || return 0
+    dbus-send --session --type=method_call --dest=org.gnome.Shell /org/gnome/Shell \
+      org.freedesktop.DBus.Properties.Set string:org.gnome.Shell string:OverviewActive \
+      variant:boolean:false 2>/dev/null
+    sleep 0.2
+  done
+  echo "note: the Overview did not close"
+}
 # a private, empty "system bus": no logind, polkit, upower... the shell logs and carries on
 dbus-daemon --session --nofork --address="$DBUS_SYSTEM_BUS_ADDRESS" >"$OUT/system-bus.log" 2>&1 & pids+=($!)
 # the shell gives up at start if that bus is not there yet (seen on a loaded machine)
@@ -82,13 +100,20 @@ cat >"$XDG_DATA_HOME/gnome-shell/extensions/$NOOV/metadata.json" <<JSON
  "shell-version": ["43", "44"]}
 JSON
 cat >"$XDG_DATA_HOME/gnome-shell/extensions/$NOOV/extension.js" <<'JS'
+// The shell opens the Overview at the end of its start-up when the session mode has one:
+// say it has none until start-up is complete.
 const Main = imports.ui.main;
 function init() {}
 function enable() {
-  if (Main.layoutManager._startingUp)
-    Main.layoutManager.connect('startup-complete', () => Main.overview.hide());
-  else
+  if (!Main.layoutManager._startingUp) {
     Main.overview.hide();
+    return;
+  }
+  const hadOverview = Main.sessionMode.hasOverview;
+  Main.sessionMode.hasOverview = false;
+  Main.layoutManager.connect('startup-complete', () => {
+    Main.sessionMode.hasOverview = hadOverview;
+  });
 }
 function disable() {}
 JS
@@ -104,7 +129,7 @@ if [ "${MODE:-x11}" = wayland ]; then
   /usr/bin/python3 "$RECIPES/gnome_remote.py" serve "$XDG_RUNTIME_DIR/remote.sock" >"$OUT/remote.log" 2>&1 & pids+=($!)
   for _ in $(seq 50); do [ -S "$XDG_RUNTIME_DIR/remote.sock" ] && break; sleep 0.1; done
 fi
-sleep 2; escape; sleep 1   # leave the overview the shell starts in
+sleep 2; escape; leave_overview; sleep 1   # leave the overview the shell starts in
 shot "$OUT/before.png"
 
 t0=$(date +%s.%N)
@@ -127,6 +152,7 @@ probe dump >"$OUT/properties.json"
 probe menu --no-about-to-show >"$OUT/menu-before.txt"  # the first menu a host reads
 
 echo "--- right-click: the shell's menu"
+leave_overview
 click "$cx" "$cy" right; sleep 1.5
 shot "$OUT/menu.png"
 if [ -n "${CLICK:-}" ]; then
