@@ -250,7 +250,7 @@ def test_an_api_served_only_at_billmgr_is_found_and_kept(
 
 
 def test_an_address_that_is_not_the_api_anywhere_says_so() -> None:
-    from zomro_tray.client import billmgr_address
+    from zomro_tray.endpoint import billmgr_address
 
     assert billmgr_address("https://api.zomro.com/") == "https://api.zomro.com/billmgr"
     assert billmgr_address("https://api.zomro.com/billmgr") is None

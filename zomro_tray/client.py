@@ -27,7 +27,12 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from zomro_tray import __version__, errors, protocol
 from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.endpoint import DEFAULT_API_URL, check_api_url, is_loopback_url
+from zomro_tray.endpoint import (
+    DEFAULT_API_URL,
+    billmgr_address,
+    check_api_url,
+    is_loopback_url,
+)
 from zomro_tray.model import Service
 
 log = logging.getLogger(__name__)
@@ -300,7 +305,6 @@ class ZomroClient:
         started = time.monotonic()
         self.requests_sent += 1
         self._deadline.arm(self.deadline)
-        overdue = False
         try:
             status, location, body = self._exchange(form)
         except requests.Timeout:
@@ -312,7 +316,7 @@ class ZomroClient:
         except requests.exceptions.ContentDecodingError:
             raise errors.MalformedAnswer from None
         except requests.RequestException:
-            overdue = self._deadline.disarm()
+            overdue = self._deadline.disarm()  # True: the deadline broke the request off
             raise (errors.NetworkTimeout if overdue else errors.NetworkDown)() from None
         finally:
             self._deadline.disarm()
@@ -339,7 +343,7 @@ class ZomroClient:
             allow_redirects=False,
             stream=True,
         ) as response:
-            if response.is_redirect or 300 <= response.status_code < 400:
+            if 300 <= response.status_code < 400:
                 return response.status_code, response.headers.get("Location", ""), b""
             body = bytearray()
             for chunk in response.iter_content(_CHUNK):  # decompressed, a chunk at a time
@@ -347,17 +351,6 @@ class ZomroClient:
                 if len(body) > self.max_answer_bytes:
                     raise errors.AnswerTooLarge
             return response.status_code, "", bytes(body)
-
-
-def billmgr_address(url: str) -> str | None:
-    """``https://host/`` -> ``https://host/billmgr``; None when the path already names it."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.path.rstrip("/").endswith("billmgr"):
-        return None
-    path = parts.path.rstrip("/") + "/billmgr"
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def _more_pages(total: int | None, seen: int, last_page: int, page_size: int) -> bool:

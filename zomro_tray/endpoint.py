@@ -6,7 +6,7 @@ Kept apart from the client so the GUI can validate an address without importing 
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from zomro_tray import errors
 
@@ -21,6 +21,15 @@ def check_api_url(url: str) -> str:
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise errors.InsecureUrl
     return url.strip()
+
+
+def billmgr_address(url: str) -> str | None:
+    """``https://host/`` -> ``https://host/billmgr`` (BILLmanager's own path); None when the
+    address already names it."""
+    parts = urlsplit(url)
+    if parts.path.rstrip("/").endswith("billmgr"):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/billmgr", "", ""))
 
 
 def is_loopback_url(url: str) -> bool:

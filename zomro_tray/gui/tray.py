@@ -122,7 +122,6 @@ class TrayApp(QObject):
         self.notifier = Notifier(lambda: self.tray_host.icon, self)
         self.tray_host.message_clicked.connect(self.notifier.tray_message_clicked)
         self.notifier.clicked.connect(self.open_server)
-        self._window_stands_in = False  # the window is there because no tray is
 
     # --- start and stop --------------------------------------------------------------------
 
@@ -173,13 +172,10 @@ class TrayApp(QObject):
     def _tray_availability(self, available: bool) -> None:
         """No tray: the window takes the icon's place at once; a tray came: back to the icon."""
         if not available:
-            self._window_stands_in = True
             self.show_window()
-        elif self._window_stands_in:
-            self._window_stands_in = False
-            if self.window is not None:
-                self.window.stand_in_for_tray(False)
-                self.window.hide()
+        elif self.window is not None and self.window.standing_in:
+            self.window.stand_in_for_tray(False)
+            self.window.hide()
 
     def show_window(self) -> None:
         if self.window is None:
@@ -191,7 +187,7 @@ class TrayApp(QObject):
             self.window.closed.connect(self._window_closed)
             self.window.show_entries(self.shown)
             self.window.show_status(status_line(self.connection, self.updated, self.problem))
-        self.window.stand_in_for_tray(self._window_stands_in)
+        self.window.stand_in_for_tray(not self.tray_host.available)
         self.window.show()
         self.window.raise_()
         self.window.activateWindow()

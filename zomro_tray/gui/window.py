@@ -114,6 +114,11 @@ class ServerWindow(QWidget):
         self.hint.setText(no_tray_hint())
         self.hint.setVisible(standing_in)
 
+    @property
+    def standing_in(self) -> bool:
+        """True while the window is shown because there is no tray."""
+        return self.hint.isVisibleTo(self)
+
     def select(self, service_id: str) -> None:
         """Select a server's row (a clicked notification leads here)."""
         for row in range(self.list.count()):
