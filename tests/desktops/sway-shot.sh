@@ -36,6 +36,7 @@ if [ -z "${SNI_INNER:-}" ]; then
   # Exported before the bus starts: D-Bus-activated helpers (a11y bus) inherit the bus's env.
   unset DISPLAY WAYLAND_DISPLAY SWAYSOCK
   export HOME=$SANDBOX/home XDG_CONFIG_HOME=$SANDBOX/home/.config XDG_CACHE_HOME=$SANDBOX/home/.cache
+  export XDG_DATA_HOME=$SANDBOX/home/.local/share  # where the bus looks for the override above
   export XDG_RUNTIME_DIR=$SANDBOX/runtime NO_AT_BRIDGE=1
   export WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman
   start=$(date +%s.%N)

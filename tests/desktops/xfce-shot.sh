@@ -32,7 +32,7 @@ if [ -z "${SNI_INNER:-}" ]; then
   # Exported before the bus starts: xfconfd is started by D-Bus activation, with the bus's
   # environment, and must read this panel layout, not the user's.
   export HOME=$SANDBOX/home XDG_CONFIG_HOME=$SANDBOX/home/.config XDG_RUNTIME_DIR=$SANDBOX/runtime
-  export XDG_CACHE_HOME=$SANDBOX/home/.cache NO_AT_BRIDGE=1
+  export XDG_CACHE_HOME=$SANDBOX/home/.cache XDG_DATA_HOME=$SANDBOX/home/.local/share NO_AT_BRIDGE=1
   start=$(date +%s.%N)
   SNI_INNER=1 dbus-run-session -- "$0" "$@" 2>&1 | grep -v -E "Failed to set fd limit|dbus-daemon\[" | tee "$OUT/run.log"
   rc=${PIPESTATUS[0]}
