@@ -29,7 +29,11 @@ MakeEmulator = Callable[..., Emulator]
 
 
 def run(
-    args: list[str], stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
+    args: list[str],
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    encoding: str = "utf-8",
 ) -> subprocess.CompletedProcess[str]:
     """The installed command, as a user runs it, in a child process."""
     full_env = {
@@ -41,7 +45,7 @@ def run(
         [sys.executable, "-m", "zomro_tray", *args],
         input=stdin,
         capture_output=True,
-        text=True,
+        encoding=encoding,
         env=full_env,
         timeout=timeout,
         check=False,
@@ -72,6 +76,19 @@ def test_services_table_and_json(emulator: Emulator) -> None:
         assert {"id", "name", "status", "raw_status", "ip"} <= set(service)
         assert isinstance(service["id"], str)
     assert {s["name"]: s["status"] for s in services}["staging-żółw"] == "suspended"
+
+
+def test_output_in_a_code_page_without_polish_letters(emulator: Emulator) -> None:
+    """Windows pipes use the ANSI code page (cp1252): "ł" cannot be written in it. The table
+    shows "?" instead of failing; the JSON stays exact, as ASCII escapes."""
+    env = {"ZOMRO_TOKEN": emulator.demo_token, "PYTHONIOENCODING": "cp1252"}
+    table = run(["--api-url", emulator.url, "services"], env=env, encoding="cp1252")
+    assert table.returncode == 0, table.stderr
+    assert "baza-danych-?ód?" in table.stdout
+    listed = run(["--api-url", emulator.url, "services", "--json"], env=env, encoding="cp1252")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.isascii()
+    assert "baza-danych-łódź" in {s["name"] for s in json.loads(listed.stdout)}
 
 
 def test_api_url_from_the_environment(emulator: Emulator) -> None:

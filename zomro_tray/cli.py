@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     no_core_dumps()
+    tolerant_output()
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     if args.self_test:
@@ -148,8 +149,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:  # a bug: one line for the user, the traceback in the log (-v)
         log.info("unexpected failure", exc_info=True)
-        print(f"{APP_NAME}: {errors.UnexpectedFailure()}", file=sys.stderr)
+        print(f"{APP_NAME}: {errors.UnexpectedFailure(UNEXPECTED)}", file=sys.stderr)
         return errors.EXIT_ERROR
+
+
+UNEXPECTED = "Something unexpected went wrong; run the command again with -v to see the details."
+
+
+def tolerant_output() -> None:
+    """Print whatever the terminal cannot show as "?", never fail on it.
+
+    Windows pipes and redirects use the ANSI code page (cp1252 on English systems), which has no
+    "ł" or "ж": a server name in it must not turn ``services`` into a crash. (JSON output is
+    ASCII with escapes, so it is exact in any encoding.)"""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
 
 
 def no_core_dumps() -> None:
@@ -281,7 +298,7 @@ def cmd_services(args: argparse.Namespace) -> int:
     if filtered_by:
         print(f"{APP_NAME}: note: {filter_note(filtered_by)}.", file=sys.stderr)
     if args.json:
-        print(json.dumps([s.to_json() for s in services], ensure_ascii=False, indent=2))
+        print(json.dumps([s.to_json() for s in services], indent=2))
         return errors.EXIT_OK
     if not services:
         print("This account has no Cloud VPS.")

@@ -102,4 +102,4 @@ def build(client: ZomroClient, configured_url: str) -> dict[str, Any]:
 
 
 def render(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True)
+    return json.dumps(report, indent=2, sort_keys=True)
