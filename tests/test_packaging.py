@@ -155,6 +155,46 @@ def test_windows_run_key_matches_the_installer() -> None:
     assert not run.is_enabled()
 
 
+def test_the_windows_console_twin_starts_the_tray_at_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`zomro-tray-cli start-at-login on` must write the windowed zomro-tray.exe, not itself:
+    a console window at every login would be the result."""
+    from zomro_tray import autostart
+
+    for name in ("zomro-tray.exe", "zomro-tray-cli.exe"):
+        (tmp_path / name).write_bytes(b"MZ")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "zomro-tray-cli.exe"))
+    assert autostart.launch_command() == [str(tmp_path / "zomro-tray.exe")]
+    monkeypatch.setattr(sys, "platform", "linux")  # one executable serves both elsewhere
+    assert autostart.launch_command() == [str(tmp_path / "zomro-tray-cli.exe")]
+
+
+def test_the_command_line_turns_start_at_login_on_and_off(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    entry = tmp_path / "autostart" / "zomro-tray.desktop"
+
+    def start_at_login(*state: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "zomro_tray", "start-at-login", *state],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=60,
+        )
+        return done.stdout.strip()
+
+    assert start_at_login() == "Start at login: off"
+    assert start_at_login("on") == "Start at login: on"
+    assert "Exec=" in entry.read_text()
+    assert start_at_login() == "Start at login: on"
+    assert start_at_login("off") == "Start at login: off"
+    assert not entry.exists()
+
+
 def test_macos_launch_agent(tmp_path: Path) -> None:
     command = ["/Applications/zomro-tray.app/Contents/MacOS/zomro-tray"]
     agent = MacLaunchAgent(home=tmp_path, command=command)
@@ -204,7 +244,7 @@ def test_the_windows_installer_script_compiles(tmp_path: Path) -> None:
     bundle.mkdir()
     (bundle / "zomro-tray.exe").write_bytes(b"MZ stand-in for the frozen app")
     (bundle / "zomro-tray-cli.exe").write_bytes(b"MZ stand-in for the frozen CLI")
-    installer = tmp_path / f"zomro-tray-{__version__}-windows-setup.exe"  # as build.sh names it
+    installer = tmp_path / f"zomro-tray-{__version__}-windows-setup.exe"  # as installer.sh names it
     done = subprocess.run(
         [
             makensis,
@@ -220,7 +260,19 @@ def test_the_windows_installer_script_compiles(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert installer.read_bytes()[:2] == b"MZ"
+    assert (
+        pe_machine(installer) == 0x8664
+    )  # x86-64: the 32-bit stub installs nothing on 64-bit-only Wine
+
+
+def pe_machine(path: Path) -> int:
+    """The Machine field of a Windows executable's PE header (0x14C x86, 0x8664 x86-64)."""
+    data = path.read_bytes()
+    assert data[:2] == b"MZ"
+    (header,) = struct.unpack_from("<I", data, 0x3C)
+    assert data[header : header + 4] == b"PE\0\0"
+    (machine,) = struct.unpack_from("<H", data, header + 4)
+    return int(machine)
 
 
 def test_icons_for_every_platform(qtbot: object) -> None:

@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from zomro_tray import APP_NAME
 
@@ -22,6 +22,11 @@ LAUNCH_AGENT_LABEL = "io.github.zomro-tray"
 def launch_command() -> list[str]:
     """How to start this very app again: the frozen executable, or the installed command."""
     if getattr(sys, "frozen", False):
+        # The Windows bundle has a console twin (zomro-tray-cli.exe) for the command line; what
+        # starts at login is always the windowed tray beside it.
+        tray = Path(sys.executable).with_name(f"{APP_NAME}.exe")
+        if sys.platform == "win32" and tray.is_file():
+            return [str(tray)]
         return [sys.executable]
     installed = shutil.which(APP_NAME)
     if installed:
@@ -107,31 +112,33 @@ def windows_command_line(command: list[str]) -> str:
 class WindowsRunKey:
     """``HKCU\\...\\CurrentVersion\\Run``: per user, no administrator rights needed."""
 
-    def __init__(self, command: list[str] | None = None, registry: object = None) -> None:
+    def __init__(self, command: list[str] | None = None, registry: Any = None) -> None:
         if registry is None:
-            import winreg as registry  # type: ignore[import-not-found,no-redef]
-        self._reg = registry
+            import winreg
+
+            registry = winreg
+        self._reg: Any = registry  # winreg, or a stand-in with its names in tests
         self.command = command or launch_command()
 
     def is_enabled(self) -> bool:
         reg = self._reg
         try:
-            with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY) as key:  # type: ignore[attr-defined]
-                reg.QueryValueEx(key, APP_NAME)  # type: ignore[attr-defined]
+            with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY) as key:
+                reg.QueryValueEx(key, APP_NAME)
         except OSError:
             return False
         return True
 
     def set_enabled(self, enabled: bool) -> None:
         reg = self._reg
-        access = reg.KEY_SET_VALUE  # type: ignore[attr-defined]
-        with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, access) as key:  # type: ignore[attr-defined]
+        access = reg.KEY_SET_VALUE
+        with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, access) as key:
             if enabled:
                 value = windows_command_line(self.command)
-                reg.SetValueEx(key, APP_NAME, 0, reg.REG_SZ, value)  # type: ignore[attr-defined]
+                reg.SetValueEx(key, APP_NAME, 0, reg.REG_SZ, value)
             else:
                 with contextlib.suppress(FileNotFoundError):  # already off
-                    reg.DeleteValue(key, APP_NAME)  # type: ignore[attr-defined]
+                    reg.DeleteValue(key, APP_NAME)
 
 
 class MacLaunchAgent(_LoginItemFile):

@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(handler=cmd_power, action=action)
 
+    login_item = commands.add_parser(
+        "start-at-login", help="show, or turn on or off, starting the tray app when you log in"
+    )
+    login_item.add_argument("state", nargs="?", choices=("on", "off"))
+    login_item.set_defaults(handler=cmd_start_at_login)
+
     report = commands.add_parser(
         "report",
         help="show what Zomro's API answers (read-only, nothing identifying): for bug reports",
@@ -355,6 +361,25 @@ def wait_until_settled(client: ZomroClient, service: Service, action: str, timeo
         if time.monotonic() >= deadline:
             raise errors.ZomroError(f"{current.name} is still {word} after {timeout:g} s.")
         pause.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
+def cmd_start_at_login(args: argparse.Namespace) -> int:
+    """The login item itself is the state (as in Settings): written or removed, then read back."""
+    from zomro_tray import autostart
+
+    entry = autostart.for_this_platform()
+    if entry is None:
+        print(f"{APP_NAME}: starting at login is not supported on this system.", file=sys.stderr)
+        return errors.EXIT_USAGE
+    try:
+        if args.state is not None:
+            entry.set_enabled(args.state == "on")
+        enabled = entry.is_enabled()
+    except OSError as error:
+        print(f"{APP_NAME}: could not change starting at login: {error.strerror}", file=sys.stderr)
+        return errors.EXIT_ERROR
+    print(f"Start at login: {'on' if enabled else 'off'}")
+    return errors.EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -1,11 +1,14 @@
 ; zomro-tray for Windows: a per-user installer (no administrator rights needed).
 ; Start-menu entry, optional start at login (off by default), clean uninstall.
+; A 64-bit installer for a 64-bit app: the 32-bit stub would need WoW64, which 64-bit-only Wine
+; lacks (it exits 0 there and installs nothing), so only a 64-bit one can be tested under Wine.
+; Silent install: setup.exe /S, with /AUTOSTART to also start at login; uninstall.exe /S.
 ;
 ;   makensis -DVERSION=0.1.0 packaging/windows/zomro-tray.nsi
 ;     -DSOURCE=<one-folder bundle>   (default: dist/zomro-tray, from build.spec)
 ;     -DOUTFILE=<installer.exe>      (default: dist/zomro-tray-<version>-windows-setup.exe)
 ; Paths are relative to this script's folder; makensis runs the same on Linux for a syntax check.
-Unicode true
+Target amd64-unicode
 ManifestDPIAware true
 
 !ifndef VERSION
@@ -38,6 +41,9 @@ VIAddVersionKey "ProductVersion" "${VERSION}"
 VIAddVersionKey "LegalCopyright" "zomro-tray developers"
 
 !include "MUI2.nsh"
+!include "FileFunc.nsh"
+!include "LogicLib.nsh"
+!include "Sections.nsh"
 !define MUI_ICON "../../resources/icons/zomro-tray.ico"
 !define MUI_UNICON "../../resources/icons/zomro-tray.ico"
 !define MUI_COMPONENTSPAGE_NODESC
@@ -75,6 +81,15 @@ Section /o "Start ${APP} when I log in" SecAutostart
   WriteRegStr HKCU "${RUN_KEY}" "${APP}" '"$INSTDIR\${EXE}"'
 SectionEnd
 
+Function .onInit
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/AUTOSTART" $1
+  ${IfNot} ${Errors}
+    !insertmacro SelectSection ${SecAutostart}
+  ${EndIf}
+FunctionEnd
+
 Section "Uninstall"
   nsExec::Exec 'taskkill /IM "${EXE}" /F'
   Pop $0
@@ -82,6 +97,8 @@ Section "Uninstall"
   DeleteRegKey HKCU "${UNINSTALL_KEY}"
   Delete "$SMPROGRAMS\${APP}.lnk"
   RMDir /r "$INSTDIR"
+  ; The app's state on this machine (single-instance lock, logs) goes too.
+  RMDir /r "$LOCALAPPDATA\${APP}"
   ; The sign-in stays in Windows Credential Manager and the settings in %APPDATA%\zomro-tray:
   ; a reinstall finds them. `zomro-tray-cli logout` removes the sign-in.
 SectionEnd
