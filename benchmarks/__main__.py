@@ -43,8 +43,8 @@ from zomro_tray.emulator.scenarios import add_servers
 from zomro_tray.gui.icons import status_dot
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.model import PowerState, Service
-from zomro_tray.presentation import Action, Connection
+from zomro_tray.model import Action, PowerState, Service
+from zomro_tray.presentation import Connection
 from zomro_tray.settings import Settings, SettingsStore
 from zomro_tray.worker import Snapshot
 

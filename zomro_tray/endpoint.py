@@ -34,7 +34,7 @@ def billmgr_address(url: str) -> str | None:
 
 def is_loopback_url(url: str) -> bool:
     host = urlsplit(url.strip()).hostname
-    return bool(host) and _is_loopback(host)
+    return host is not None and _is_loopback(host)
 
 
 def _is_loopback(host: str) -> bool:

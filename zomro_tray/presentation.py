@@ -91,7 +91,11 @@ def entry_for(service: Service, settings: Settings, pending: Action | None) -> E
     state = service.power
     if pending is not None and not state.in_transition and state is not pending.target:
         state = pending.pending_state  # the click is answered at once, before the API catches up
-    words = pending.progress_word if state is not service.power else state_words(service)
+    words = (
+        pending.progress_word
+        if pending is not None and state is not service.power
+        else state_words(service)
+    )
     click: Action | None = None
     reason = ""
     if pending is None:

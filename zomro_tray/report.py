@@ -39,7 +39,11 @@ VOCABULARY = frozenset(
 #: What vocabulary looks like: a few words, no @, no dots (no e-mail, no address, no domain).
 _WORDS = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]{0,39}$|^[0-9]{1,9}(_[a-z]{1,20})?$")
 #: The read-only calls the app makes, with their parameters.
-CALLS = (("instances", {"p_num": "1"}), ("instances.filter", {}), ("keepalive", {}))
+CALLS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("instances", {"p_num": "1"}),
+    ("instances.filter", {}),
+    ("keepalive", {}),
+)
 
 
 def describe_value(value: Any) -> str:

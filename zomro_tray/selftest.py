@@ -12,6 +12,7 @@ import ssl
 import sys
 from collections.abc import Callable
 from importlib import metadata
+from typing import cast
 
 from zomro_tray import __version__, errors
 
@@ -31,9 +32,10 @@ def check_qt() -> list[Check]:
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QDir, QLibraryInfo
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = cast(QGuiApplication, QApplication.instance() or QApplication([sys.argv[0]]))
     plugins_dir = QDir(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath) + "/platforms")
     found = sorted(
         name.split(".")[0].removeprefix("libq").removeprefix("q")

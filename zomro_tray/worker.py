@@ -20,8 +20,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from zomro_tray import errors
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.logs import redactor
-from zomro_tray.model import PowerState, Service
-from zomro_tray.presentation import Action, Connection
+from zomro_tray.model import Action, PowerState, Service
+from zomro_tray.presentation import Connection
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
@@ -379,12 +379,13 @@ class Worker(QObject):
 
     def _next_delay(self) -> float:
         if self._connection is Connection.OFFLINE:
-            step = self._timing.backoff_start * 2 ** max(self._failures - 1, 0)
+            step = self._timing.backoff_start * float(2 ** max(self._failures - 1, 0))
             return min(step, self._timing.backoff_cap)
         busy = self._pending or any(s.power.in_transition for s in self._services)
         if busy:
             return self._timing.fast
-        return self._timing.idle if self._timing.idle is not None else float(self._refresh_seconds)
+        idle = self._timing.idle
+        return float(idle if idle is not None else self._refresh_seconds)
 
     @property
     def next_delay(self) -> float:

@@ -207,7 +207,9 @@ def _form(content_type: str, body: bytes) -> dict[str, str]:
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             if name:
-                fields[str(name)] = part.get_payload(decode=True).decode("utf-8", "replace")
+                payload = part.get_payload(decode=True)
+                if isinstance(payload, bytes):
+                    fields[str(name)] = payload.decode("utf-8", "replace")
         return fields
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
@@ -233,9 +235,9 @@ class Emulator:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        host = f"[{host}]" if ":" in str(host) else host
-        return f"http://{host}:{port}/"
+        address, port = self._server.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else str(address)
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def start(self) -> Emulator:
         self._thread = threading.Thread(

@@ -24,10 +24,9 @@ from zomro_tray.gui.icons import app_icon, tray_icon
 from zomro_tray.gui.menu import TrayMenu
 from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.gui.tray_host import TrayHost
-from zomro_tray.model import Service
+from zomro_tray.model import Action, Service
 from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
-    Action,
     Connection,
     Entry,
     Overall,
