@@ -172,8 +172,8 @@ def run_soak(
             SessionOnlyStore(Credentials.from_password(DEMO_USER, DEMO_PASSWORD)),
             timing=timing,
         )
-        app._cmd_action.connect(
-            lambda sid, action: result.sent.update([(f"service.{action}", sid)])
+        app.backend.action_requested.connect(
+            lambda sid, action: result.sent.update([(f"service.{action.value}", sid)])
         )
         app.start()
         elapsed_start = time.monotonic()
@@ -185,7 +185,7 @@ def run_soak(
             _drive(app, state, rng, cycles, result, timeout=timeout)
             state.clear_faults()
             result.mismatches = _settle_and_compare(app, state)
-            result.worker_alive = app.thread.isRunning()
+            result.worker_alive = app.backend.is_running()
             result.at_end = _footprint(app)
         finally:
             sys.excepthook = previous_hook

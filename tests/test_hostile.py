@@ -20,6 +20,7 @@ from zomro_tray.client import ZomroClient
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
+from zomro_tray.gui import dialogs
 
 MIB = 1024 * 1024
 
@@ -159,8 +160,6 @@ def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: 
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from zomro_tray.gui.tray import TrayApp
-
     seen: dict[str, Any] = {}
 
     def look_and_press_enter() -> None:
@@ -170,7 +169,7 @@ def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: 
         box.defaultButton().click()
 
     QTimer.singleShot(0, look_and_press_enter)
-    assert TrayApp.confirm_stop("<img src='file:///etc/hostname'>") is False  # Enter: Cancel
+    assert dialogs.confirm_stop("<img src='file:///etc/hostname'>") is False  # Enter: Cancel
     assert seen["format"] is Qt.TextFormat.PlainText
     assert "<img src='file:///etc/hostname'>" in seen["text"]
     assert seen["default"] == "Cancel"
@@ -202,7 +201,7 @@ def test_a_token_echoed_back_by_the_server_is_masked_everywhere(
     notes: list[tuple[str, str, str]] = []
     app.notified.connect(lambda *n: notes.append(n))
     emulator.state.inject("echo_token", "echo_token", "echo_token")
-    app._cmd_refresh.emit()
+    app.backend.refresh()
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
     shown = [app.problem, app.tray_host.tooltip, app.menu._status.text(), *notes[0]]
     assert any("Bad request for session" in text for text in shown)

@@ -14,12 +14,13 @@ from benchmarks.probes import StallMeter
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
+from zomro_tray.gui import dialogs
 from zomro_tray.gui import tray as tray_module
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
-from zomro_tray.model import PowerState
+from zomro_tray.model import Action, PowerState
 from zomro_tray.presentation import Connection
-from zomro_tray.settings import Settings
+from zomro_tray.settings import NotificationKind, Settings
 
 from conftest import TRAY_TIMING, MakeApp, MemoryKeyring
 
@@ -84,7 +85,7 @@ def test_stopping_asks_first_when_the_setting_says_so(
 ) -> None:
     app = make_app(emulator, settings=Settings(api_url=emulator.url, confirm_before_stop=True))
     answers = iter([False, True])
-    monkeypatch.setattr(TrayApp, "confirm_stop", staticmethod(lambda name: next(answers)))
+    monkeypatch.setattr(dialogs, "confirm_stop", lambda name: next(answers))
     app.menu.server_action(WEB).trigger()
     assert label(app, WEB) == "web-1 — Running"
     app.menu.server_action(WEB).trigger()
@@ -99,7 +100,7 @@ def test_action_results_and_refusals_are_notified(
     app = make_app(emulator)
     notes: list[tuple[str, str, str]] = []
     app.notified.connect(lambda *n: notes.append(n))
-    app.request(SUSPENDED, tray_module.Action.START)
+    app.request(SUSPENDED, Action.START)
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
     assert notes[0][0] == "action_result"
     assert "Zomro says: The service is suspended" in notes[0][2]
@@ -117,7 +118,7 @@ def test_a_server_stopped_elsewhere_is_notified(
     app.notified.connect(lambda *n: notes.append(n))
     emulator.state.set_power(WEB, "stopped")
     emulator.state.set_power("5116806", "stopped", billing=("3_abusesuspend", "Suspended"))
-    app._cmd_refresh.emit()
+    app.backend.refresh()
     qtbot.waitUntil(lambda: len(notes) == 2, timeout=5_000)
     assert {n[2] for n in notes} == {"web-1 stopped.", "бэкап-сервер was suspended by Zomro."}
 
@@ -129,7 +130,7 @@ def test_menu_entries_are_updated_in_place(
     before = app.menu.server_action(WEB)
     count = len(app.menu.menu.actions())
     emulator.state.set_power(WEB, "stopped")
-    app._cmd_refresh.emit()
+    app.backend.refresh()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=5_000)
     assert app.menu.server_action(WEB) is before
     assert len(app.menu.menu.actions()) == count
@@ -155,7 +156,7 @@ def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
     notes: list[tuple[str, str, str]] = []
     app.notified.connect(lambda *n: notes.append(n))
     emulator.state.expire_sessions()
-    app._cmd_refresh.emit()
+    app.backend.refresh()
     qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
     assert app.menu.sign_in_action.isVisible()
     assert app.menu._status.text() == "Sign-in needed"
@@ -187,7 +188,7 @@ def test_the_dialog_reports_a_bad_token_and_keeps_nothing(
     assert "Sign in" in dialog.notice.text()
     dialog.token.setText("not-a-session")
     dialog.test_button.click()
-    qtbot.waitUntil(lambda: "sign in again" in dialog.result.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "sign in again" in dialog.check_result.text(), timeout=5_000)
     dialog._save_clicked()
     qtbot.waitUntil(dialog.test_button.isEnabled, timeout=5_000)
     assert app.dialog is dialog
@@ -210,7 +211,7 @@ def test_two_factor_sign_in_in_the_dialog(
     dialog.username.setText(TWO_FACTOR_USER)
     dialog.password.setText(TWO_FACTOR_PASSWORD)
     dialog.test_button.click()
-    qtbot.waitUntil(lambda: "two-factor" in dialog.result.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "two-factor" in dialog.check_result.text(), timeout=5_000)
     dialog.code.setText(TWO_FACTOR_CODE)
     dialog._save_clicked()
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
@@ -228,18 +229,18 @@ def test_the_settings_dialog_writes_settings_but_no_secret(
     dialog = app.dialog
     dialog.refresh.setValue(120)
     dialog.confirm_stop.setChecked(True)
-    dialog.notify_boxes["connection"].setChecked(False)
+    dialog.notify_boxes[NotificationKind.CONNECTION].setChecked(False)
     first = dialog.servers.topLevelItem(0)
     first.setText(1, "Sklep ☕")
     dialog.servers.topLevelItem(1).setCheckState(0, first.checkState(0).Unchecked)
     dialog._save_clicked()
-    saved = app.settings_store.load()
+    saved = app.preferences.store.load()
     assert saved.refresh_seconds == 120
     assert saved.confirm_before_stop
-    assert not saved.notify("connection")
+    assert not saved.notify(NotificationKind.CONNECTION)
     assert saved.aliases == {WEB: "Sklep ☕"}
     assert DB not in (saved.shown_services or ())
-    assert emulator.demo_token not in app.settings_store.path.read_text()
+    assert emulator.demo_token not in app.preferences.store.path.read_text()
 
 
 def test_offline_backs_off_notifies_once_and_recovers(
@@ -252,7 +253,7 @@ def test_offline_backs_off_notifies_once_and_recovers(
     app.worker.connection_changed.connect(lambda *_: delays.append(app.worker.next_delay))
     emulator.state.fault_choices = ("html502", "reset", "ip460", "malformed")
     emulator.state.fault_rate = 1.0
-    app._cmd_refresh.emit()
+    app.backend.refresh()
     qtbot.waitUntil(lambda: len(delays) >= 4, timeout=10_000)
     assert app.connection is Connection.OFFLINE
     assert app.menu._status.text().startswith("Offline — ")
@@ -294,7 +295,7 @@ def test_quit_stops_the_worker_within_a_second_with_a_request_in_flight(
     started = time.monotonic()
     app.stop_worker()
     assert time.monotonic() - started < 1.0
-    assert app.thread.isFinished()
+    assert not app.backend.is_running()
 
 
 def test_no_tray_shows_a_window_with_the_same_list_at_once(
@@ -384,7 +385,8 @@ def test_a_missing_keychain_is_explained_in_the_dialog(
     assert "No usable system keychain" in dialog.notice.text()
     dialog.token.setText(emulator.demo_token)
     dialog._save_clicked()  # the token works, but there is nowhere safe to keep it
-    qtbot.waitUntil(lambda: "No usable system keychain" in dialog.result.text(), timeout=5_000)
+    no_keychain = "No usable system keychain"
+    qtbot.waitUntil(lambda: no_keychain in dialog.check_result.text(), timeout=5_000)
     assert app.dialog is dialog  # still open: nothing was lost or silently dropped
     assert app.connection is Connection.SIGNED_OUT
     for path in tmp_path.rglob("*"):
@@ -404,7 +406,7 @@ def test_a_session_dropped_right_after_signing_in_again_is_retried_not_signed_ou
     assert app.connection is Connection.ONLINE
     # instances (expired), keepalive, auth, whoami, instances: expired again at once
     emulator.state.inject("expire", "none", "none", "none", "expire")
-    app._cmd_refresh.emit()
+    app.backend.refresh()
     qtbot.waitUntil(lambda: emulator.state.calls["auth"] >= 3, timeout=5_000)
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=5_000)
     assert app.dialog is None

@@ -24,7 +24,7 @@ from zomro_tray import APP_NAME, __version__, errors
 from zomro_tray.credentials import Credentials
 from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor, setup_logging
-from zomro_tray.model import Action, PowerState, Service, refusal
+from zomro_tray.model import Action, ActionProgress, Service, action_progress, refusal
 from zomro_tray.presentation import filter_note, state_words
 from zomro_tray.settings import SettingsStore
 
@@ -336,16 +336,18 @@ def cmd_power(args: argparse.Namespace) -> int:
     getattr(client, action.value)(service.id)
     print(f"{service.name}: {action.value} requested.")
     if args.wait:
-        return wait_until_settled(client, service, action.value, args.timeout)
+        return wait_until_settled(client, service, action, args.timeout)
     return errors.EXIT_OK
 
 
-def wait_until_settled(client: ZomroClient, service: Service, action: str, timeout: float) -> int:
-    target = PowerState.STOPPED if action == "stop" else PowerState.ACTIVE
+def wait_until_settled(
+    client: ZomroClient, service: Service, action: Action, timeout: float
+) -> int:
     deadline = time.monotonic() + timeout
     pause = threading.Event()
     last_word = ""
     polls = 0
+    seen_transition = False
     while True:
         current = find_service(client.list_services(), service.id)
         polls += 1
@@ -353,10 +355,14 @@ def wait_until_settled(client: ZomroClient, service: Service, action: str, timeo
         if word != last_word:
             print(f"{current.name}: {word}", flush=True)
             last_word = word
-        # A reboot starts and ends "running": trust the second look, not the first.
-        if current.power is target and (action != "reboot" or polls > 1):
+        # The first look may predate the action (a reboot starts and ends "running").
+        progress = action_progress(
+            action, current.power, seen_transition=seen_transition, waited_enough=polls > 1
+        )
+        seen_transition = seen_transition or current.power.in_transition
+        if progress is ActionProgress.DONE:
             return errors.EXIT_OK
-        if current.power in (PowerState.ERROR, PowerState.SUSPENDED):
+        if progress is ActionProgress.FAILED:
             raise errors.ApiRefused(f"{current.name} ended up {word}.")
         if time.monotonic() >= deadline:
             raise errors.ZomroError(f"{current.name} is still {word} after {timeout:g} s.")

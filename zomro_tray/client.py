@@ -89,7 +89,6 @@ class ZomroClient:
         self.timeout = timeout
         self.deadline = deadline
         self.max_answer_bytes = max_answer_bytes
-        self.requests_sent = 0
         self._endpoint_tried = False
         self._credentials = credentials
         self._session = credentials.token if credentials else ""
@@ -303,7 +302,6 @@ class ZomroClient:
         """One request: form fields in, a checked ``doc`` out. Never logs parameter values."""
         form = {"out": "json", "lang": "en", **params}
         started = time.monotonic()
-        self.requests_sent += 1
         self._deadline.arm(self.deadline)
         try:
             status, location, body = self._exchange(form)

@@ -27,10 +27,6 @@ class ZomroError(Exception):
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.default_message)
 
-    @property
-    def message(self) -> str:
-        return str(self)
-
 
 # --- the API answered and refused -------------------------------------------------------------
 

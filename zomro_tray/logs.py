@@ -1,13 +1,20 @@
-"""Logging set-up with a last line of defence: known secrets are masked in every record.
+"""Logging: stderr for the command line, a rotating file for the tray app, secrets masked in both.
 
-The code never logs parameter values to begin with; this filter is there for what we did not
-foresee (a library's exception text, a future debug line).
+The code never logs parameter values to begin with; the redactor is there for what we did not
+foresee (a library's exception text, a future debug line). The Windows and macOS builds have no
+console, so the tray app also writes a small rotating file that About > "Open log folder" shows.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from zomro_tray import APP_NAME
 
 MASK = "[secret]"
 
@@ -30,19 +37,83 @@ class SecretRedactor(logging.Filter):
         if self._secrets:
             record.msg = self.scrub(record.getMessage())
             record.args = None
+            if record.exc_info:  # a traceback quotes values too: format it now, then scrub it
+                record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+                record.exc_info = None
         return True
 
 
 redactor = SecretRedactor()
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FILE_BYTES = 512 * 1024
+LOG_FILES_KEPT = 3  # at most ~2 MB on disk
+
+
 def setup_logging(verbosity: int = 0) -> None:
+    """stderr shows warnings, or more with -v/-vv; the root lets INFO through for a log file."""
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbosity, 2)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(redactor)
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(min(level, logging.INFO))
     for noisy in ("urllib3", "keyring"):
         logging.getLogger(noisy).setLevel(max(level, logging.INFO))
+
+
+def log_folder() -> Path:
+    """The platform's log folder: ~/.local/state/zomro-tray/log, %LOCALAPPDATA%\\zomro-tray\\Logs,
+    ~/Library/Logs/zomro-tray."""
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False))
+
+
+def log_to_file(folder: Path | None = None) -> Path | None:
+    """Add a rotating log file (INFO and above, secrets masked); None if it cannot be written,
+    which costs the app nothing but the file."""
+    path = (folder or log_folder()) / f"{APP_NAME}.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILES_KEPT, encoding="utf-8"
+        )
+    except OSError as error:
+        logging.getLogger(__name__).warning("no log file: %s", error.strerror)
+        return None
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(redactor)
+    logging.getLogger().addHandler(handler)
+    return path
+
+
+def install_excepthook(tell: Callable[[str], None]) -> None:
+    """A bug that escapes a slot: its traceback goes to the log, one sentence to the user, and
+    the app carries on (Qt calls sys.excepthook and returns to the event loop)."""
+    telling = False
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        nonlocal telling
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        logging.getLogger(APP_NAME).critical("unexpected error", exc_info=(kind, error, trace))
+        if not telling:  # telling itself failed: the log has it, stop there
+            telling = True
+            try:
+                tell(UNEXPECTED_ERROR)
+            finally:
+                telling = False
+
+    sys.excepthook = hook
+
+
+UNEXPECTED_ERROR = (
+    "zomro-tray ran into an unexpected error and carries on. The details are in its log file "
+    "(About zomro-tray > Open log folder)."
+)

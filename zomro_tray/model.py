@@ -115,6 +115,35 @@ class Action(str, enum.Enum):
     def target(self) -> PowerState:
         return PowerState.STOPPED if self is Action.STOP else PowerState.ACTIVE
 
+    @property
+    def done_word(self) -> str:
+        return {"start": "started", "stop": "stopped", "reboot": "rebooted"}[self.value]
+
+
+class ActionProgress(enum.Enum):
+    UNDER_WAY = "under way"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def action_progress(
+    action: Action, power: PowerState, *, seen_transition: bool, waited_enough: bool
+) -> ActionProgress:
+    """Where a requested action stands, judged by the server's state now (the worker and
+    ``zomro-tray start --wait`` both ask this; each adds its own time limit).
+
+    A reboot starts and ends "running", so it counts as done only once it was seen rebooting,
+    or after long enough that it must have (``waited_enough``). A server that went through a
+    transition and landed anywhere but the target, or in error or suspension, failed.
+    """
+    if power.in_transition:
+        return ActionProgress.UNDER_WAY
+    if power is action.target and (action is not Action.REBOOT or seen_transition or waited_enough):
+        return ActionProgress.DONE
+    if power in (PowerState.ERROR, PowerState.SUSPENDED) or seen_transition:
+        return ActionProgress.FAILED
+    return ActionProgress.UNDER_WAY
+
 
 class BillingState(str, enum.Enum):
     """BILLmanager's service status: 1 ordered, 2 active, 3 suspended, 4 deleted, 5 processing."""

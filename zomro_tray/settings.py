@@ -7,6 +7,7 @@ the user loses nothing silently, and the app always starts.
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import os
@@ -22,11 +23,22 @@ log = logging.getLogger(__name__)
 
 MIN_REFRESH_SECONDS = 10
 MAX_REFRESH_SECONDS = 3600
-NOTIFICATION_KINDS = (
-    "external_change",  # a server stopped or was suspended without the user doing it
-    "action_result",  # a start/stop/reboot finished or failed
-    "sign_in",  # signing in is needed
-    "connection",  # connection lost / restored
+
+
+class NotificationKind(str, enum.Enum):
+    """What a notification is about; the user turns each kind on or off, except PROBLEM."""
+
+    EXTERNAL_CHANGE = "external_change"  # a server stopped or was suspended without the user
+    ACTION_RESULT = "action_result"  # a start/stop/reboot finished or failed
+    SIGN_IN = "sign_in"  # signing in is needed
+    CONNECTION = "connection"  # connection lost / restored
+    #: The app's own trouble (settings reset or not saved, login item not written): always told.
+    PROBLEM = "problem"
+
+
+#: The kinds Settings offers a switch for (their values are the settings file's keys).
+NOTIFICATION_KINDS = tuple(
+    kind for kind in NotificationKind if kind is not NotificationKind.PROBLEM
 )
 
 
@@ -38,13 +50,17 @@ class Settings:
     shown_services: tuple[str, ...] | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     notifications: dict[str, bool] = field(
-        default_factory=lambda: dict.fromkeys(NOTIFICATION_KINDS, True)
+        default_factory=lambda: {kind.value: True for kind in NOTIFICATION_KINDS}
     )
     confirm_before_stop: bool = False
     start_at_login: bool = False
 
-    def notify(self, kind: str) -> bool:
-        return self.notifications.get(kind, True)
+    def notify(self, kind: NotificationKind) -> bool:
+        """Whether to tell the user; a kind that is not a NotificationKind is a bug and fails."""
+        kind = NotificationKind(kind)
+        if kind is NotificationKind.PROBLEM:
+            return True
+        return self.notifications.get(kind.value, True)
 
     def shows(self, service_id: str) -> bool:
         return self.shown_services is None or service_id in self.shown_services
@@ -119,7 +135,7 @@ def _read_aliases(raw: Any) -> Any:
 def _read_notifications(raw: Any) -> Any:
     if not isinstance(raw, dict):
         return _INVALID
-    return {kind: bool(raw.get(kind, True)) for kind in NOTIFICATION_KINDS}
+    return {kind.value: bool(raw.get(kind.value, True)) for kind in NOTIFICATION_KINDS}
 
 
 def _read_flag(raw: Any) -> Any:

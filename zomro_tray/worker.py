@@ -9,6 +9,7 @@ exponential back-off while Zomro cannot be reached; nothing ticks in between.
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from zomro_tray import errors
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.logs import redactor
-from zomro_tray.model import Action, PowerState, Service
+from zomro_tray.model import Action, ActionProgress, Service, action_progress
 from zomro_tray.presentation import Connection
 
 if TYPE_CHECKING:
@@ -73,6 +74,36 @@ class _Pending:
 
 
 @dataclass(frozen=True)
+class ActionResult:
+    """A start, stop or reboot that ended: done, refused, or not settled in time."""
+
+    service_id: str
+    action: Action
+    ok: bool
+    message: str  # a sentence for the user
+
+
+class SignInOutcome(enum.Enum):
+    OK = "ok"
+    TWO_FACTOR = "two_factor"  # the account asks for a code: the dialog shows its field
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SignInCheck:
+    """The answer to the dialog's "Test connection" (request_id matches the question)."""
+
+    request_id: int
+    outcome: SignInOutcome
+    message: str
+    credentials: Credentials | None = None
+    services: tuple[Service, ...] = ()
+
+    def __repr__(self) -> str:  # never the credentials
+        return f"SignInCheck({self.request_id}, {self.outcome.value}, {self.message!r})"
+
+
+@dataclass(frozen=True)
 class SignInForm:
     """What the sign-in dialog collected; checked by the worker, never by the GUI thread."""
 
@@ -90,9 +121,8 @@ class SignInForm:
 class Worker(QObject):
     snapshot_ready = Signal(object)  # Snapshot
     connection_changed = Signal(object, str)  # Connection, a sentence for the user
-    action_finished = Signal(str, str, bool, str)  # service id, action, ok, sentence
-    #: request id, outcome ("ok", "two_factor", "error"), sentence, (Credentials, services) or None
-    sign_in_checked = Signal(int, str, str, object)
+    action_finished = Signal(object)  # ActionResult
+    sign_in_checked = Signal(object)  # SignInCheck
     credentials_saved = Signal(bool, str)  # ok, sentence
     sign_in_required = Signal(str, bool)  # sentence, True when nothing was ever stored
 
@@ -174,23 +204,21 @@ class Worker(QObject):
         if time.monotonic() - self._fetched > self._timing.stale:
             self.refresh()
 
-    @Slot(str, str)
-    def request_action(self, service_id: str, action_name: str) -> None:
-        action = Action(action_name)
+    @Slot(str, object)
+    def request_action(self, service_id: str, action: Action) -> None:
         if service_id in self._pending or self._client is None or self._stopping:
             return  # a second click on a busy server sends nothing
         try:
             getattr(self._client, action.value)(service_id)
         except errors.ZomroError as error:
-            self.action_finished.emit(service_id, action.value, False, _say(error))
+            self.action_finished.emit(ActionResult(service_id, action, False, _say(error)))
             if isinstance(error, errors.SignInError):
                 self._signed_out(_say(error))
             return
         except Exception:
             log.exception("%s failed unexpectedly", action.value)
-            self.action_finished.emit(
-                service_id, action.value, False, str(errors.UnexpectedFailure())
-            )
+            failure = str(errors.UnexpectedFailure())
+            self.action_finished.emit(ActionResult(service_id, action, False, failure))
             return
         self._pending[service_id] = _Pending(action, time.monotonic())
         self.refresh()
@@ -216,14 +244,16 @@ class Worker(QObject):
             client.set_credentials(credentials)
             services = client.list_services()
         except errors.TwoFactorRequired as error:
-            self.sign_in_checked.emit(request_id, "two_factor", _say(error), None)
-            return
+            outcome = SignInCheck(request_id, SignInOutcome.TWO_FACTOR, _say(error))
         except errors.ZomroError as error:
-            self.sign_in_checked.emit(request_id, "error", _say(error), None)
-            return
-        noun = "server" if len(services) == 1 else "servers"
-        message = f"Connected: {len(services)} {noun} found."
-        self.sign_in_checked.emit(request_id, "ok", message, (credentials, services))
+            outcome = SignInCheck(request_id, SignInOutcome.ERROR, _say(error))
+        else:
+            noun = "server" if len(services) == 1 else "servers"
+            message = f"Connected: {len(services)} {noun} found."
+            outcome = SignInCheck(
+                request_id, SignInOutcome.OK, message, credentials, tuple(services)
+            )
+        self.sign_in_checked.emit(outcome)
 
     @Slot(object, str)
     def save_credentials(self, credentials: Credentials, api_url: str) -> None:
@@ -348,7 +378,7 @@ class Worker(QObject):
                 continue
             ok, message = outcome
             del self._pending[service_id]
-            self.action_finished.emit(service_id, pending.action.value, ok, message)
+            self.action_finished.emit(ActionResult(service_id, pending.action, ok, message))
 
     def _outcome(
         self, service: Service | None, pending: _Pending, now: float
@@ -357,18 +387,19 @@ class Worker(QObject):
         action = pending.action
         if service is None:
             return False, "The server disappeared from the account."
-        if service.power.in_transition:
-            pending.seen_transition = True
-            return None
-        done = {Action.START: "started", Action.STOP: "stopped", Action.REBOOT: "rebooted"}
-        quick = now - pending.requested > 2 * self._timing.fast
-        if service.power is action.target and (
-            action is not Action.REBOOT or pending.seen_transition or quick
-        ):
-            return True, f"{service.name} {done[action]}."
-        if service.power in (PowerState.ERROR, PowerState.SUSPENDED) or pending.seen_transition:
+        waited = now - pending.requested
+        progress = action_progress(
+            action,
+            service.power,
+            seen_transition=pending.seen_transition,
+            waited_enough=waited > 2 * self._timing.fast,
+        )
+        pending.seen_transition = pending.seen_transition or service.power.in_transition
+        if progress is ActionProgress.DONE:
+            return True, f"{service.name} {action.done_word}."
+        if progress is ActionProgress.FAILED:
             return False, f"{service.name} did not {action.value}: it is now {service.power.value}."
-        if now - pending.requested > self._timing.action_timeout:
+        if waited > self._timing.action_timeout:
             return False, f"{service.name} did not {action.value} in time."
         return None
 

@@ -260,13 +260,20 @@ for _ in $(seq 120); do  # the icon is a window that trayer embeds in its panel
   sleep 0.5
 done
 [ -n "$icon" ] || fail "no tray icon within 60 s: $(cat "$work/app.log")"
-sleep 8  # trayer sizes the icon, and the demo's first refresh colours it
-import -window root "dist/windows-wine-tray.png"
-eval "$(xdotool getwindowgeometry --shell "$panel")"  # the panel holds nothing but our icon
+# The panel holds nothing but our icon: wait until trayer has sized it and the app drawn it
+# (its first refresh colours it), up to a minute on a busy machine.
+colours=0
+for _ in $(seq 60); do
+  sleep 1
+  eval "$(xdotool getwindowgeometry --shell "$panel")"
+  [ "$WIDTH" -ge 16 ] || continue
+  import -window root "dist/windows-wine-tray.png"
+  colours=$(convert dist/windows-wine-tray.png -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" -format %k info:)
+  [ "$colours" -gt 8 ] && break
+done
 icon_x=$((X + WIDTH / 2)) icon_y=$((Y + HEIGHT / 2))
-colours=$(convert dist/windows-wine-tray.png -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" -format %k info:)
 echo "trayer's panel: ${WIDTH}x${HEIGHT} at $X,$Y, showing $colours colours"
-[ "$colours" -gt 8 ] || fail "the tray icon is blank ($colours colours in the panel)"
+[ "$colours" -gt 8 ] || fail "the tray icon is blank ($colours colours in a ${WIDTH}-px panel)"
 
 menu=""
 for attempt in 1 2 3; do  # a click while trayer is still embedding can be lost

@@ -6,17 +6,19 @@ Only what the icon needs is imported before it shows; the client (requests) and 
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from zomro_tray import APP_NAME, autostart, errors
+from zomro_tray import APP_NAME, __version__, autostart, errors, logs
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.icons import app_icon
 from zomro_tray.gui.single_instance import SingleInstance
@@ -24,12 +26,14 @@ from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
 from zomro_tray.settings import Settings, SettingsStore
 
+log = logging.getLogger(__name__)
+
 WINDOWS_APP_ID = "ZomroTray.ZomroTray"
 
 
 def run(api_url: str | None = None, demo: bool = False) -> int:
     _set_windows_app_id()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = cast(QApplication, QApplication.instance() or QApplication([sys.argv[0]]))
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("zomro-tray")
     app.setDesktopFileName(APP_NAME)
@@ -42,8 +46,11 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
         print(f"{APP_NAME} is already running: its menu was opened.")
         return errors.EXIT_OK
 
+    logs.log_to_file()  # no console on Windows and macOS: the file is where problems go
+    log.info("%s %s started%s", APP_NAME, __version__, " in demo mode" if demo else "")
     with ExitStack() as cleanup:
         tray = _tray_app(api_url, demo, cleanup)
+        logs.install_excepthook(tray.tell_unexpected_error)
         instance.activated.connect(tray.show_menu)
         _quit_on_signals(app, tray)
         tray.start()

@@ -8,6 +8,7 @@ the screen's device pixel ratio, so they are crisp on HiDPI; macOS gets a monoch
 from __future__ import annotations
 
 import math
+import sys
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF
@@ -212,8 +213,11 @@ def _paint_badge(
 
 
 @cache
-def tray_icon(state: Overall, template: bool = False) -> QIcon:
-    """The tray icon for an overall state, at every common tray size."""
+def tray_icon(state: Overall, template: bool | None = None) -> QIcon:
+    """The tray icon for an overall state, at every common tray size. macOS gets a template
+    (a mask the menu bar tints for light and dark) unless ``template`` says otherwise."""
+    if template is None:
+        template = sys.platform == "darwin"
     ratio = _device_pixel_ratio()
     icon = QIcon()
     for size in TRAY_SIZES:

@@ -38,14 +38,19 @@ from zomro_tray.endpoint import check_api_url
 from zomro_tray.gui.icons import app_icon, status_dot
 from zomro_tray.model import Service
 from zomro_tray.presentation import state_words
-from zomro_tray.settings import MAX_REFRESH_SECONDS, MIN_REFRESH_SECONDS, Settings
-from zomro_tray.worker import SignInForm
+from zomro_tray.settings import (
+    MAX_REFRESH_SECONDS,
+    MIN_REFRESH_SECONDS,
+    NotificationKind,
+    Settings,
+)
+from zomro_tray.worker import SignInCheck, SignInForm, SignInOutcome
 
 NOTIFICATION_LABELS = {
-    "external_change": "A server stops or is suspended without you doing it",
-    "action_result": "A start, stop or reboot finishes or fails",
-    "sign_in": "Signing in is needed",
-    "connection": "The connection to Zomro is lost or restored",
+    NotificationKind.EXTERNAL_CHANGE: "A server stops or is suspended without you doing it",
+    NotificationKind.ACTION_RESULT: "A start, stop or reboot finishes or fails",
+    NotificationKind.SIGN_IN: "Signing in is needed",
+    NotificationKind.CONNECTION: "The connection to Zomro is lost or restored",
 }
 METHODS = (
     (AuthMethod.TOKEN, "Session token"),
@@ -111,10 +116,10 @@ class SettingsDialog(QDialog):
         self.code.setMaxLength(10)
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(lambda: self._start_check(save_after=False))
-        self.result = QLabel("")
-        self.result.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what Zomro said
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_result = QLabel("")
+        self.check_result.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what Zomro said
+        self.check_result.setWordWrap(True)
+        self.check_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.form = QFormLayout()
         self.form.addRow("Sign in with", self.method)
@@ -124,7 +129,7 @@ class SettingsDialog(QDialog):
         self.form.addRow("Two-factor code", self.code)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
-        test_row.addWidget(self.result, 1)
+        test_row.addWidget(self.check_result, 1)
         layout = QVBoxLayout(page)
         layout.addWidget(self.notice)
         layout.addLayout(self.form)
@@ -177,7 +182,7 @@ class SettingsDialog(QDialog):
         self.start_at_login = QCheckBox("Start zomro-tray when I log in")
         self.start_at_login.setChecked(settings.start_at_login)
         self.start_at_login.setVisible(autostart_supported)
-        self.notify_boxes = {}
+        self.notify_boxes: dict[NotificationKind, QCheckBox] = {}
         notes = QGroupBox("Notify me when")
         notes_layout = QVBoxLayout(notes)
         for kind, label in NOTIFICATION_LABELS.items():
@@ -224,6 +229,8 @@ class SettingsDialog(QDialog):
         choices = []
         for index in range(self.servers.topLevelItemCount()):
             item = self.servers.topLevelItem(index)
+            if item is None:
+                continue
             choices.append(
                 (
                     item.data(0, Qt.ItemDataRole.UserRole),
@@ -282,27 +289,24 @@ class SettingsDialog(QDialog):
         self._show_result("Connecting to Zomro…", ok=None)
         self.check_requested.emit(self._pending_check, form)
 
-    def on_sign_in_checked(
-        self, request_id: int, outcome: str, message: str, result: object
-    ) -> None:
-        if request_id != self._pending_check:
+    def on_sign_in_checked(self, check: SignInCheck) -> None:
+        if check.request_id != self._pending_check:
             return  # an answer to an older attempt
         self._set_busy(False)
-        if outcome == "two_factor":
+        if check.outcome is SignInOutcome.TWO_FACTOR:
             self.method.setCurrentIndex(1)
             self.form.setRowVisible(self.code, True)
             self.code.setFocus()
-            self._show_result(f"{message} Enter it and try again.", ok=False)
+            self._show_result(f"{check.message} Enter it and try again.", ok=False)
             return
-        if outcome != "ok":
-            self._show_result(message, ok=False)
+        if check.outcome is not SignInOutcome.OK or check.credentials is None:
+            self._show_result(check.message, ok=False)
             return
-        credentials, services = result  # type: ignore[misc]
         form = self.sign_in_form()
         if form is not None:
-            self._checked = (form, credentials)
-        self.fill_servers(services)
-        self._show_result(message, ok=True)
+            self._checked = (form, check.credentials)
+        self.fill_servers(check.services)
+        self._show_result(check.message, ok=True)
         if self._save_after_check:
             self._save_clicked()
 
@@ -316,8 +320,8 @@ class SettingsDialog(QDialog):
 
     def _show_result(self, message: str, ok: bool | None) -> None:
         colour = {True: "#1f7a3f", False: "#b3261e", None: "palette(text)"}[ok]
-        self.result.setStyleSheet(f"color: {colour}")
-        self.result.setText(message)
+        self.check_result.setStyleSheet(f"color: {colour}")
+        self.check_result.setText(message)
 
     def _set_busy(self, busy: bool) -> None:
         self.test_button.setEnabled(not busy)
@@ -341,7 +345,7 @@ class SettingsDialog(QDialog):
             refresh_seconds=self.refresh.value(),
             shown_services=shown,
             aliases=aliases,
-            notifications={k: box.isChecked() for k, box in self.notify_boxes.items()},
+            notifications={k.value: box.isChecked() for k, box in self.notify_boxes.items()},
             confirm_before_stop=self.confirm_stop.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
         )

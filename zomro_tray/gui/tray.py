@@ -1,7 +1,8 @@
 """The tray application: wires the worker, the tray icon, the menu, notifications and dialogs.
 
-This is the only place where user intent meets the worker. Everything it sends crosses threads
-through queued signals; everything it shows comes from :mod:`zomro_tray.presentation`.
+This is the only place where user intent meets the worker. Its parts each have a file: the
+worker's thread (worker_host), the icon (tray_host), the menu, notifications (notifier), the
+user's choices (preferences), the dialogs. What it shows comes from :mod:`zomro_tray.presentation`.
 """
 
 from __future__ import annotations
@@ -9,21 +10,23 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
-from zomro_tray import __version__
+from zomro_tray import logs
 from zomro_tray.autostart import AutoStart
 from zomro_tray.credentials import Credentials
+from zomro_tray.gui import dialogs
 from zomro_tray.gui.icons import app_icon, tray_icon
 from zomro_tray.gui.menu import TrayMenu
 from zomro_tray.gui.notifier import Notifier, Severity
+from zomro_tray.gui.preferences import Preferences, Problem
 from zomro_tray.gui.tray_host import TrayHost
+from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.model import Action, Service
 from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
@@ -36,8 +39,8 @@ from zomro_tray.presentation import (
     status_line,
     tooltip,
 )
-from zomro_tray.settings import Settings, SettingsStore
-from zomro_tray.worker import SecretsStore, Snapshot, Timing, Worker
+from zomro_tray.settings import NotificationKind, Settings, SettingsStore
+from zomro_tray.worker import ActionResult, SecretsStore, Snapshot, Timing, Worker
 
 if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon and the menu
     from zomro_tray.gui.settings_dialog import SettingsDialog
@@ -45,23 +48,12 @@ if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon a
 
 log = logging.getLogger(__name__)
 
-QUIT_WAIT_MS = 1_000
-
 
 class TrayApp(QObject):
-    # commands to the worker: queued, because the worker lives in another thread
-    _cmd_refresh = Signal()
-    _cmd_menu_opened = Signal()
-    _cmd_action = Signal(str, str)
-    _cmd_apply_settings = Signal(str, int)
-    _cmd_check_sign_in = Signal(int, object)
-    _cmd_save_credentials = Signal(object, str)
-    _cmd_shutdown = Signal()
-
     #: A snapshot was shown (tests and benchmarks wait on this).
     refreshed = Signal()
-    #: A notification was given: kind, title, message (shown as a balloon, or in the window).
-    notified = Signal(str, str, str)
+    #: A notification was given: NotificationKind, title, message (a balloon, or in the window).
+    notified = Signal(object, str, str)
 
     def __init__(
         self,
@@ -74,11 +66,7 @@ class TrayApp(QObject):
         autostart: AutoStart | None = None,
     ) -> None:
         super().__init__()
-        self.settings_store = settings_store
-        self.settings = settings_store.load()
-        if api_url:  # --api-url: for this run only, not written to the settings file
-            self.settings = replace(self.settings, api_url=api_url)
-        self.autostart = autostart
+        self.preferences = Preferences(settings_store, autostart, api_url)
         self.services: tuple[Service, ...] = ()
         self.connection = Connection.STARTING
         self.problem = ""
@@ -89,17 +77,17 @@ class TrayApp(QObject):
         self.shown: list[Entry] = []
         self.dialog: SettingsDialog | None = None
         self.window: ServerWindow | None = None
+        self._about: QMessageBox | None = None
 
-        self.thread = QThread()
-        self.thread.setObjectName("zomro-worker")
-        self.worker = Worker(
+        settings = self.settings
+        self.backend = WorkerHost(
             secrets,
-            self.settings.api_url,
-            self.settings.refresh_seconds,
+            settings.api_url,
+            settings.refresh_seconds,
             timing=timing,
             credentials=credentials,
+            parent=self,
         )
-        self.worker.moveToThread(self.thread)
         self._connect_worker()
 
         self.menu = TrayMenu(self, mirrored=lambda: self.tray_host.mirrors_menu)
@@ -108,11 +96,11 @@ class TrayApp(QObject):
         self.menu.sign_in_clicked.connect(self.open_settings)
         self.menu.about_clicked.connect(self.show_about)
         self.menu.quit_clicked.connect(self.quit)
-        self.menu.opened.connect(self._cmd_menu_opened.emit)
+        self.menu.opened.connect(self.backend.menu_opened)
 
         self.tray_host = TrayHost(
             self.menu.menu,
-            tray_icon(Overall.LOADING, self._template_icons()),
+            tray_icon(Overall.LOADING),
             "zomro-tray: loading…",
             self,
         )
@@ -122,21 +110,23 @@ class TrayApp(QObject):
         self.tray_host.message_clicked.connect(self.notifier.tray_message_clicked)
         self.notifier.clicked.connect(self.open_server)
 
+    @property
+    def settings(self) -> Settings:
+        return self.preferences.settings
+
+    @property
+    def worker(self) -> Worker:
+        return self.backend.worker
+
     # --- start and stop --------------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the icon, then start the worker once the event loop runs.
-
-        The worker's first job imports the HTTP stack; started later, it does not compete with
-        the icon for the interpreter lock, so the icon appears as fast as a bare Qt tray's.
-        """
-        self.thread.started.connect(self.worker.setup)
-        QTimer.singleShot(0, self.thread.start)
+        """Show the icon, then start the worker once the event loop runs (worker_host says why)."""
+        self.backend.start()
         self.tray_host.start()  # no tray: the window shows at once (_tray_availability)
-        if self.settings_store.warning:
-            self.notify(
-                "connection", "Settings were reset", self.settings_store.warning, warning=True
-            )
+        problem = self.preferences.startup_problem()
+        if problem is not None:
+            self.tell_problem(problem)
 
     def quit(self) -> None:
         """Stop the worker within a second, even with a request in flight, then leave."""
@@ -146,11 +136,7 @@ class TrayApp(QObject):
         QApplication.quit()
 
     def stop_worker(self) -> None:
-        self.worker.abort()
-        self._cmd_shutdown.emit()
-        self.thread.quit()
-        if not self.thread.wait(QUIT_WAIT_MS):
-            log.warning("the worker did not stop within %d ms", QUIT_WAIT_MS)
+        self.backend.stop()
 
     def dispose(self) -> None:
         """Delete the Qt objects now, in the GUI thread.
@@ -160,11 +146,11 @@ class TrayApp(QObject):
         """
         self.tray_host.stop()
         self.notifier.close()
-        for widget in (self.dialog, self.window):
+        for widget in (self.dialog, self.window, self._about):
             if widget is not None:
                 widget.close()
                 widget.deleteLater()
-        self.dialog = self.window = None
+        self.dialog = self.window = self._about = None
         self.menu.menu.deleteLater()
         self.deleteLater()
 
@@ -199,13 +185,6 @@ class TrayApp(QObject):
 
     def _connect_worker(self) -> None:
         w = self.worker
-        self._cmd_refresh.connect(w.refresh)
-        self._cmd_menu_opened.connect(w.menu_opened)
-        self._cmd_action.connect(w.request_action)
-        self._cmd_apply_settings.connect(w.apply_settings)
-        self._cmd_check_sign_in.connect(w.check_sign_in)
-        self._cmd_save_credentials.connect(w.save_credentials)
-        self._cmd_shutdown.connect(w.shutdown)
         w.snapshot_ready.connect(self._on_snapshot)
         w.connection_changed.connect(self._on_connection)
         w.action_finished.connect(self._on_action_finished)
@@ -215,7 +194,7 @@ class TrayApp(QObject):
         view.entry_clicked.connect(self.toggle)
         view.reboot_clicked.connect(lambda sid: self.request(sid, Action.REBOOT))
         view.copy_ip_clicked.connect(self.copy_ip)
-        view.refresh_clicked.connect(self._cmd_refresh.emit)
+        view.refresh_clicked.connect(self.backend.refresh)
         view.settings_clicked.connect(self.open_settings)
 
     # --- from the worker --------------------------------------------------------------------
@@ -231,7 +210,7 @@ class TrayApp(QObject):
         self.filtered_by = snapshot.filtered_by
         self.render()
         for text in news:
-            self.notify("external_change", "Server state changed", text)
+            self.notify(NotificationKind.EXTERNAL_CHANGE, "Server state changed", text)
         self.refreshed.emit()
 
     def _on_connection(self, connection: Connection, message: str) -> None:
@@ -239,17 +218,24 @@ class TrayApp(QObject):
         self.connection = connection
         self.problem = message if connection is not Connection.ONLINE else ""
         self.render()
+        kind = NotificationKind.CONNECTION
         if connection is Connection.OFFLINE and before is not Connection.OFFLINE:
-            self.notify("connection", "Zomro cannot be reached", message, warning=True)
+            self.notify(kind, "Zomro cannot be reached", message, warning=True)
         elif connection is Connection.ONLINE and before is Connection.OFFLINE:
-            self.notify("connection", "Back online", "The connection to Zomro is restored.")
+            self.notify(kind, "Back online", "The connection to Zomro is restored.")
 
-    def _on_action_finished(self, service_id: str, action: str, ok: bool, message: str) -> None:
-        self.local_pending.pop(service_id, None)
-        self.worker_pending.pop(service_id, None)
+    def _on_action_finished(self, result: ActionResult) -> None:
+        self.local_pending.pop(result.service_id, None)
+        self.worker_pending.pop(result.service_id, None)
         self.render()
-        title = "Done" if ok else f"Could not {action} the server"
-        self.notify("action_result", title, message, warning=not ok, target=service_id)
+        title = "Done" if result.ok else f"Could not {result.action.value} the server"
+        self.notify(
+            NotificationKind.ACTION_RESULT,
+            title,
+            result.message,
+            warning=not result.ok,
+            target=result.service_id,
+        )
 
     def _on_sign_in_required(self, message: str, first_run: bool) -> None:
         self.local_pending.clear()
@@ -257,7 +243,7 @@ class TrayApp(QObject):
         if first_run and self.dialog is None:
             self.open_settings(notice=message)
         else:
-            self.notify("sign_in", "Sign-in needed", message, warning=True)
+            self.notify(NotificationKind.SIGN_IN, "Sign-in needed", message, warning=True)
 
     # --- showing ------------------------------------------------------------------------------
 
@@ -269,7 +255,7 @@ class TrayApp(QObject):
         self.menu.show_entries(self.shown)
         self.menu.show_status(line, signed_in)
         state = overall(self.shown, self.connection)
-        self.tray_host.set_icon(tray_icon(state, self._template_icons()))
+        self.tray_host.set_icon(tray_icon(state))
         self.tray_host.set_tooltip(
             tooltip(self.shown, self.connection, self.updated, self.problem, self.filtered_by)
         )
@@ -278,7 +264,13 @@ class TrayApp(QObject):
             self.window.show_status(line)
 
     def notify(
-        self, kind: str, title: str, message: str, *, warning: bool = False, target: str = ""
+        self,
+        kind: NotificationKind,
+        title: str,
+        message: str,
+        *,
+        warning: bool = False,
+        target: str = "",
     ) -> None:
         """Tell the user; ``target`` is the server a click on the notification opens."""
         if not self.settings.notify(kind):
@@ -289,9 +281,12 @@ class TrayApp(QObject):
         if not self.notifier.show(title, message, severity, target) and self.window is not None:
             self.window.show_status(f"{title}: {message}")
 
-    @staticmethod
-    def _template_icons() -> bool:
-        return sys.platform == "darwin"
+    def tell_problem(self, problem: Problem) -> None:
+        self.notify(NotificationKind.PROBLEM, problem.title, problem.message, warning=True)
+
+    def tell_unexpected_error(self, sentence: str) -> None:
+        """The excepthook's one line for the user (the traceback is in the log file)."""
+        self.tell_problem(Problem("Something went wrong", sentence))
 
     # --- user intent ---------------------------------------------------------------------------
 
@@ -302,27 +297,14 @@ class TrayApp(QObject):
         entry = self.entry(service_id)
         if entry is None or entry.click_action is None:
             return
-        if entry.click_action is Action.STOP and self.settings.confirm_before_stop:
-            if not self.confirm_stop(entry.name):
+        action = entry.click_action
+        if action is Action.STOP and self.settings.confirm_before_stop:
+            if not dialogs.confirm_stop(entry.name):
                 return
             entry = self.entry(service_id)  # it may have changed while the question was open
             if entry is None or entry.click_action is not Action.STOP:
                 return
-        self.request(service_id, entry.click_action)
-
-    @staticmethod
-    def confirm_stop(name: str) -> bool:
-        """Ask before shutting a server down. The name is the server's: plain text, never
-        markup; the safe answer is the default."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Shut down the server?", "")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(f"Shut down {name}? It stops serving until you start it again.")
-        shut_down = box.addButton("Shut down", QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.exec()
-        return box.clickedButton() is shut_down
+        self.request(service_id, action)
 
     def request(self, service_id: str, action: Action) -> None:
         """Show the action at once, then send it; a busy server sends nothing."""
@@ -330,7 +312,7 @@ class TrayApp(QObject):
             return
         self.local_pending[service_id] = action
         self.render()
-        self._cmd_action.emit(service_id, action.value)
+        self.backend.request_action(service_id, action)
 
     def copy_ip(self, service_id: str) -> None:
         entry = self.entry(service_id)
@@ -342,7 +324,7 @@ class TrayApp(QObject):
 
     def show_menu(self) -> None:
         """Another launch asked us to show ourselves: the menu where it can pop up."""
-        if self.tray_host.available and self._can_pop_up():
+        if self.tray_host.can_pop_up_menu:
             self.menu.menu.popup(QCursor.pos())
         else:
             self.show_window()
@@ -352,12 +334,6 @@ class TrayApp(QObject):
         if reason is QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
             self.show_menu()
 
-    @staticmethod
-    def _can_pop_up() -> bool:
-        """Wayland places a popup only next to a surface of ours, and a tray icon is none of
-        them (Qt fails with "Failed to create grabbing popup"): the window is shown instead."""
-        return not QGuiApplication.platformName().startswith("wayland")
-
     def open_server(self, service_id: str) -> None:
         """A clicked notification: show the window with that server selected."""
         self.show_window()
@@ -365,13 +341,14 @@ class TrayApp(QObject):
             self.window.select(service_id)
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            None,
-            "About zomro-tray",
-            f"<b>zomro-tray {__version__}</b><p>Your Zomro Cloud VPS servers in the system "
-            "tray: see what runs, start and stop with one click.</p>"
-            "<p>Not an official Zomro product.</p>",
-        )
+        if self._about is None:
+            self._about = dialogs.about_box(logs.log_folder())
+            self._about.destroyed.connect(self._about_closed)
+        self._about.show()
+        self._about.raise_()
+
+    def _about_closed(self) -> None:
+        self._about = None
 
     def open_settings(self, notice: str = "") -> None:
         if self.dialog is not None:
@@ -379,19 +356,16 @@ class TrayApp(QObject):
             self.dialog.activateWindow()
             return
         signed_in = self.connection is not Connection.SIGNED_OUT
-        settings = self.settings
-        if self.autostart is not None:  # the login item is the truth; the user may remove it
-            settings = replace(settings, start_at_login=self._autostart_enabled())
         from zomro_tray.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            settings,
+            self.preferences.for_dialog(),
             self.services,
             signed_in,
             notice=notice,
-            autostart_supported=self.autostart is not None,
+            autostart_supported=self.preferences.autostart_supported,
         )
-        dialog.check_requested.connect(self._cmd_check_sign_in.emit)
+        dialog.check_requested.connect(self.backend.check_sign_in)
         dialog.save_requested.connect(self._save_from_dialog)
         self.worker.sign_in_checked.connect(dialog.on_sign_in_checked)
         self.worker.credentials_saved.connect(dialog.on_credentials_saved)
@@ -408,37 +382,13 @@ class TrayApp(QObject):
             self.dialog.deleteLater()
         self.dialog = None
 
-    def _autostart_enabled(self) -> bool:
-        try:
-            return self.autostart is not None and self.autostart.is_enabled()
-        except OSError:
-            return False
-
     def _save_from_dialog(self, settings: Settings, credentials: Credentials | None) -> None:
         self.apply_settings(settings)
         if credentials is not None:
-            self._cmd_save_credentials.emit(credentials, settings.api_url)
+            self.backend.save_credentials(credentials, settings.api_url)
 
     def apply_settings(self, settings: Settings) -> None:
-        try:
-            self.settings_store.save(settings)
-        except OSError as error:
-            self.notify(
-                "connection",
-                "Settings not saved",
-                f"Could not write the settings file: {error.strerror}.",
-                warning=True,
-            )
-        if self.autostart is not None and settings.start_at_login != self._autostart_enabled():
-            try:
-                self.autostart.set_enabled(settings.start_at_login)
-            except OSError as error:
-                self.notify(
-                    "connection",
-                    "Start at login not changed",
-                    f"The login item could not be written: {error.strerror}.",
-                    warning=True,
-                )
-        self.settings = replace(settings)
-        self._cmd_apply_settings.emit(settings.api_url, settings.refresh_seconds)
+        for problem in self.preferences.save(settings):
+            self.tell_problem(problem)
+        self.backend.apply_settings(settings.api_url, settings.refresh_seconds)
         self.render()

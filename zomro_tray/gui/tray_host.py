@@ -95,6 +95,12 @@ class TrayHost(QObject):
         return self._mirrored
 
     @property
+    def can_pop_up_menu(self) -> bool:
+        """A tray, and not Wayland: Wayland places a popup only next to a surface of ours, and a
+        tray icon is none of them (Qt fails with "Failed to create grabbing popup")."""
+        return self.available and not QGuiApplication.platformName().startswith("wayland")
+
+    @property
     def available(self) -> bool:
         return bool(self._available)
 

@@ -1,0 +1,96 @@
+"""The worker's thread, and the GUI's one door to it.
+
+The worker lives in a ``QThread`` of its own and blocks on the network there. Every command
+from the GUI goes to it as a queued signal (so it runs in the worker's thread, after whatever it
+is doing); its answers come back as the worker's own signals, connected through ``worker``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from zomro_tray.credentials import Credentials
+from zomro_tray.model import Action
+from zomro_tray.worker import SecretsStore, SignInForm, Timing, Worker
+
+log = logging.getLogger(__name__)
+
+#: How long quitting waits for the worker, even with a request in flight (it is aborted).
+QUIT_WAIT_MS = 1_000
+
+
+class WorkerHost(QObject):
+    # Commands, queued into the worker's thread. action_requested is public: the soak counts it.
+    _refresh = Signal()
+    _menu_opened = Signal()
+    action_requested = Signal(str, object)  # service id, Action
+    _apply_settings = Signal(str, int)
+    _check_sign_in = Signal(int, object)
+    _save_credentials = Signal(object, str)
+    _shutdown = Signal()
+
+    def __init__(
+        self,
+        secrets: SecretsStore,
+        api_url: str,
+        refresh_seconds: int,
+        *,
+        timing: Timing | None = None,
+        credentials: Credentials | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("zomro-worker")
+        self.worker = Worker(
+            secrets, api_url, refresh_seconds, timing=timing, credentials=credentials
+        )
+        self.worker.moveToThread(self._thread)
+        w = self.worker
+        self._refresh.connect(w.refresh)
+        self._menu_opened.connect(w.menu_opened)
+        self.action_requested.connect(w.request_action)
+        self._apply_settings.connect(w.apply_settings)
+        self._check_sign_in.connect(w.check_sign_in)
+        self._save_credentials.connect(w.save_credentials)
+        self._shutdown.connect(w.shutdown)
+
+    def start(self) -> None:
+        """Start the thread once the event loop runs: the worker's first job imports the HTTP
+        stack, and started later it does not compete with the icon for the interpreter lock."""
+        self._thread.started.connect(self.worker.setup)
+        QTimer.singleShot(0, self._thread.start)
+
+    def stop(self) -> None:
+        """Within a second, even with a request in flight: it is aborted, then the thread ends."""
+        self.worker.abort()
+        self._shutdown.emit()
+        self._thread.quit()
+        if not self._thread.wait(QUIT_WAIT_MS):
+            log.warning("the worker did not stop within %d ms", QUIT_WAIT_MS)
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._refresh.emit()
+
+    def menu_opened(self) -> None:
+        """The worker refreshes if what the menu shows is stale."""
+        self._menu_opened.emit()
+
+    def request_action(self, service_id: str, action: Action) -> None:
+        self.action_requested.emit(service_id, action)
+
+    def apply_settings(self, api_url: str, refresh_seconds: int) -> None:
+        self._apply_settings.emit(api_url, refresh_seconds)
+
+    def check_sign_in(self, request_id: int, form: SignInForm) -> None:
+        self._check_sign_in.emit(request_id, form)
+
+    def save_credentials(self, credentials: Credentials, api_url: str) -> None:
+        self._save_credentials.emit(credentials, api_url)
