@@ -156,10 +156,10 @@ def test_session_renewal_is_tried_only_once(emulator: Emulator) -> None:
 
 
 def test_session_expiry_by_idle_time(make_emulator: MakeEmulator) -> None:
-    emulator = make_emulator(session_ttl=0.2)
+    emulator = make_emulator(session_ttl=60)
     client = token_client(emulator)
     client.list_services()
-    threading.Event().wait(0.4)
+    emulator.state.sessions[emulator.demo_token].last_used -= 61  # an hour's idle, no waiting
     with pytest.raises(errors.SessionExpired):
         client.list_services()
 
@@ -272,13 +272,13 @@ def test_abort_breaks_off_a_request_in_flight(emulator: Emulator) -> None:
             outcome.append(error)
 
     worker = threading.Thread(target=call)
-    started = time.monotonic()
     worker.start()
-    threading.Event().wait(0.3)
+    in_flight = threading.Event()
+    while not emulator.state.faults_served["latency"]:  # the server holds the request now
+        in_flight.wait(0.01)
     client.abort()
-    worker.join(timeout=5)
+    worker.join(timeout=5)  # the 10 s answer is not waited for (the benchmark times this)
     assert not worker.is_alive()
-    assert time.monotonic() - started < 2
     assert isinstance(outcome[0], errors.NetworkDown)
 
 

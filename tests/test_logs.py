@@ -98,11 +98,9 @@ def test_about_opens_the_log_folder(
     assert (tmp_path / "logs").is_dir()
 
 
-def test_a_demo_run_writes_its_log_file(tmp_path: Path) -> None:
-    """The tray app, as launched: its log file holds the start and the first statuses, in the
-    platform's log folder (XDG_STATE_HOME here), and no secret."""
+def demo_env(tmp_path: Path) -> dict[str, str]:
     runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
+    runtime.mkdir(mode=0o700, exist_ok=True)
     env = {
         **os.environ,
         "HOME": str(tmp_path),
@@ -113,6 +111,25 @@ def test_a_demo_run_writes_its_log_file(tmp_path: Path) -> None:
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    return env
+
+
+def wait_for_line(path: Path, text: str, seconds: float = 30) -> bool:
+    pause = threading.Event()
+    for _ in range(int(seconds * 10)):
+        if path.exists() and text in path.read_text(encoding="utf-8"):
+            return True
+        pause.wait(0.1)
+    return False
+
+
+def test_a_demo_run_writes_its_log_file_and_a_second_launch_shows_the_first(
+    tmp_path: Path,
+) -> None:
+    """The tray app, as launched: its log file holds the start and the first statuses, in the
+    platform's log folder (XDG_STATE_HOME here). A second launch exits at once and the first
+    shows itself (the log says so: offscreen there is no tray, so it shows its window)."""
+    env = demo_env(tmp_path)
     log_file = tmp_path / "state" / "zomro-tray" / "log" / "zomro-tray.log"
     app = subprocess.Popen(
         [sys.executable, "-m", "zomro_tray", "--demo"],
@@ -122,17 +139,23 @@ def test_a_demo_run_writes_its_log_file(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        seen = threading.Event()
-        for _ in range(300):  # up to 30 s
-            if log_file.exists() and "first statuses shown" in log_file.read_text():
-                break
-            seen.wait(0.1)
+        assert wait_for_line(log_file, "first statuses shown")
+        second = subprocess.run(
+            [sys.executable, "-m", "zomro_tray", "--demo"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stdout
+        assert wait_for_line(log_file, "asked to show itself: the window")
         app.send_signal(signal.SIGTERM)
         _, stderr = app.communicate(timeout=30)
     finally:
         app.kill()
     text = log_file.read_text(encoding="utf-8")
     assert "started in demo mode" in text, stderr
-    assert "first statuses shown" in text
     assert app.returncode == 0, stderr
     assert "Traceback" not in text

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from benchmarks.probes import StallMeter
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.gui import dialogs
 from zomro_tray.gui import tray as tray_module
+from zomro_tray.gui.preferences import Problem
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
 from zomro_tray.model import Action, PowerState
 from zomro_tray.presentation import Connection
-from zomro_tray.settings import NotificationKind, Settings
+from zomro_tray.settings import NOTIFICATION_KINDS, NotificationKind, Settings, SettingsStore
+from zomro_tray.worker import ActionResult
 
 from conftest import TRAY_TIMING, MakeApp, MemoryKeyring
 
@@ -268,22 +270,23 @@ def test_offline_backs_off_notifies_once_and_recovers(
 def test_the_gui_thread_keeps_ticking_while_zomro_takes_3_seconds(
     make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
 ) -> None:
+    """Every answer takes 3 s; the GUI thread runs on meanwhile. (How long it ever stalls is
+    measured by `python -m benchmarks stalls`, not asserted here: the machines are noisy.)"""
     emulator = make_emulator(latency=3.0)
-    meter = StallMeter(interval_ms=10)
-    meter.start()
     app = make_app(emulator, wait=False)  # the first refresh is in flight for 3 s
     app.menu.menu.popup(app.menu.menu.pos())  # the menu opens and works meanwhile
     assert app.menu.menu.isVisible()
+    assert emulator.state.calls["instances"] == 0  # Zomro has not answered yet
     app.menu.refresh_clicked.emit()
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=15_000)
     app.menu.server_action(DB).trigger()  # an action with a 3 s answer
-    assert label(app, DB).endswith("Starting…")
-    qtbot.wait(3_500)
-    elapsed = meter.elapsed_ms()
-    longest = meter.stop()
+    assert label(app, DB).endswith("Starting…")  # shown at once, before Zomro answers
+    answered: list[bool] = []
+    QTimer.singleShot(0, lambda: answered.append(("service.start", DB) in emulator.state.actions))
+    qtbot.waitUntil(lambda: bool(answered), timeout=2_000)
+    assert answered == [False]  # the GUI handled an event while the request still waited
+    qtbot.waitUntil(lambda: ("service.start", DB) in emulator.state.actions, timeout=10_000)
     app.menu.menu.hide()
-    assert elapsed > 6_000
-    assert longest < 250, f"longest GUI stall {longest} ms"
 
 
 def test_quit_stops_the_worker_within_a_second_with_a_request_in_flight(
@@ -291,11 +294,9 @@ def test_quit_stops_the_worker_within_a_second_with_a_request_in_flight(
 ) -> None:
     emulator = make_emulator(latency=20.0)
     app = make_app(emulator, wait=False)
-    qtbot.wait(300)  # the first request is now waiting on the emulator
-    started = time.monotonic()
-    app.stop_worker()
-    assert time.monotonic() - started < 1.0
-    assert not app.backend.is_running()
+    qtbot.waitUntil(lambda: app.worker.attempts == 1, timeout=5_000)  # in flight for 20 s
+    app.stop_worker()  # waits at most QUIT_WAIT_MS for the thread
+    assert not app.backend.is_running()  # it ended: the request was aborted, not waited for
 
 
 def test_no_tray_shows_a_window_with_the_same_list_at_once(
@@ -488,3 +489,121 @@ def test_fixing_the_api_address_uses_the_stored_sign_in_again(
     app.apply_settings(Settings(api_url=emulator.url))
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=5_000)
     assert len(app.shown) == 5
+
+
+# --- behaviour a review broke line by line and found no test failing ----------------------------
+
+
+def test_the_copy_ip_submenu_names_each_server_with_its_address(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app(emulator)
+    copy = app.menu.copy_action(WEB)
+    assert copy is not None
+    assert copy.text() == "web-1   203.0.113.10"
+    copy.trigger()
+    assert QApplication.clipboard().text() == "203.0.113.10"
+
+
+def test_the_reboot_submenu_offers_only_running_servers(
+    make_app: MakeApp, emulator: Emulator
+) -> None:
+    app = make_app(emulator)
+    enabled = {}
+    for service_id in (WEB, DB, SUSPENDED):
+        action = app.menu.reboot_action(service_id)
+        assert action is not None
+        enabled[service_id] = action.isEnabled()
+    assert enabled == {WEB: True, DB: False, SUSPENDED: False}
+
+
+def test_the_windows_reboot_button_follows_the_same_rule(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    app.show_window()
+    window = app.window
+    assert window is not None
+    rows = {window.list.item(i).data(Qt.ItemDataRole.UserRole): i for i in range(5)}
+    window.list.setCurrentRow(rows[DB])  # stopped
+    assert not window.reboot.isEnabled()
+    window.list.setCurrentRow(rows[SUSPENDED])
+    assert not window.reboot.isEnabled()
+    window.list.setCurrentRow(rows[WEB])  # running
+    assert window.reboot.isEnabled()
+    window.reboot.click()
+    qtbot.waitUntil(lambda: ("service.reboot", WEB) in emulator.state.actions, timeout=5_000)
+
+
+def test_a_notification_kind_turned_off_is_not_shown_but_problems_are(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    quiet = {kind.value: kind is not NotificationKind.ACTION_RESULT for kind in NOTIFICATION_KINDS}
+    app = make_app(emulator, settings=Settings(api_url=emulator.url, notifications=quiet))
+    notes: list[tuple[object, ...]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    app.menu.server_action(WEB).trigger()
+    qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=10_000)
+    qtbot.waitUntil(lambda: WEB not in app.local_pending, timeout=5_000)  # its result handled
+    app.tell_problem(Problem("Settings not saved", "The disk is full."))
+    assert [n[0] for n in notes] == [NotificationKind.PROBLEM]
+
+
+def test_opening_the_menu_refreshes_stale_data_and_only_stale_data(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    fresh = make_app(emulator, timing=replace(TRAY_TIMING, stale=3600))
+    qtbot.waitUntil(lambda: fresh.worker.refreshes == 1, timeout=5_000)
+    fresh.menu.opened.emit()  # data a moment old: nothing to fetch
+    fresh.backend.refresh()  # queued after it: once this is done, so is the menu's turn
+    qtbot.waitUntil(lambda: fresh.worker.refreshes == 2, timeout=5_000)
+    assert fresh.worker.attempts == 2
+
+    stale = make_app(emulator, timing=replace(TRAY_TIMING, stale=0))
+    qtbot.waitUntil(lambda: stale.worker.refreshes == 1, timeout=5_000)
+    stale.menu.opened.emit()
+    qtbot.waitUntil(lambda: stale.worker.refreshes == 2, timeout=5_000)
+
+
+def test_the_refresh_interval_from_settings_reaches_the_worker(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    qtbot.waitUntil(lambda: app.worker.next_delay == 60.0, timeout=5_000)
+    app.apply_settings(replace(app.settings, refresh_seconds=1234))
+    qtbot.waitUntil(lambda: app.worker.next_delay == 1234.0, timeout=5_000)
+    assert app.preferences.store.load().refresh_seconds == 1234
+
+
+def test_a_stop_that_never_settles_is_reported_after_the_timeout(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    emulator = make_emulator(transition_seconds=3600)  # "stopping" for an hour
+    app = make_app(emulator, timing=replace(TRAY_TIMING, action_timeout=0.5))
+    results: list[ActionResult] = []
+    app.worker.action_finished.connect(results.append)  # called in the worker's thread
+    app.menu.server_action(WEB).trigger()
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    result = results[0]
+    assert (result.service_id, result.action, result.ok) == (WEB, Action.STOP, False)
+    assert result.message == "web-1 did not stop in time."
+
+
+def test_damaged_settings_are_told_at_start_up_whatever_is_turned_off(
+    qtbot: QtBot, emulator: Emulator, tmp_path: Path
+) -> None:
+    store = SettingsStore(tmp_path / "settings")
+    store.config_dir.mkdir()
+    store.path.write_text('{"api_url": "http://127.0.0.1:1/", "notifications": ')  # cut short
+    credentials = SessionOnlyStore(Credentials.from_token(emulator.demo_token))
+    app = TrayApp(store, credentials, api_url=emulator.url)
+    notes: list[tuple[object, ...]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    try:
+        app.start()
+        assert notes
+        assert notes[0][:2] == (NotificationKind.PROBLEM, "Settings were reset")
+        assert "was kept as settings.corrupt-" in str(notes[0][2])
+    finally:
+        app.stop_worker()
+        app.dispose()

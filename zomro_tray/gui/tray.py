@@ -324,7 +324,9 @@ class TrayApp(QObject):
 
     def show_menu(self) -> None:
         """Another launch asked us to show ourselves: the menu where it can pop up."""
-        if self.tray_host.can_pop_up_menu:
+        popup = self.tray_host.can_pop_up_menu
+        log.info("asked to show itself: the %s", "menu" if popup else "window")
+        if popup:
             self.menu.menu.popup(QCursor.pos())
         else:
             self.show_window()

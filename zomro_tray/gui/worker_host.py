@@ -44,6 +44,7 @@ class WorkerHost(QObject):
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("zomro-worker")
+        self._stopped = False
         self.worker = Worker(
             secrets, api_url, refresh_seconds, timing=timing, credentials=credentials
         )
@@ -61,10 +62,15 @@ class WorkerHost(QObject):
         """Start the thread once the event loop runs: the worker's first job imports the HTTP
         stack, and started later it does not compete with the icon for the interpreter lock."""
         self._thread.started.connect(self.worker.setup)
-        QTimer.singleShot(0, self._thread.start)
+        QTimer.singleShot(0, self, self._start_thread)
+
+    def _start_thread(self) -> None:
+        if not self._stopped:  # quit before the event loop ran: never start at all
+            self._thread.start()
 
     def stop(self) -> None:
         """Within a second, even with a request in flight: it is aborted, then the thread ends."""
+        self._stopped = True
         self.worker.abort()
         self._shutdown.emit()
         self._thread.quit()
