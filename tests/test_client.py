@@ -217,7 +217,7 @@ def test_two_factor_account_cannot_renew_by_itself(emulator: Emulator) -> None:
         ("ip460", errors.IpBlocked, "blocking this IP"),
         ("ip403", errors.IpBlocked, "VPN"),
         ("malformed", errors.MalformedAnswer, "cannot read"),
-        ("reset", errors.NetworkDown, "connect"),
+        ("reset", errors.NotAnswering, "not answering"),
         ("in_process", errors.RequestInProcess, "still working"),
         ("long_request", errors.RequestInProcess, "still working"),
     ],
@@ -241,14 +241,21 @@ def test_timeout(emulator: Emulator) -> None:
         token_client(emulator, timeout=(1.0, 0.3)).list_services()
 
 
-def test_network_down() -> None:
+def test_a_refused_connection_is_zomro_not_answering_not_the_users_network() -> None:
     import socket
 
     with socket.socket() as probe:  # a port that was free a moment ago: nobody listens there
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     client = ZomroClient(f"http://127.0.0.1:{port}/", Credentials.from_token("t0ken-x"))
-    with pytest.raises(errors.NetworkDown) as caught:
+    with pytest.raises(errors.NotAnswering, match="Zomro is not answering") as caught:
+        client.list_services()
+    assert caught.value.exit_code == errors.EXIT_UNAVAILABLE
+
+
+def test_a_name_that_cannot_be_looked_up_means_this_computer_is_offline() -> None:
+    client = ZomroClient("https://api.zomro.invalid/", Credentials.from_token("t0ken-x"))
+    with pytest.raises(errors.NetworkDown, match="seems to be offline") as caught:
         client.list_services()
     assert caught.value.exit_code == errors.EXIT_UNAVAILABLE
 
@@ -279,7 +286,7 @@ def test_abort_breaks_off_a_request_in_flight(emulator: Emulator) -> None:
     client.abort()
     worker.join(timeout=5)  # the 10 s answer is not waited for (the benchmark times this)
     assert not worker.is_alive()
-    assert isinstance(outcome[0], errors.NetworkDown)
+    assert isinstance(outcome[0], errors.Unavailable)
 
 
 def test_multipart_form_is_understood_by_the_emulator(emulator: Emulator) -> None:

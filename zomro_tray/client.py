@@ -214,7 +214,7 @@ class ZomroClient:
         return True
 
     def abort(self) -> None:
-        """Break off any request in flight (safe from any thread); it fails with NetworkDown."""
+        """Break off any request in flight (safe from any thread); it fails as Unavailable."""
         self._adapter.interrupt()
 
     def close(self) -> None:
@@ -313,9 +313,11 @@ class ZomroClient:
             ) from None
         except requests.exceptions.ContentDecodingError:
             raise errors.MalformedAnswer from None
-        except requests.RequestException:
+        except requests.RequestException as error:
             overdue = self._deadline.disarm()  # True: the deadline broke the request off
-            raise (errors.NetworkTimeout if overdue else errors.NetworkDown)() from None
+            if overdue:
+                raise errors.NetworkTimeout from None
+            raise _connection_failure(error) from None
         finally:
             self._deadline.disarm()
         log.debug(
@@ -457,3 +459,16 @@ class _InterruptibleAdapter(HTTPAdapter):
         for sock in list(self._sockets):
             with contextlib.suppress(OSError):  # already closed: nothing in flight on it
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+def _connection_failure(error: BaseException) -> errors.ZomroError:
+    """No network (the name could not be resolved) or Zomro not answering (refused, reset)."""
+    seen: BaseException | None = error
+    for _ in range(10):  # requests wraps urllib3's error, which wraps the socket's
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror) or "NameResolution" in type(seen).__name__:
+            return errors.NetworkDown()
+        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = getattr(seen, "reason", None) or nested or seen.__cause__ or seen.__context__
+    return errors.NotAnswering()

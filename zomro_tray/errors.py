@@ -135,7 +135,16 @@ class Unavailable(ZomroError):
 
 
 class NetworkDown(Unavailable):
-    default_message = "Cannot connect to Zomro: check the internet connection."
+    """No way out: the address of Zomro could not even be looked up (or we broke off)."""
+
+    default_message = "This computer seems to be offline: Zomro's address could not be looked up."
+
+
+class NotAnswering(Unavailable):
+    """The network works (the address was found) but Zomro refused or dropped the connection:
+    not the user's internet, so the message must not blame it."""
+
+    default_message = "Zomro is not answering right now; it will be tried again."
 
 
 class NetworkTimeout(Unavailable):
