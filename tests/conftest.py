@@ -103,7 +103,9 @@ def demo_credentials(emulator: Emulator) -> Credentials:
 
 
 #: The tray app's pace, compressed for tests.
-TRAY_TIMING = Timing(fast=0.2, stale=0.5, backoff_start=0.2, backoff_cap=0.8, action_timeout=10)
+TRAY_TIMING = Timing(
+    fast=0.2, stale=0.5, backoff_start=0.2, backoff_cap=0.8, action_timeout=10, undo=0.3
+)
 MakeApp = Callable[..., TrayApp]
 
 

@@ -155,7 +155,7 @@ def test_nothing_to_do_sends_nothing(
         (["services"], "html502", 4, "HTTP 502"),
         (["services"], "ip460", 4, "blocking this IP"),
         (["services"], "malformed", 4, "cannot read"),
-        (["services"], "reset", 4, "Cannot connect"),
+        (["services"], "reset", 4, "not answering"),
         (["services"], "html200", 4, "web page"),
         (["services"], "expire", 3, "sign in again"),
     ],

@@ -234,6 +234,24 @@ def test_a_bare_watcher_sees_live_changes_and_clickable_notifications() -> None:
     _clean(out)
 
 
+def test_over_dbus_the_menu_names_the_account_and_a_stray_click_can_be_undone() -> None:
+    """As a tray host reads it: who is signed in, Sign out, and a click on a running server
+    that, a second later, still only says it will shut down (nothing sent, undo offered)."""
+    _need("Xvfb", "dbus-run-session", "bc")
+    out = _out_dir("watcher-undo")
+    code, log = _run_host("sni-watcher-check.sh", out, _app_command(), CLICK="^web-1 ", WATCH="1")
+    assert code == 0, log
+    first = (out / "menu-before.txt").read_text()
+    assert "'Signed in as demo'" in first, first
+    assert "'Sign out'" in first, first
+    clicked = log[log.index("click '") :]
+    assert "web-1 — Shutting down in 5 s — click to undo" in clicked, clicked
+    assert "web-1 — Stopping…" not in clicked  # within the first second nothing was sent
+    after = (out / "menu-after-click.txt").read_text()
+    assert "'web-1 — Shutting down in 5 s — click to undo'" in after, after
+    _clean(out)
+
+
 def test_a_tray_host_that_starts_after_the_app_gets_the_icon() -> None:
     _need("Xvfb", "dbus-run-session", "bc")
     out = _out_dir("watcher-late")

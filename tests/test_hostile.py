@@ -21,6 +21,7 @@ from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
 from zomro_tray.gui import dialogs
+from zomro_tray.model import Action
 
 MIB = 1024 * 1024
 
@@ -169,7 +170,7 @@ def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: 
         box.defaultButton().click()
 
     QTimer.singleShot(0, look_and_press_enter)
-    assert dialogs.confirm_stop("<img src='file:///etc/hostname'>") is False  # Enter: Cancel
+    assert dialogs.confirm_power(Action.STOP, "<img src='file:///etc/hostname'>") is False
     assert seen["format"] is Qt.TextFormat.PlainText
     assert "<img src='file:///etc/hostname'>" in seen["text"]
     assert seen["default"] == "Cancel"

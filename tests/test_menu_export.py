@@ -157,7 +157,7 @@ def test_a_notification_goes_to_the_desktop_and_a_click_opens_its_server(
     app.menu.server_action(DB).trigger()
     qtbot.waitUntil(lambda: len(notification_service.calls) == 1, timeout=10_000)
     _app, _replaces, _icon, title, body, actions, hints, _timeout = notification_service.calls[0]
-    assert (title, body) == ("Done", "baza-danych-łódź started.")
+    assert (title, body) == ("baza-danych-łódź started", "")
     assert actions == ["default", "Open"]
     assert hints["urgency"] == ("y", 0)
     notification_service.click(1)

@@ -17,7 +17,7 @@ from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.state import EmulatedServer
 from zomro_tray.model import Action, PowerState, Service, refusal
-from zomro_tray.presentation import Connection, entry_for, status_line, tooltip
+from zomro_tray.presentation import MAX_LINE, Connection, entry_for, status_line, tooltip
 from zomro_tray.settings import Settings
 
 
@@ -219,7 +219,10 @@ def test_a_filter_saved_in_the_panel_is_detected_and_said(emulator: Emulator) ->
     filtered_by = client.active_filters()
     assert filtered_by == ["instance_status"]
     line = status_line(Connection.ONLINE, datetime(2026, 1, 1, 12, 0), "", filtered_by)
-    assert "filter saved in Zomro's panel hides some servers (instance status)" in line
+    assert "a filter saved in Zomro's panel hides some servers" in line  # cut to fit the menu
+    assert len(line) <= MAX_LINE
+    full = tooltip([], Connection.ONLINE, datetime(2026, 1, 1, 12, 0), "", filtered_by)
+    assert "filter saved in Zomro's panel hides some servers (instance status)" in full
     done = run(
         ["--api-url", emulator.url, "services", "--json"], env={"ZOMRO_TOKEN": emulator.demo_token}
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from zomro_tray.credentials import Credentials
+from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.gui import dialogs
@@ -28,6 +29,10 @@ from conftest import TRAY_TIMING, MakeApp, MemoryKeyring
 
 FAST = TRAY_TIMING
 WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
+
+
+def use_method(dialog: Any, method: AuthMethod) -> None:
+    dialog.method.setCurrentIndex(dialog.method.findData(method))
 
 
 def label(app: TrayApp, service_id: str) -> str:
@@ -87,7 +92,7 @@ def test_stopping_asks_first_when_the_setting_says_so(
 ) -> None:
     app = make_app(emulator, settings=Settings(api_url=emulator.url, confirm_before_stop=True))
     answers = iter([False, True])
-    monkeypatch.setattr(dialogs, "confirm_stop", lambda name: next(answers))
+    monkeypatch.setattr(dialogs, "confirm_power", lambda action, name: next(answers))
     app.menu.server_action(WEB).trigger()
     assert label(app, WEB) == "web-1 — Running"
     app.menu.server_action(WEB).trigger()
@@ -108,8 +113,9 @@ def test_action_results_and_refusals_are_notified(
     assert "Zomro says: The service is suspended" in notes[0][2]
     assert label(app, SUSPENDED).endswith("Suspended by Zomro (unpaid)")
     app.menu.server_action(WEB).trigger()
-    qtbot.waitUntil(lambda: len(notes) == 2, timeout=10_000)
-    assert notes[1] == ("action_result", "Done", "web-1 stopped.")
+    qtbot.waitUntil(lambda: len(notes) == 3, timeout=10_000)
+    assert notes[1][:2] == ("action_result", "Shutting down web-1")  # with its undo
+    assert notes[2] == ("action_result", "web-1 stopped", "")
 
 
 def test_a_server_stopped_elsewhere_is_notified(
@@ -168,6 +174,7 @@ def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
     dialog = app.dialog
     assert dialog is not None
     new_token = emulator.state.new_session(DEMO_USER)
+    use_method(dialog, AuthMethod.TOKEN)
     dialog.token.setText(new_token)
     dialog._save_clicked()  # tests the sign-in, then keeps it
     qtbot.waitUntil(lambda: app.dialog is None, timeout=10_000)
@@ -188,6 +195,7 @@ def test_the_dialog_reports_a_bad_token_and_keeps_nothing(
     qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)  # opens by itself
     dialog = app.dialog
     assert "Sign in" in dialog.notice.text()
+    use_method(dialog, AuthMethod.TOKEN)
     dialog.token.setText("not-a-session")
     dialog.test_button.click()
     qtbot.waitUntil(lambda: "sign in again" in dialog.check_result.text(), timeout=5_000)
@@ -209,7 +217,7 @@ def test_two_factor_sign_in_in_the_dialog(
     app = make_app(emulator, secrets=SecretStore())
     qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)
     dialog = app.dialog
-    dialog.method.setCurrentIndex(1)
+    assert dialog.current_method() is AuthMethod.PASSWORD  # the plain way comes first
     dialog.username.setText(TWO_FACTOR_USER)
     dialog.password.setText(TWO_FACTOR_PASSWORD)
     dialog.test_button.click()
@@ -260,7 +268,10 @@ def test_offline_backs_off_notifies_once_and_recovers(
     assert app.connection is Connection.OFFLINE
     assert app.menu._status.text().startswith("Offline — ")
     assert delays[:4] == [0.2, 0.4, 0.8, 0.8]  # exponential, capped
-    assert label(app, WEB) == "web-1 — Running"  # the last known state stays on show
+    # The last known state stays on show, saying how old it is; nothing can be clicked.
+    assert label(app, WEB) == "web-1 — Running (last seen just now)"
+    assert not app.menu.server_action(WEB).isEnabled()
+    assert app.menu.refresh_action.text() == "Retry now"
     emulator.state.clear_faults()
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
     kinds = [(n[0], n[1]) for n in notes]
@@ -384,6 +395,7 @@ def test_a_missing_keychain_is_explained_in_the_dialog(
     qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)
     dialog = app.dialog
     assert "No usable system keychain" in dialog.notice.text()
+    use_method(dialog, AuthMethod.TOKEN)
     dialog.token.setText(emulator.demo_token)
     dialog._save_clicked()  # the token works, but there is nowhere safe to keep it
     no_keychain = "No usable system keychain"
@@ -544,7 +556,7 @@ def test_a_notification_kind_turned_off_is_not_shown_but_problems_are(
     app.notified.connect(lambda *n: notes.append(n))
     app.menu.server_action(WEB).trigger()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=10_000)
-    qtbot.waitUntil(lambda: WEB not in app.local_pending, timeout=5_000)  # its result handled
+    qtbot.waitUntil(lambda: WEB not in app.power.local_pending, timeout=5_000)  # result handled
     app.tell_problem(Problem("Settings not saved", "The disk is full."))
     assert [n[0] for n in notes] == [NotificationKind.PROBLEM]
 
@@ -607,3 +619,131 @@ def test_damaged_settings_are_told_at_start_up_whatever_is_turned_off(
     finally:
         app.stop_worker()
         app.dispose()
+
+
+# --- everyday use: a stray click, the account, offline -----------------------------------------
+
+
+def test_a_click_on_a_running_server_waits_and_can_be_undone(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator, timing=replace(TRAY_TIMING, undo=5.0))
+    notes: list[tuple[object, ...]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    app.menu.server_action(WEB).trigger()
+    assert label(app, WEB) == "web-1 — Shutting down in 5 s — click to undo"
+    assert notes[-1][1] == "Shutting down web-1"
+    qtbot.wait(1_000)  # what the issue measures: the first second
+    assert not emulator.state.actions  # nothing has left for Zomro
+    app.menu.server_action(WEB).trigger()  # the second click takes it back
+    assert label(app, WEB) == "web-1 — Running"
+    assert not app.power.waiting
+    app.power.undo_seconds = 0.2
+    app.menu.server_action(WEB).trigger()  # and a click left alone goes out after its wait
+    qtbot.waitUntil(lambda: ("service.stop", WEB) in emulator.state.actions, timeout=5_000)
+    assert emulator.state.actions == [("service.stop", WEB)]
+
+
+def test_clicking_the_waiting_notification_undoes_it(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator, timing=replace(TRAY_TIMING, undo=5.0))
+    reboot = app.menu.reboot_action(WEB)
+    assert reboot is not None
+    reboot.trigger()  # reboot follows the same rule as shutting down
+    assert label(app, WEB) == "web-1 — Rebooting in 5 s — click to undo"
+    app.notifier.clicked.emit(f"undo:{WEB}")
+    assert label(app, WEB) == "web-1 — Running"
+    assert not app.power.waiting
+    assert not emulator.state.actions
+
+
+def test_a_protected_server_asks_naming_the_action_and_sends_at_once_when_told(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(api_url=emulator.url, protected_services=(WEB,))
+    app = make_app(emulator, settings=settings)
+    asked: list[tuple[Action, str]] = []
+    monkeypatch.setattr(dialogs, "confirm_power", lambda a, n: asked.append((a, n)) or True)
+    app.menu.server_action(WEB).trigger()
+    assert asked == [(Action.STOP, "web-1")]
+    assert label(app, WEB) == "web-1 — Stopping…"  # answered: no undo wait on top
+    qtbot.waitUntil(lambda: ("service.stop", WEB) in emulator.state.actions, timeout=5_000)
+
+
+def test_the_menu_names_the_account_and_sign_out_forgets_it(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    store = SecretStore()
+    store.save(Credentials.from_token(emulator.demo_token))
+    app = make_app(emulator, secrets=store)
+    qtbot.waitUntil(lambda: app.account == "demo", timeout=5_000)
+    assert app.menu._account.text() == "Signed in as demo"
+    assert app.menu.sign_out_action.isVisible()
+    assert app.preferences.store.load().account == "demo"
+    notes: list[tuple[object, ...]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    app.menu.sign_out_action.trigger()
+    qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
+    assert not memory_keyring.entries  # the keychain entry is gone
+    assert not app.menu.sign_out_action.isVisible()
+    assert app.menu.sign_in_action.isVisible()
+    assert not app.menu._account.isVisible()
+    assert notes == []  # asked for: nothing to warn about
+
+
+def test_another_account_starts_with_all_its_servers_shown(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    settings = Settings(api_url=emulator.url, account="someone-else", shown_services=("1",))
+    app = make_app(emulator, settings=settings)
+    qtbot.waitUntil(lambda: app.account == "demo", timeout=5_000)
+    qtbot.waitUntil(lambda: len(app.shown) == 5, timeout=5_000)
+    saved = app.preferences.store.load()
+    assert (saved.account, saved.shown_services) == ("demo", None)
+
+
+def test_signing_in_again_keeps_the_method_and_the_username(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    settings = Settings(api_url=emulator.url, sign_in_method="password", username="jan@example.pl")
+    app = make_app(emulator, settings=settings)
+    app.open_settings()
+    dialog = app.dialog
+    assert dialog is not None
+    assert dialog.current_method() is AuthMethod.PASSWORD
+    assert dialog.username.text() == "jan@example.pl"
+    assert dialog.password.text() == ""  # never stored anywhere but the keychain
+    dialog.reject()
+
+
+def test_suspended_servers_alone_do_not_turn_the_icon_amber() -> None:
+    from zomro_tray.presentation import Overall, overall
+
+    base = make_entry(PowerState.ACTIVE)
+    shown = [base, replace(base, state=PowerState.SUSPENDED)]
+    assert overall(shown, Connection.ONLINE) is Overall.ALL_RUNNING
+    shown.append(replace(base, state=PowerState.STOPPED))
+    assert overall(shown, Connection.ONLINE) is Overall.SOME_STOPPED
+
+
+def make_entry(state: PowerState) -> Any:
+    from zomro_tray.presentation import Entry
+
+    return Entry("1", "web-1", "Running", state, True, "", Action.STOP, "203.0.113.10")
+
+
+def test_copy_ip_says_what_it_copied_and_a_missing_browser_is_told(
+    make_app: MakeApp, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    app = make_app(emulator)
+    notes: list[tuple[object, ...]] = []
+    app.notified.connect(lambda *n: notes.append(n))
+    app.copy_ip(WEB)
+    assert notes[-1][1:] == ("Copied", "web-1: 203.0.113.10")
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    app.open_control_panel()
+    assert notes[-1][:2] == (NotificationKind.PROBLEM, "No web browser opened")
+    assert "https://cp.zomro.com/" in str(notes[-1][2])

@@ -143,6 +143,12 @@ class ZomroClient:
 
     # --- the calls ---------------------------------------------------------------------------
 
+    def whoami(self) -> str:
+        """The signed-in account's name (BILLmanager's ``doc.user`` element, ``$name``)."""
+        doc = self._call("whoami")
+        user = doc.get("user")
+        return protocol.text(user.get("$name")) if isinstance(user, dict) else ""
+
     def list_services(self) -> list[Service]:
         """Every Cloud VPS of the account, all pages of them."""
         doc = self._call("instances", p_num="1")

@@ -144,7 +144,7 @@ class NotAnswering(Unavailable):
     """The network works (the address was found) but Zomro refused or dropped the connection:
     not the user's internet, so the message must not blame it."""
 
-    default_message = "Zomro is not answering right now; it will be tried again."
+    default_message = "Zomro is not answering right now: the connection was refused or cut off."
 
 
 class NetworkTimeout(Unavailable):

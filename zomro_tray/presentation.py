@@ -20,6 +20,11 @@ CONTROL_PANEL_URL = "https://cp.zomro.com/"
 #: Longer names are cut in the menu (the full name is in the tooltip): a menu never leaves
 #: the screen because a server is called something very long.
 MAX_NAME = 60
+#: A status line or message longer than this is cut in the menu (the whole text is in the
+#: tooltip and the window): a long error must not make the menu 700 px wide.
+MAX_LINE = 70
+#: A shutdown or reboot clicked in the menu waits this long, and can be undone meanwhile.
+UNDO_SECONDS = 5
 
 
 class Overall(str, enum.Enum):
@@ -65,6 +70,8 @@ class Entry:
     click_action: Action | None  # what a click does: start, stop, or nothing
     ip: str
     can_reboot: bool = False
+    #: A shutdown or reboot is waiting to be sent: a click takes it back.
+    undo: bool = False
 
     @property
     def label(self) -> str:
@@ -73,6 +80,26 @@ class Entry:
 
 def elide(name: str, limit: int = MAX_NAME) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def ago(then: datetime, now: datetime) -> str:
+    """How old the data is, as people say it: "just now", "3 min ago", "2 h ago"."""
+    minutes = int((now - then).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    return f"{minutes // 60} h ago"
+
+
+def action_title(action: Action, ok: bool, name: str) -> str:
+    """A notification's title for a finished action: "web-1 stopped", "Could not stop web-1"."""
+    if ok:
+        return f"{name} {action.done_word}" if name else action.done_word.capitalize()
+    return f"Could not {action.value} {name or 'the server'}"
+
+
+WAITING_WORDS = {Action.STOP: "Shutting down", Action.REBOOT: "Rebooting", Action.START: "Starting"}
 
 
 def state_words(service: Service) -> str:
@@ -86,8 +113,41 @@ def state_words(service: Service) -> str:
     return words
 
 
-def entry_for(service: Service, settings: Settings, pending: Action | None) -> Entry:
+def entry_for(
+    service: Service,
+    settings: Settings,
+    pending: Action | None,
+    waiting: Action | None = None,
+    last_seen: str = "",
+) -> Entry:
+    """One server's line. ``waiting``: an action clicked but not sent yet (it can be undone);
+    ``last_seen``: Zomro is not answering, so this is how old the state is and nothing can be
+    done until it answers."""
     name = settings.display_name(service.id, service.name)
+    if waiting is not None:
+        return Entry(
+            service_id=service.id,
+            name=name,
+            words=f"{WAITING_WORDS[waiting]} in {UNDO_SECONDS} s — click to undo",
+            state=service.power,
+            enabled=True,
+            tooltip="Nothing has been sent yet: click to keep the server as it is.",
+            click_action=None,
+            ip=service.ip,
+            undo=True,
+        )
+    if last_seen:
+        return Entry(
+            service_id=service.id,
+            name=name,
+            words=f"{state_words(service)} (last seen {last_seen})",
+            state=service.power,
+            enabled=False,
+            tooltip="Zomro is not answering: this is the last known state. Actions wait "
+            "until it answers again.",
+            click_action=None,
+            ip=service.ip,
+        )
     state = service.power
     if pending is not None and not state.in_transition and state is not pending.target:
         state = pending.pending_state  # the click is answered at once, before the API catches up
@@ -133,9 +193,18 @@ def _tooltip(service: Service, name: str, click: Action | None, reason: str) -> 
 
 
 def entries(
-    services: Iterable[Service], settings: Settings, pending: Mapping[str, Action]
+    services: Iterable[Service],
+    settings: Settings,
+    pending: Mapping[str, Action],
+    waiting: Mapping[str, Action] | None = None,
+    last_seen: str = "",
 ) -> list[Entry]:
-    return [entry_for(s, settings, pending.get(s.id)) for s in services if settings.shows(s.id)]
+    waiting = waiting or {}
+    return [
+        entry_for(s, settings, pending.get(s.id), waiting.get(s.id), last_seen)
+        for s in services
+        if settings.shows(s.id)
+    ]
 
 
 def overall(shown: Sequence[Entry], connection: Connection) -> Overall:
@@ -148,7 +217,9 @@ def overall(shown: Sequence[Entry], connection: Connection) -> Overall:
         return Overall.PROBLEM
     if any(s.in_transition for s in states):
         return Overall.IN_PROGRESS
-    if any(s in (PowerState.STOPPED, PowerState.SUSPENDED, PowerState.UNKNOWN) for s in states):
+    # Suspended servers are shown their own way (greyed, with the reason): the user cannot
+    # start them, so they alone do not make the icon say "some stopped".
+    if any(s in (PowerState.STOPPED, PowerState.UNKNOWN) for s in states):
         return Overall.SOME_STOPPED
     return Overall.ALL_RUNNING
 
@@ -190,11 +261,11 @@ def status_line(
     if connection is Connection.SIGNED_OUT:
         return "Sign-in needed"
     if connection is Connection.OFFLINE:
-        return f"Offline — {problem}" if problem else "Offline — retrying"
+        return elide(f"Offline — {problem}" if problem else "Offline — retrying", MAX_LINE)
     if connection is Connection.STARTING or updated is None:
         return "Loading servers…"
     if filtered_by:
-        return f"Updated {updated:%H:%M:%S} · {filter_note(filtered_by)}"
+        return elide(f"Updated {updated:%H:%M:%S} · {filter_note(filtered_by)}", MAX_LINE)
     return f"Updated {updated:%H:%M:%S}"
 
 

@@ -54,6 +54,14 @@ class Settings:
     )
     confirm_before_stop: bool = False
     start_at_login: bool = False
+    #: Servers that always ask before a shutdown or reboot (no undo window: a question).
+    protected_services: tuple[str, ...] = ()
+    #: Who the shown servers belong to: a new account starts with all of its servers shown.
+    account: str = ""
+    #: How the user signed in last, and as whom (never the password): signing in again asks
+    #: only for what is missing.
+    sign_in_method: str = "password"
+    username: str = ""
 
     def notify(self, kind: NotificationKind) -> bool:
         """Whether to tell the user; a kind that is not a NotificationKind is a bug and fails."""
@@ -61,6 +69,9 @@ class Settings:
         if kind is NotificationKind.PROBLEM:
             return True
         return self.notifications.get(kind.value, True)
+
+    def protects(self, service_id: str) -> bool:
+        return service_id in self.protected_services
 
     def shows(self, service_id: str) -> bool:
         return self.shown_services is None or service_id in self.shown_services
@@ -72,6 +83,7 @@ class Settings:
         data = asdict(self)
         if self.shown_services is not None:
             data["shown_services"] = list(self.shown_services)
+        data["protected_services"] = list(self.protected_services)
         return data
 
     @classmethod
@@ -94,6 +106,10 @@ class Settings:
             "notifications": _read_notifications,
             "confirm_before_stop": _read_flag,
             "start_at_login": _read_flag,
+            "protected_services": _read_ids,
+            "account": _read_text,
+            "sign_in_method": _read_method,
+            "username": _read_text,
         }
         for name, read in readers.items():
             if name not in data:
@@ -124,6 +140,18 @@ def _read_shown(raw: Any) -> Any:
     if raw is None:
         return None  # every server, new ones too
     return tuple(str(s) for s in raw) if isinstance(raw, list) else _INVALID
+
+
+def _read_ids(raw: Any) -> Any:
+    return tuple(str(s) for s in raw) if isinstance(raw, list) else _INVALID
+
+
+def _read_text(raw: Any) -> Any:
+    return raw.strip() if isinstance(raw, str) else _INVALID
+
+
+def _read_method(raw: Any) -> Any:
+    return raw if raw in ("password", "token", "authinfo") else _INVALID
 
 
 def _read_aliases(raw: Any) -> Any:

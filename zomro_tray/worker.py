@@ -22,7 +22,7 @@ from zomro_tray import errors
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.logs import redactor
 from zomro_tray.model import Action, ActionProgress, Service, action_progress
-from zomro_tray.presentation import Connection
+from zomro_tray.presentation import UNDO_SECONDS, Connection
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
@@ -49,6 +49,8 @@ class Timing:
     action_timeout: float = 900.0  # a start/stop that has not settled by then is reported
     #: Replaces the settings' refresh interval (the soak compresses hours into seconds).
     idle: float | None = None
+    #: How long a shutdown or reboot clicked in the menu waits, undoable (the GUI's, not ours).
+    undo: float = UNDO_SECONDS
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class Worker(QObject):
     sign_in_checked = Signal(object)  # SignInCheck
     credentials_saved = Signal(bool, str)  # ok, sentence
     sign_in_required = Signal(str, bool)  # sentence, True when nothing was ever stored
+    #: Who is signed in, as the user would recognise it ("" once signed out).
+    account_changed = Signal(str)
 
     def __init__(
         self,
@@ -149,6 +153,7 @@ class Worker(QObject):
         self._filters: tuple[str, ...] = ()
         self._filters_checked: float | None = None
         self._stopping = False
+        self._account: str | None = None  # None: not asked yet for these credentials
         self._timer: QTimer | None = None
         self.refreshes = 0  # successful refreshes, for tests and benchmarks
         self.attempts = 0  # refresh attempts, failed ones included
@@ -306,6 +311,7 @@ class Worker(QObject):
         self._client = None
         self._pending.clear()
         self._filters, self._filters_checked = (), None  # another account, another filter
+        self._forget_account()
         if isinstance(loaded, errors.ZomroError):
             self._signed_out(f"Not signed in. {_say(loaded)}", first_run=first_run)
             return
@@ -328,6 +334,7 @@ class Worker(QObject):
         self._failures = 0
         self._settle_pending(services)
         self._check_filters()
+        self._identify()
         pending = {sid: p.action for sid, p in self._pending.items()}
         # The data first, then "online": whoever reacts to the connection finds the servers.
         self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending, self._filters))
@@ -347,6 +354,27 @@ class Worker(QObject):
             return
         self._filters_checked = now
 
+    def _forget_account(self) -> None:
+        if self._account:
+            self.account_changed.emit("")
+        self._account = None
+
+    def _identify(self) -> None:
+        """Once per sign-in: the account's name from whoami; else the username, or the end of
+        the token, so the user can tell which account the tray shows."""
+        if self._account is not None or self._client is None:
+            return
+        credentials = self._client.credentials
+        name = ""
+        try:
+            name = self._client.whoami()
+        except errors.ZomroError as error:
+            log.info("whoami failed: %s", type(error).__name__)
+        if not name and credentials is not None:
+            name = credentials.username or f"token …{credentials.token[-4:]}"
+        self._account = name
+        self.account_changed.emit(name)
+
     def _failed(self, error: errors.ZomroError) -> None:
         if self._stopping:
             return
@@ -360,6 +388,7 @@ class Worker(QObject):
     def _signed_out(self, message: str, first_run: bool = False) -> None:
         self._client = None
         self._pending.clear()
+        self._forget_account()
         self._set_connection(Connection.SIGNED_OUT, message)
         self.sign_in_required.emit(message, first_run)
 

@@ -82,7 +82,7 @@ def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack) -> TrayApp:
     store = SettingsStore(demo_dir)
     store.save(Settings(api_url=emulator.url, refresh_seconds=30))
     credentials = Credentials.from_token(emulator.demo_token)
-    return TrayApp(store, SessionOnlyStore(credentials))
+    return TrayApp(store, SessionOnlyStore(credentials), demo=True)
 
 
 def _quit_on_signals(app: QApplication, tray: TrayApp) -> None:

@@ -10,20 +10,36 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from zomro_tray import __version__
+from zomro_tray.model import Action
+
+#: Per action: the question, what happens, and the button that does it.
+_QUESTIONS = {
+    Action.STOP: (
+        "Shut down {name}?",
+        "{name} stops serving until you start it again.",
+        "Shut down {name}",
+    ),
+    Action.REBOOT: (
+        "Reboot {name}?",
+        "{name} restarts and is unreachable for a minute or two.",
+        "Reboot {name}",
+    ),
+}
 
 
-def confirm_stop(name: str) -> bool:
-    """Ask before shutting a server down. The name is the server's: plain text, never markup;
-    the safe answer is the default."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Shut down the server?", "")
+def confirm_power(action: Action, name: str) -> bool:
+    """Ask before a shutdown or reboot, naming both; the safe answer (Cancel) is the default.
+    The name is the server's: plain text, never markup."""
+    title, text, verb = (part.format(name=name) for part in _QUESTIONS[action])
+    box = QMessageBox(QMessageBox.Icon.Question, title, "")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(f"Shut down {name}? It stops serving until you start it again.")
-    shut_down = box.addButton("Shut down", QMessageBox.ButtonRole.AcceptRole)
+    box.setText(text)
+    do_it = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()
-    return box.clickedButton() is shut_down
+    return box.clickedButton() is do_it
 
 
 def about_box(log_folder: Path) -> QMessageBox:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMenu
 
 from zomro_tray.gui.icons import status_dot
 from zomro_tray.model import PowerState
-from zomro_tray.presentation import Entry
+from zomro_tray.presentation import UNDO_SECONDS, Entry, elide
 
 
 class _HeldChanges(QObject):
@@ -178,6 +178,7 @@ class TrayMenu(QObject):
     open_panel_clicked = Signal()
     refresh_clicked = Signal()
     sign_in_clicked = Signal()
+    sign_out_clicked = Signal()
     settings_clicked = Signal()
     about_clicked = Signal()
     quit_clicked = Signal()
@@ -190,8 +191,16 @@ class TrayMenu(QObject):
         super().__init__(parent)
         self.menu = QMenu()
         self.menu.setToolTipsVisible(True)
+        self._account = self.menu.addAction("")
+        self._account.setEnabled(False)
+        self._account.setVisible(False)
         self._status = self.menu.addAction("Loading servers…")
         self._status.setEnabled(False)
+        self._hint = self.menu.addAction(
+            f"Click a server to start or shut it down ({UNDO_SECONDS} s to undo)"
+        )
+        self._hint.setEnabled(False)
+        self._hint.setVisible(False)
         self.menu.addSeparator()
         servers_end = self.menu.addSeparator()
         self._empty = QAction("No servers to show", self.menu)
@@ -219,8 +228,10 @@ class TrayMenu(QObject):
         )
         self._add("Open Zomro control panel", self.open_panel_clicked)
         self.menu.addSeparator()
-        self._add("Refresh now", self.refresh_clicked)
+        self.refresh_action = self._add("Refresh now", self.refresh_clicked)
         self.sign_in_action = self._add("Sign in…", self.sign_in_clicked)
+        self.sign_out_action = self._add("Sign out", self.sign_out_clicked)
+        self.sign_out_action.setVisible(False)
         self._add("Settings…", self.settings_clicked)
         self._add("About zomro-tray", self.about_clicked)
         self.menu.addSeparator()
@@ -241,15 +252,23 @@ class TrayMenu(QObject):
     def show_entries(self, entries: Sequence[Entry]) -> None:
         self._servers.sync(entries)
         self._empty.setVisible(not entries)
+        self._hint.setVisible(any(e.click_action is not None for e in entries))
         self._reboots.sync(entries)
         with_ip = [e for e in entries if e.ip]
         self._copies.sync(with_ip)
         self.reboot_menu.menuAction().setVisible(bool(entries))
         self.copy_menu.menuAction().setVisible(bool(with_ip))
 
-    def show_status(self, text: str, signed_in: bool) -> None:
+    def show_status(self, text: str, signed_in: bool, offline: bool = False) -> None:
         self._status.setText(text)
         self.sign_in_action.setVisible(not signed_in)
+        self.refresh_action.setText("Retry now" if offline else "Refresh now")
+
+    def show_account(self, account: str) -> None:
+        """Who is signed in, at the top; Sign out is offered while someone is."""
+        self._account.setText(f"Signed in as {elide(account)}")
+        self._account.setVisible(bool(account))
+        self.sign_out_action.setVisible(bool(account))
 
     def server_action(self, service_id: str) -> QAction | None:
         """The menu entry of a server (tests look it up)."""

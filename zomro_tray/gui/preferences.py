@@ -44,6 +44,16 @@ class Preferences:
             return self.settings
         return replace(self.settings, start_at_login=self._autostart_enabled())
 
+    def for_account(self, account: str) -> Settings | None:
+        """The settings for a newly signed-in account, or None if nothing changes. The first
+        account keeps what was chosen before; another one starts with all its servers shown
+        (the old account's selection would hide every one of them)."""
+        settings = self.settings
+        if account == settings.account:
+            return None
+        shown = settings.shown_services if not settings.account else None
+        return replace(settings, account=account, shown_services=shown)
+
     def save(self, settings: Settings) -> list[Problem]:
         problems = []
         try:

@@ -53,10 +53,18 @@ NOTIFICATION_LABELS = {
     NotificationKind.CONNECTION: "The connection to Zomro is lost or restored",
 }
 METHODS = (
-    (AuthMethod.TOKEN, "Session token"),
     (AuthMethod.PASSWORD, "Username and password"),
-    (AuthMethod.AUTHINFO, "Username and password on every request (no session)"),
+    (AuthMethod.TOKEN, "Session token (advanced)"),
+    (AuthMethod.AUTHINFO, "Username and password, sent with every request (advanced)"),
 )
+METHOD_HINTS = {
+    AuthMethod.PASSWORD: "Your Zomro username and password; a two-factor code if your account "
+    "asks for one. They are kept in the system keychain.",
+    AuthMethod.TOKEN: "The auth value of a signed-in Zomro session (for scripts and testing). "
+    "A session ends after a while idle; then you sign in again.",
+    AuthMethod.AUTHINFO: "For accounts where sessions keep expiring: no session is kept, the "
+    "username and password go with every request. Two-factor accounts cannot use it.",
+}
 _request_ids = count(1)
 
 
@@ -71,15 +79,17 @@ class SettingsDialog(QDialog):
         signed_in: bool,
         *,
         notice: str = "",
+        account: str = "",
         autostart_supported: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("zomro-tray — Settings")
+        self.setWindowTitle("Settings")  # Qt adds " — zomro-tray", the application's name
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(520)
         self._settings = settings
         self._signed_in = signed_in
+        self._account = account
         self._pending_check = 0
         self._save_after_check = False
         self._checked: tuple[SignInForm, Credentials] | None = None
@@ -107,9 +117,11 @@ class SettingsDialog(QDialog):
         self.method = QComboBox()
         for method, label in METHODS:
             self.method.addItem(label, method)
+        self.method_hint = QLabel("")
+        self.method_hint.setWordWrap(True)
         self.token = QLineEdit(placeholderText="Paste the session token")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.username = QLineEdit(placeholderText="you@example.com")
+        self.username = QLineEdit(self._settings.username, placeholderText="you@example.com")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.code = QLineEdit(placeholderText="6-digit code from your authenticator app")
@@ -123,6 +135,7 @@ class SettingsDialog(QDialog):
 
         self.form = QFormLayout()
         self.form.addRow("Sign in with", self.method)
+        self.form.addRow("", self.method_hint)
         self.form.addRow("Session token", self.token)
         self.form.addRow("Username", self.username)
         self.form.addRow("Password", self.password)
@@ -136,30 +149,31 @@ class SettingsDialog(QDialog):
         layout.addLayout(test_row)
         layout.addStretch(1)
         self.method.currentIndexChanged.connect(self._method_changed)
+        last = self.method.findData(AuthMethod(self._settings.sign_in_method))
+        self.method.setCurrentIndex(max(last, 0))  # signing in again: the way it was done last
         self._method_changed()
         return page
 
     def _account_notice(self) -> str:
         if self._signed_in:
-            return (
-                "You are signed in; the sign-in is kept in the system keychain. "
-                "Fill in the fields below only to replace it."
-            )
+            who = f"Signed in as {self._account}." if self._account else "You are signed in."
+            return f"{who} Fill in the fields below only to sign in as someone else."
         return (
-            "Sign in with a session token from Zomro's control panel, or with your "
-            "username and password. The sign-in is kept in the system keychain, never "
-            "in a file."
+            "Sign in with the username and password of your Zomro account. The sign-in is "
+            "kept in the system keychain, never in a file."
         )
 
     def _servers_tab(self, services: Sequence[Service]) -> QWidget:
         page = QWidget()
         self.servers = QTreeWidget()
-        self.servers.setHeaderLabels(["Show", "Alias (optional)", "State"])
+        self.servers.setHeaderLabels(["Show", "Alias (optional)", "State", "Always ask"])
         self.servers.setRootIsDecorated(False)
         self.fill_servers(services)
         hint = QLabel(
-            "Untick servers you do not want in the menu. Double-click an alias to "
-            "edit it. New servers are shown when every server is ticked."
+            "Untick servers you do not want in the menu; double-click an alias to edit it. "
+            "While every server is ticked, servers you add later appear by themselves. "
+            '"Always ask": a shutdown or reboot of that server asks first instead of '
+            "waiting a few seconds to be undone."
         )
         hint.setWordWrap(True)
         layout = QVBoxLayout(page)
@@ -207,12 +221,17 @@ class SettingsDialog(QDialog):
 
     def fill_servers(self, services: Sequence[Service]) -> None:
         """(Re)fill the checklist from a live list, keeping what the user already changed."""
-        edited = {sid: (checked, alias) for sid, checked, alias in self._server_choices()}
+        edited = {sid: (shown, alias, ask) for sid, shown, alias, ask in self._server_choices()}
         self.servers.clear()
+        settings = self._settings
         for service in services:
-            checked, alias = edited.get(
+            checked, alias, protected = edited.get(
                 service.id,
-                (self._settings.shows(service.id), self._settings.aliases.get(service.id, "")),
+                (
+                    settings.shows(service.id),
+                    settings.aliases.get(service.id, ""),
+                    settings.protects(service.id),
+                ),
             )
             item = QTreeWidgetItem([service.name, alias, state_words(service)])
             item.setData(0, Qt.ItemDataRole.UserRole, service.id)
@@ -221,11 +240,12 @@ class SettingsDialog(QDialog):
                 item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
             )
             item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            item.setCheckState(3, Qt.CheckState.Checked if protected else Qt.CheckState.Unchecked)
             self.servers.addTopLevelItem(item)
-        for column in range(3):
+        for column in range(4):
             self.servers.resizeColumnToContents(column)
 
-    def _server_choices(self) -> list[tuple[str, bool, str]]:
+    def _server_choices(self) -> list[tuple[str, bool, str, bool]]:
         choices = []
         for index in range(self.servers.topLevelItemCount()):
             item = self.servers.topLevelItem(index)
@@ -236,6 +256,7 @@ class SettingsDialog(QDialog):
                     item.data(0, Qt.ItemDataRole.UserRole),
                     item.checkState(0) == Qt.CheckState.Checked,
                     item.text(1).strip(),
+                    item.checkState(3) == Qt.CheckState.Checked,
                 )
             )
         return choices
@@ -251,6 +272,7 @@ class SettingsDialog(QDialog):
             (self.code, self.current_method() is AuthMethod.PASSWORD),
         ):
             self.form.setRowVisible(widget, visible)
+        self.method_hint.setText(METHOD_HINTS[self.current_method()])
         self._checked = None
 
     def current_method(self) -> AuthMethod:
@@ -294,7 +316,7 @@ class SettingsDialog(QDialog):
             return  # an answer to an older attempt
         self._set_busy(False)
         if check.outcome is SignInOutcome.TWO_FACTOR:
-            self.method.setCurrentIndex(1)
+            self.method.setCurrentIndex(self.method.findData(AuthMethod.PASSWORD))
             self.form.setRowVisible(self.code, True)
             self.code.setFocus()
             self._show_result(f"{check.message} Enter it and try again.", ok=False)
@@ -331,16 +353,25 @@ class SettingsDialog(QDialog):
 
     def collected_settings(self) -> Settings:
         choices = self._server_choices()
-        shown: tuple[str, ...] | None = tuple(sid for sid, checked, _ in choices if checked)
+        shown: tuple[str, ...] | None = tuple(sid for sid, checked, *_ in choices if checked)
         if not choices or len(shown or ()) == len(choices):
             shown = None  # all ticked: also show servers added later
         aliases = dict(self._settings.aliases)
-        for sid, _, alias in choices:
+        for sid, _, alias, _ in choices:
             aliases.pop(sid, None)
             if alias:
                 aliases[sid] = alias
+        listed = {sid for sid, *_ in choices}
+        protected = {sid for sid in self._settings.protected_services if sid not in listed}
+        protected |= {sid for sid, _, _, ask in choices if ask}
+        form = self.sign_in_form()
+        who = {}  # how this sign-in was made, for next time (never the password or token)
+        if form is not None:
+            who = {"sign_in_method": form.method.value, "username": form.username}
         return replace(
             self._settings,
+            protected_services=tuple(sorted(protected)),
+            **who,
             api_url=self.api_url.text().strip() or self._settings.api_url,
             refresh_seconds=self.refresh.value(),
             shown_services=shown,

@@ -8,31 +8,33 @@ user's choices (preferences), the dialogs. What it shows comes from :mod:`zomro_
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QApplication
 
-from zomro_tray import logs
 from zomro_tray.autostart import AutoStart
 from zomro_tray.credentials import Credentials
-from zomro_tray.gui import dialogs
-from zomro_tray.gui.icons import app_icon, tray_icon
+from zomro_tray.gui.dialog_host import DialogHost
+from zomro_tray.gui.icons import tray_icon
 from zomro_tray.gui.menu import TrayMenu
 from zomro_tray.gui.notifier import Notifier, Severity
+from zomro_tray.gui.power import PowerClicks
 from zomro_tray.gui.preferences import Preferences, Problem
 from zomro_tray.gui.tray_host import TrayHost
 from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.model import Action, Service
 from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
+    WAITING_WORDS,
     Connection,
     Entry,
     Overall,
+    action_title,
+    ago,
     entries,
     external_changes,
     overall,
@@ -64,20 +66,21 @@ class TrayApp(QObject):
         timing: Timing | None = None,
         api_url: str | None = None,
         autostart: AutoStart | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self.preferences = Preferences(settings_store, autostart, api_url)
+        self.demo = demo
+        self.account = ""
         self.services: tuple[Service, ...] = ()
         self.connection = Connection.STARTING
         self.problem = ""
         self.updated: datetime | None = None
         self.filtered_by: tuple[str, ...] = ()
-        self.local_pending: dict[str, Action] = {}  # clicked, not yet settled by the worker
         self.worker_pending: dict[str, Action] = {}
         self.shown: list[Entry] = []
-        self.dialog: SettingsDialog | None = None
         self.window: ServerWindow | None = None
-        self._about: QMessageBox | None = None
+        self._signing_out = False
 
         settings = self.settings
         self.backend = WorkerHost(
@@ -89,11 +92,24 @@ class TrayApp(QObject):
             parent=self,
         )
         self._connect_worker()
+        self.dialogs = DialogHost(self.backend, self)
+        self.dialogs.saved.connect(self._save_from_dialog)
+        self.power = PowerClicks(
+            self.backend,
+            lambda: self.settings,
+            lambda: {s.id: s for s in self.services},
+            lambda: self.worker_pending,
+            undo_seconds=(timing or Timing()).undo,
+            parent=self,
+        )
+        self.power.changed.connect(self.render)
+        self.power.waiting_started.connect(self._waiting_started)
 
         self.menu = TrayMenu(self, mirrored=lambda: self.tray_host.mirrors_menu)
         self._connect_view(self.menu)
         self.menu.open_panel_clicked.connect(self.open_control_panel)
         self.menu.sign_in_clicked.connect(self.open_settings)
+        self.menu.sign_out_clicked.connect(self.sign_out)
         self.menu.about_clicked.connect(self.show_about)
         self.menu.quit_clicked.connect(self.quit)
         self.menu.opened.connect(self.backend.menu_opened)
@@ -104,11 +120,11 @@ class TrayApp(QObject):
             "zomro-tray: loading…",
             self,
         )
-        self.tray_host.activated.connect(self._tray_activated)
+        self.tray_host.window_wanted.connect(self.show_window)
         self.tray_host.available_changed.connect(self._tray_availability)
         self.notifier = Notifier(lambda: self.tray_host.icon, self)
         self.tray_host.message_clicked.connect(self.notifier.tray_message_clicked)
-        self.notifier.clicked.connect(self.open_server)
+        self.notifier.clicked.connect(self._notification_clicked)
 
     @property
     def settings(self) -> Settings:
@@ -146,11 +162,11 @@ class TrayApp(QObject):
         """
         self.tray_host.stop()
         self.notifier.close()
-        for widget in (self.dialog, self.window, self._about):
-            if widget is not None:
-                widget.close()
-                widget.deleteLater()
-        self.dialog = self.window = self._about = None
+        self.dialogs.close_all()
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+        self.window = None
         self.menu.menu.deleteLater()
         self.deleteLater()
 
@@ -189,10 +205,11 @@ class TrayApp(QObject):
         w.connection_changed.connect(self._on_connection)
         w.action_finished.connect(self._on_action_finished)
         w.sign_in_required.connect(self._on_sign_in_required)
+        w.account_changed.connect(self._on_account)
 
     def _connect_view(self, view: TrayMenu | ServerWindow) -> None:
         view.entry_clicked.connect(self.toggle)
-        view.reboot_clicked.connect(lambda sid: self.request(sid, Action.REBOOT))
+        view.reboot_clicked.connect(lambda sid: self.power.power(sid, Action.REBOOT))
         view.copy_ip_clicked.connect(self.copy_ip)
         view.refresh_clicked.connect(self.backend.refresh)
         view.settings_clicked.connect(self.open_settings)
@@ -202,15 +219,15 @@ class TrayApp(QObject):
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         if self.updated is None:  # -v shows how long start-up took (the benchmark reads it)
             log.info("first statuses shown (monotonic %.3f)", time.monotonic())
-        mine = set(self.worker_pending) | set(snapshot.pending) | set(self.local_pending)
+        mine = set(self.worker_pending) | set(snapshot.pending) | set(self.power.local_pending)
         news = external_changes(self.services, snapshot.services, mine, self.settings)
         self.services = snapshot.services
         self.worker_pending = dict(snapshot.pending)
         self.updated = snapshot.fetched_at
         self.filtered_by = snapshot.filtered_by
         self.render()
-        for text in news:
-            self.notify(NotificationKind.EXTERNAL_CHANGE, "Server state changed", text)
+        for text in news:  # a server stopped without you: worth a warning, not a mere note
+            self.notify(NotificationKind.EXTERNAL_CHANGE, "Server changed", text, warning=True)
         self.refreshed.emit()
 
     def _on_connection(self, connection: Connection, message: str) -> None:
@@ -225,35 +242,46 @@ class TrayApp(QObject):
             self.notify(kind, "Back online", "The connection to Zomro is restored.")
 
     def _on_action_finished(self, result: ActionResult) -> None:
-        self.local_pending.pop(result.service_id, None)
+        self.power.settled(result.service_id)
         self.worker_pending.pop(result.service_id, None)
         self.render()
-        title = "Done" if result.ok else f"Could not {result.action.value} the server"
-        self.notify(
-            NotificationKind.ACTION_RESULT,
-            title,
-            result.message,
-            warning=not result.ok,
-            target=result.service_id,
-        )
+        entry = self.entry(result.service_id)
+        title = action_title(result.action, result.ok, entry.name if entry else "")
+        body = "" if result.ok else result.message  # "web-1 stopped" says it all
+        kind = NotificationKind.ACTION_RESULT
+        self.notify(kind, title, body, warning=not result.ok, target=result.service_id)
 
     def _on_sign_in_required(self, message: str, first_run: bool) -> None:
-        self.local_pending.clear()
+        self.power.forget_all()
         self.worker_pending.clear()
-        if first_run and self.dialog is None:
+        if self._signing_out:
+            self._signing_out = False  # the user asked for it: nothing to tell
+        elif first_run and self.dialog is None:
             self.open_settings(notice=message)
         else:
             self.notify(NotificationKind.SIGN_IN, "Sign-in needed", message, warning=True)
 
+    def _on_account(self, account: str) -> None:
+        """Someone signed in (or out); another account starts with all of its servers shown."""
+        self.account = account
+        self.menu.show_account(account)
+        changed = self.preferences.for_account(account) if account and not self.demo else None
+        if changed is not None:
+            self.apply_settings(changed)
+
     # --- showing ------------------------------------------------------------------------------
 
     def render(self) -> None:
-        pending = {**self.worker_pending, **self.local_pending}
-        self.shown = entries(self.services, self.settings, pending)
+        pending = {**self.worker_pending, **self.power.local_pending}
+        offline = self.connection is Connection.OFFLINE
+        last_seen = ago(self.updated, datetime.now()) if offline and self.updated else ""
+        self.shown = entries(self.services, self.settings, pending, self.power.waiting, last_seen)
         signed_in = self.connection is not Connection.SIGNED_OUT
         line = status_line(self.connection, self.updated, self.problem, self.filtered_by)
+        if self.demo:
+            line = f"Demo — {line}"
         self.menu.show_entries(self.shown)
-        self.menu.show_status(line, signed_in)
+        self.menu.show_status(line, signed_in, offline)
         state = overall(self.shown, self.connection)
         self.tray_host.set_icon(tray_icon(state))
         self.tray_host.set_tooltip(
@@ -272,14 +300,15 @@ class TrayApp(QObject):
         warning: bool = False,
         target: str = "",
     ) -> None:
-        """Tell the user; ``target`` is the server a click on the notification opens."""
+        """Tell the user, unless they turned this kind off; ``target`` is what a click on the
+        notification opens (a server id, or "undo:" and one)."""
         if not self.settings.notify(kind):
             return
-        log.info("notification (%s): %s — %s", kind, title, message)
+        log.info("notification (%s): %s — %s", kind.value, title, message)
         self.notified.emit(kind, title, message)
         severity = Severity.WARNING if warning else Severity.INFO
         if not self.notifier.show(title, message, severity, target) and self.window is not None:
-            self.window.show_status(f"{title}: {message}")
+            self.window.show_status(f"{title}: {message}" if message else title)
 
     def tell_problem(self, problem: Problem) -> None:
         self.notify(NotificationKind.PROBLEM, problem.title, problem.message, warning=True)
@@ -294,47 +323,46 @@ class TrayApp(QObject):
         return next((e for e in self.shown if e.service_id == service_id), None)
 
     def toggle(self, service_id: str) -> None:
+        """A click on a server: start it, or shut it down after the undo time (power.py)."""
         entry = self.entry(service_id)
-        if entry is None or entry.click_action is None:
-            return
-        action = entry.click_action
-        if action is Action.STOP and self.settings.confirm_before_stop:
-            if not dialogs.confirm_stop(entry.name):
-                return
-            entry = self.entry(service_id)  # it may have changed while the question was open
-            if entry is None or entry.click_action is not Action.STOP:
-                return
-        self.request(service_id, action)
+        if entry is not None and entry.enabled:
+            self.power.click(service_id, entry.click_action)
 
     def request(self, service_id: str, action: Action) -> None:
-        """Show the action at once, then send it; a busy server sends nothing."""
-        if service_id in self.local_pending or service_id in self.worker_pending:
-            return
-        self.local_pending[service_id] = action
-        self.render()
-        self.backend.request_action(service_id, action)
+        """Send an action now (no undo time): for code that has already asked."""
+        self.power.send(service_id, action)
+
+    def _waiting_started(self, service_id: str, action: Action) -> None:
+        entry = self.entry(service_id)
+        title = f"{WAITING_WORDS[action]} {entry.name if entry else service_id}"
+        undo = f"In {self.power.undo_seconds:g} s. Click here, or on the server, to undo."
+        self.notify(NotificationKind.ACTION_RESULT, title, undo, target=f"undo:{service_id}")
+
+    def _notification_clicked(self, target: str) -> None:
+        if target.startswith("undo:"):
+            self.power.undo(target.removeprefix("undo:"))
+        else:
+            self.open_server(target)
+
+    def sign_out(self) -> None:
+        self._signing_out = True
+        self.backend.sign_out()
 
     def copy_ip(self, service_id: str) -> None:
         entry = self.entry(service_id)
         if entry is not None and entry.ip:
             QGuiApplication.clipboard().setText(entry.ip)
+            self.notify(NotificationKind.ACTION_RESULT, "Copied", f"{entry.name}: {entry.ip}")
 
     def open_control_panel(self) -> None:
-        QDesktopServices.openUrl(QUrl(CONTROL_PANEL_URL))
+        if not QDesktopServices.openUrl(QUrl(CONTROL_PANEL_URL)):
+            self.tell_problem(
+                Problem("No web browser opened", f"Zomro's panel is at {CONTROL_PANEL_URL}")
+            )
 
     def show_menu(self) -> None:
         """Another launch asked us to show ourselves: the menu where it can pop up."""
-        popup = self.tray_host.can_pop_up_menu
-        log.info("asked to show itself: the %s", "menu" if popup else "window")
-        if popup:
-            self.menu.menu.popup(QCursor.pos())
-        else:
-            self.show_window()
-
-    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        # macOS opens the context menu on left-click by itself; Windows and Linux do not.
-        if reason is QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
-            self.show_menu()
+        self.tray_host.show_menu()
 
     def open_server(self, service_id: str) -> None:
         """A clicked notification: show the window with that server selected."""
@@ -342,47 +370,22 @@ class TrayApp(QObject):
         if self.window is not None and service_id:
             self.window.select(service_id)
 
-    def show_about(self) -> None:
-        if self._about is None:
-            self._about = dialogs.about_box(logs.log_folder())
-            self._about.destroyed.connect(self._about_closed)
-        self._about.show()
-        self._about.raise_()
+    @property
+    def dialog(self) -> SettingsDialog | None:
+        return self.dialogs.dialog
 
-    def _about_closed(self) -> None:
-        self._about = None
+    def show_about(self) -> None:
+        self.dialogs.show_about()
 
     def open_settings(self, notice: str = "") -> None:
-        if self.dialog is not None:
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return
-        signed_in = self.connection is not Connection.SIGNED_OUT
-        from zomro_tray.gui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(
+        self.dialogs.open_settings(
             self.preferences.for_dialog(),
             self.services,
-            signed_in,
-            notice=notice,
+            signed_in=self.connection is not Connection.SIGNED_OUT,
+            account=self.account,
             autostart_supported=self.preferences.autostart_supported,
+            notice=notice,
         )
-        dialog.check_requested.connect(self.backend.check_sign_in)
-        dialog.save_requested.connect(self._save_from_dialog)
-        self.worker.sign_in_checked.connect(dialog.on_sign_in_checked)
-        self.worker.credentials_saved.connect(dialog.on_credentials_saved)
-        dialog.finished.connect(self._dialog_closed)
-        self.dialog = dialog
-        dialog.setWindowIcon(app_icon())
-        dialog.show()
-        dialog.raise_()
-
-    def _dialog_closed(self) -> None:
-        if self.dialog is not None:
-            self.worker.sign_in_checked.disconnect(self.dialog.on_sign_in_checked)
-            self.worker.credentials_saved.disconnect(self.dialog.on_credentials_saved)
-            self.dialog.deleteLater()
-        self.dialog = None
 
     def _save_from_dialog(self, settings: Settings, credentials: Credentials | None) -> None:
         self.apply_settings(settings)

@@ -19,7 +19,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QCursor, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ class TrayHost(QObject):
     available_changed = Signal(bool)
     activated = Signal(QSystemTrayIcon.ActivationReason)
     message_clicked = Signal()
+    #: The menu was asked for where no popup can be placed: show the window instead.
+    window_wanted = Signal()
 
     def __init__(self, menu: QMenu, icon: QIcon, tooltip: str, parent: QObject | None = None):
         super().__init__(parent)
@@ -52,6 +54,7 @@ class TrayHost(QObject):
         self._xembed_check.setInterval(XEMBED_CHECK_MS)
         self._xembed_check.timeout.connect(self._check_for_xembed)
         self._watcher: QObject | None = None
+        self.activated.connect(self._activated)
 
     # --- life ------------------------------------------------------------------------------
 
@@ -66,6 +69,20 @@ class TrayHost(QObject):
         self._xembed_check.stop()
         if self._icon is not None:
             self._icon.hide()
+
+    def show_menu(self) -> None:
+        """The menu at the pointer where a popup can be placed; else ``window_wanted``."""
+        popup = self.can_pop_up_menu
+        log.info("asked to show itself: the %s", "menu" if popup else "window")
+        if popup:
+            self._menu.popup(QCursor.pos())
+        else:
+            self.window_wanted.emit()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        # macOS opens the context menu on left-click by itself; Windows and Linux do not.
+        if reason is QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
+            self.show_menu()
 
     # --- what the app tells it ---------------------------------------------------------------
 

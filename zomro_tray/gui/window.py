@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from zomro_tray.gui.icons import app_icon, status_dot
+from zomro_tray.model import Action
 from zomro_tray.presentation import Entry
 
 NO_TRAY_HINT = (
@@ -148,10 +149,11 @@ class ServerWindow(QWidget):
     def _update_buttons(self) -> None:
         entry = self._entries.get(self._current_id())
         self.toggle.setEnabled(bool(entry and entry.enabled))
-        self.toggle.setText(
-            f"{entry.click_action.value.title()}"
-            if entry and entry.click_action
-            else "Start / Stop"
-        )
+        if entry and entry.undo:
+            self.toggle.setText("Undo")
+        elif entry and entry.click_action:
+            self.toggle.setText("Shut down" if entry.click_action is Action.STOP else "Start")
+        else:
+            self.toggle.setText("Start / Shut down")
         self.reboot.setEnabled(bool(entry and entry.can_reboot))
         self.copy_ip.setEnabled(bool(entry and entry.ip))

@@ -29,6 +29,7 @@ class WorkerHost(QObject):
     _apply_settings = Signal(str, int)
     _check_sign_in = Signal(int, object)
     _save_credentials = Signal(object, str)
+    _sign_out = Signal()
     _shutdown = Signal()
 
     def __init__(
@@ -56,6 +57,7 @@ class WorkerHost(QObject):
         self._apply_settings.connect(w.apply_settings)
         self._check_sign_in.connect(w.check_sign_in)
         self._save_credentials.connect(w.save_credentials)
+        self._sign_out.connect(w.sign_out)
         self._shutdown.connect(w.shutdown)
 
     def start(self) -> None:
@@ -100,3 +102,7 @@ class WorkerHost(QObject):
 
     def save_credentials(self, credentials: Credentials, api_url: str) -> None:
         self._save_credentials.emit(credentials, api_url)
+
+    def sign_out(self) -> None:
+        """Forget the stored sign-in (the keychain entry) and stop refreshing."""
+        self._sign_out.emit()
