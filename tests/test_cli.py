@@ -196,14 +196,20 @@ def test_network_down_exits_4() -> None:
 
 
 def test_login_with_a_token_from_stdin_then_logout(
-    emulator: Emulator, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+    emulator: Emulator,
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+    isolated_home: Path,
 ) -> None:
     code, out, _ = cli(capsys, "--api-url", emulator.url, "login", stdin=emulator.demo_token + "\n")
     assert code == 0
     assert "5 server(s)" in out
-    code, out, _ = cli(capsys, "--api-url", emulator.url, "services", "--json")
+    code, out, _ = cli(capsys, "services", "--json")  # the address signed in to is remembered
     assert code == 0
     assert len(json.loads(out)) == 5
+    saved = json.loads((isolated_home / "settings.json").read_text())
+    assert (saved["api_url"], saved["sign_in_method"]) == (emulator.url, "token")
+    assert emulator.demo_token not in json.dumps(saved)
     code, out, _ = cli(capsys, "logout")
     assert code == 0
     assert not memory_keyring.entries

@@ -364,3 +364,17 @@ def test_a_bug_while_refreshing_is_one_sentence_and_the_refreshing_goes_on(
     worker.refresh()
     assert heard.connections[-1] == (Connection.OFFLINE, str(errors.UnexpectedFailure()))
     assert worker.next_delay == 5.0
+
+
+def test_a_network_that_comes_back_is_retried_at_once(
+    make_worker: MakeWorker, emulator: Emulator
+) -> None:
+    worker, heard = make_worker(emulator)
+    worker.network_back()  # online already: nothing to do
+    assert worker.attempts == 1
+    emulator.state.inject("reset")
+    worker.refresh()
+    assert heard.connections[-1][0] is Connection.OFFLINE
+    worker.network_back()
+    assert worker.attempts == 3
+    assert heard.connections[-1] == (Connection.ONLINE, "Connection restored.")

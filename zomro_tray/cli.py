@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for action, verb in (("start", "start"), ("stop", "shut down"), ("reboot", "reboot")):
         sub = commands.add_parser(action, help=f"{verb} a server")
-        sub.add_argument("service", metavar="SERVICE", help="server id or exact name")
+        sub.add_argument("service", metavar="SERVER", help="server id or exact name")
         sub.add_argument("--wait", action="store_true", help="wait until the server settles")
         sub.add_argument(
             "--timeout",
@@ -287,8 +287,29 @@ def cmd_login(args: argparse.Namespace) -> int:
     client.set_credentials(credentials)
     count = len(client.list_services())
     store.save(credentials)
+    remember_sign_in(client.api_url, credentials)
     print(f"Signed in: {count} server(s) found. The sign-in is kept in the system keychain.")
     return errors.EXIT_OK
+
+
+def remember_sign_in(url: str, credentials: Credentials) -> None:
+    """The address signed in to (so the next command and the tray go there too) and how, in
+    the settings file; the secrets stay in the keychain."""
+    settings_store = SettingsStore()
+    settings = settings_store.load(repair=False)
+    if settings_store.warning:  # a damaged file stays as it is: nothing is remembered
+        return
+    updated = replace(
+        settings,
+        api_url=url,
+        sign_in_method=credentials.method.value,
+        username=credentials.username,
+    )
+    if updated != settings:
+        try:
+            settings_store.save(updated)
+        except OSError as error:
+            print(f"{APP_NAME}: the settings were not saved: {error.strerror}", file=sys.stderr)
 
 
 def cmd_logout(args: argparse.Namespace) -> int:

@@ -205,6 +205,12 @@ class Worker(QObject):
         self._schedule()
 
     @Slot()
+    def network_back(self) -> None:
+        """The system says the network is back: retry now, not at the end of the back-off."""
+        if self._connection is Connection.OFFLINE:
+            self.refresh()
+
+    @Slot()
     def menu_opened(self) -> None:
         if time.monotonic() - self._fetched > self._timing.stale:
             self.refresh()

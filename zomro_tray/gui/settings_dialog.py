@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -86,7 +87,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")  # Qt adds " — zomro-tray", the application's name
         self.setWindowIcon(app_icon())
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         self._settings = settings
         self._signed_in = signed_in
         self._account = account
@@ -242,8 +243,15 @@ class SettingsDialog(QDialog):
             item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             item.setCheckState(3, Qt.CheckState.Checked if protected else Qt.CheckState.Unchecked)
             self.servers.addTopLevelItem(item)
-        for column in range(4):
-            self.servers.resizeColumnToContents(column)
+        header = self.servers.header()
+        header.setStretchLastSection(False)
+        for column in range(4):  # every column readable; the alias takes what is left
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column == 1
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
 
     def _server_choices(self) -> list[tuple[str, bool, str, bool]]:
         choices = []

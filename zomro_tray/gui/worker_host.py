@@ -30,6 +30,7 @@ class WorkerHost(QObject):
     _check_sign_in = Signal(int, object)
     _save_credentials = Signal(object, str)
     _sign_out = Signal()
+    _network_back = Signal()
     _shutdown = Signal()
 
     def __init__(
@@ -58,6 +59,7 @@ class WorkerHost(QObject):
         self._check_sign_in.connect(w.check_sign_in)
         self._save_credentials.connect(w.save_credentials)
         self._sign_out.connect(w.sign_out)
+        self._network_back.connect(w.network_back)
         self._shutdown.connect(w.shutdown)
 
     def start(self) -> None:
@@ -65,6 +67,25 @@ class WorkerHost(QObject):
         stack, and started later it does not compete with the icon for the interpreter lock."""
         self._thread.started.connect(self.worker.setup)
         QTimer.singleShot(0, self, self._start_thread)
+        QTimer.singleShot(0, self, self._watch_network)
+
+    def _watch_network(self) -> None:
+        """Where the system reports reachability (NetworkManager, Windows, macOS), a network
+        that comes back is retried at once; without a backend, the back-off alone does it."""
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if not QNetworkInformation.loadDefaultBackend():
+            return
+        information = QNetworkInformation.instance()
+        if information is not None:
+            information.reachabilityChanged.connect(self._reachability_changed)
+
+    def _reachability_changed(self, reachability: object) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if reachability == QNetworkInformation.Reachability.Online:
+            log.info("the network is back: retrying now")
+            self._network_back.emit()
 
     def _start_thread(self) -> None:
         if not self._stopped:  # quit before the event loop ran: never start at all

@@ -1,0 +1,97 @@
+"""Screenshots of the everyday flows, for docs/: the app against its emulator, drawn offscreen.
+
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/flows.py [OUT]  (default: docs/screenshots/flows)
+
+Each picture is one widget as Qt draws it (menus, dialogs, the window); the desktops draw their
+own frames around them (docs/screenshots/desktops/ shows those).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from zomro_tray.credentials import Credentials
+from zomro_tray.emulator import Emulator, build_state
+from zomro_tray.gui.tray import TrayApp
+from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.presentation import Connection
+from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.worker import Timing
+
+WEB = "5116804"
+
+
+def spin(condition: object = None, seconds: float = 10.0) -> None:
+    """Run the event loop until ``condition()`` holds (or for ``seconds`` if there is none)."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: condition is not None and condition() and loop.quit())  # type: ignore[operator]
+    timer.start(50)
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    timer.stop()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    widget.adjustSize()
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots/flows")
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationDisplayName("zomro-tray")
+    emulator = Emulator(build_state("demo", transition_seconds=60)).start()
+    with tempfile.TemporaryDirectory() as folder:
+        store = SettingsStore(Path(folder))
+        store.save(Settings(api_url=emulator.url))
+        # First sign-in: nothing stored, the dialog opens by itself.
+        first = TrayApp(store, SessionOnlyStore(None), timing=Timing())
+        first.start()
+        spin(lambda: first.dialog is not None)
+        assert first.dialog is not None
+        save(first.dialog, out / "first-sign-in.png")
+        first.stop_worker()
+        first.dispose()
+
+        tray = TrayApp(
+            store,
+            SessionOnlyStore(Credentials.from_token(emulator.demo_token)),
+            timing=replace(Timing(), undo=60),
+        )
+        tray.start()
+        spin(lambda: tray.account == "demo" and len(tray.shown) == 5)
+        menu = tray.menu.menu
+        save(menu, out / "menu.png")
+        tray.toggle(WEB)  # a stray click on a running server
+        save(menu, out / "stop-with-undo.png")
+        tray.power.undo(WEB)
+        tray.open_settings()
+        assert tray.dialog is not None
+        tray.dialog.tabs.setCurrentIndex(1)
+        save(tray.dialog, out / "settings-servers.png")
+        tray.dialog.reject()
+        tray.show_window()
+        assert tray.window is not None
+        tray.window.list.setCurrentRow(0)
+        save(tray.window, out / "window.png")
+        emulator.state.fault_choices = ("reset",)
+        emulator.state.fault_rate = 1.0
+        tray.backend.refresh()
+        spin(lambda: tray.connection is Connection.OFFLINE)
+        save(menu, out / "offline.png")
+        tray.stop_worker()
+        tray.dispose()
+    emulator.stop()
+
+
+if __name__ == "__main__":
+    main()
