@@ -1,6 +1,6 @@
 """Screenshots of the everyday flows, for docs/: the app against its emulator, drawn offscreen.
 
-    QT_QPA_PLATFORM=offscreen python docs/screenshots/flows.py [OUT]  (default: docs/screenshots/flows)
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/flows.py [OUT]   (default: ./flows beside it)
 
 Each picture is one widget as Qt draws it (menus, dialogs, the window); the desktops draw their
 own frames around them (docs/screenshots/desktops/ shows those).
@@ -45,7 +45,7 @@ def save(widget: QWidget, path: Path) -> None:
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots/flows")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "flows"
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName("zomro-tray")
