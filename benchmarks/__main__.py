@@ -554,7 +554,7 @@ def gui_stalls(work: Path) -> list[Row]:
             refreshing = measure(lambda: app.connection is Connection.ONLINE, 20)
             done: list[bool] = []
             app.worker.action_finished.connect(lambda *_: done.append(True))
-            app.request("5116805", Action.START)
+            app.power.send("5116805", Action.START)
             acting = measure(lambda: bool(done), 30)
         finally:
             app.stop_worker()

@@ -200,6 +200,12 @@ def test_the_status_line() -> None:
         "Offline — Zomro is not answering."
     )
     assert status_line(Connection.OFFLINE, NOON, "") == "Offline — retrying"
+    later = NOON + timedelta(seconds=40)
+    assert status_line(Connection.OFFLINE, NOON, "Zomro is not answering.", (), later) == (
+        "Offline, next try at 12:00:45 — Zomro is not answering."
+    )
+    cut = status_line(Connection.OFFLINE, NOON, "z" * 300, (), later)
+    assert cut.startswith("Offline, next try at 12:00:45 — zzz")
     long = status_line(Connection.OFFLINE, NOON, "y" * 500)
     assert len(long) == MAX_LINE
     assert long.endswith("…")

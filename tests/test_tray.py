@@ -107,7 +107,7 @@ def test_action_results_and_refusals_are_notified(
     app = make_app(emulator)
     notes: list[tuple[str, str, str]] = []
     app.notified.connect(lambda *n: notes.append(n))
-    app.request(SUSPENDED, Action.START)
+    app.power.send(SUSPENDED, Action.START)
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
     assert notes[0][0] == "action_result"
     assert "Zomro says: The service is suspended" in notes[0][2]
@@ -266,7 +266,7 @@ def test_offline_backs_off_notifies_once_and_recovers(
     app.backend.refresh()
     qtbot.waitUntil(lambda: len(delays) >= 4, timeout=10_000)
     assert app.connection is Connection.OFFLINE
-    assert app.menu._status.text().startswith("Offline — ")
+    assert app.menu._status.text().startswith("Offline, next try at ")
     assert delays[:4] == [0.2, 0.4, 0.8, 0.8]  # exponential, capped
     # The last known state stays on show, saying how old it is; nothing can be clicked.
     assert label(app, WEB) == "web-1 — Running (last seen just now)"

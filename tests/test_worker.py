@@ -92,7 +92,7 @@ def make_worker(qapp: Any) -> Iterator[MakeWorker]:
         worker = Worker(secrets or MemorySecrets(), url, refresh_seconds, timing=timing)
         heard = Heard()
         worker.snapshot_ready.connect(heard.snapshots.append)
-        worker.connection_changed.connect(lambda c, m: heard.connections.append((c, m)))
+        worker.connection_changed.connect(lambda c, m, _next: heard.connections.append((c, m)))
         worker.action_finished.connect(heard.results.append)
         worker.sign_in_checked.connect(heard.checks.append)
         worker.credentials_saved.connect(lambda ok, m: heard.saved.append((ok, m)))

@@ -255,13 +255,19 @@ _COUNT_WORDS = {
 
 
 def status_line(
-    connection: Connection, updated: datetime | None, problem: str, filtered_by: Sequence[str] = ()
+    connection: Connection,
+    updated: datetime | None,
+    problem: str,
+    filtered_by: Sequence[str] = (),
+    next_try: datetime | None = None,
 ) -> str:
-    """The disabled first line of the menu: what the app knows, and how fresh it is."""
+    """The disabled first line of the menu: what the app knows, and how fresh it is. Offline,
+    the time of the next try comes first, so cutting a long problem never hides it."""
     if connection is Connection.SIGNED_OUT:
         return "Sign-in needed"
     if connection is Connection.OFFLINE:
-        return elide(f"Offline — {problem}" if problem else "Offline — retrying", MAX_LINE)
+        when = f"Offline, next try at {next_try:%H:%M:%S}" if next_try else "Offline"
+        return elide(f"{when} — {problem}" if problem else f"{when} — retrying", MAX_LINE)
     if connection is Connection.STARTING or updated is None:
         return "Loading servers…"
     if filtered_by:

@@ -13,7 +13,7 @@ import enum
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -122,7 +122,8 @@ class SignInForm:
 
 class Worker(QObject):
     snapshot_ready = Signal(object)  # Snapshot
-    connection_changed = Signal(object, str)  # Connection, a sentence for the user
+    #: Connection, a sentence for the user, and when offline the time of the next try
+    connection_changed = Signal(object, str, object)
     action_finished = Signal(object)  # ActionResult
     sign_in_checked = Signal(object)  # SignInCheck
     credentials_saved = Signal(bool, str)  # ok, sentence
@@ -402,7 +403,9 @@ class Worker(QObject):
         changed = connection is not self._connection
         self._connection = connection
         if changed or connection is Connection.OFFLINE:
-            self.connection_changed.emit(connection, message)
+            offline = connection is Connection.OFFLINE
+            next_try = datetime.now() + timedelta(seconds=self._next_delay()) if offline else None
+            self.connection_changed.emit(connection, message, next_try)
 
     def _settle_pending(self, services: tuple[Service, ...]) -> None:
         by_id = {s.id: s for s in services}

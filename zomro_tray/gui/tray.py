@@ -76,6 +76,7 @@ class TrayApp(QObject):
         self.connection = Connection.STARTING
         self.problem = ""
         self.updated: datetime | None = None
+        self.next_try: datetime | None = None  # offline: when the worker tries again
         self.filtered_by: tuple[str, ...] = ()
         self.worker_pending: dict[str, Action] = {}
         self.shown: list[Entry] = []
@@ -151,7 +152,7 @@ class TrayApp(QObject):
         self.notifier.close()
         QApplication.quit()
 
-    def stop_worker(self) -> None:
+    def stop_worker(self) -> None:  # the tests and the app's exit path call this
         self.backend.stop()
 
     def dispose(self) -> None:
@@ -186,8 +187,7 @@ class TrayApp(QObject):
             self._connect_view(self.window)
             self.window.quit_clicked.connect(self.quit)
             self.window.closed.connect(self._window_closed)
-            self.window.show_entries(self.shown)
-            self.window.show_status(status_line(self.connection, self.updated, self.problem))
+            self.render()  # the same entries and status line as the menu
         self.window.stand_in_for_tray(not self.tray_host.available)
         self.window.show()
         self.window.raise_()
@@ -230,10 +230,13 @@ class TrayApp(QObject):
             self.notify(NotificationKind.EXTERNAL_CHANGE, "Server changed", text, warning=True)
         self.refreshed.emit()
 
-    def _on_connection(self, connection: Connection, message: str) -> None:
+    def _on_connection(
+        self, connection: Connection, message: str, next_try: datetime | None
+    ) -> None:
         before = self.connection
         self.connection = connection
         self.problem = message if connection is not Connection.ONLINE else ""
+        self.next_try = next_try
         self.render()
         kind = NotificationKind.CONNECTION
         if connection is Connection.OFFLINE and before is not Connection.OFFLINE:
@@ -254,8 +257,8 @@ class TrayApp(QObject):
     def _on_sign_in_required(self, message: str, first_run: bool) -> None:
         self.power.forget_all()
         self.worker_pending.clear()
-        if self._signing_out:
-            self._signing_out = False  # the user asked for it: nothing to tell
+        if self._signing_out:  # the user asked for it: nothing to tell
+            self._signing_out = False
         elif first_run and self.dialog is None:
             self.open_settings(notice=message)
         else:
@@ -277,7 +280,9 @@ class TrayApp(QObject):
         last_seen = ago(self.updated, datetime.now()) if offline and self.updated else ""
         self.shown = entries(self.services, self.settings, pending, self.power.waiting, last_seen)
         signed_in = self.connection is not Connection.SIGNED_OUT
-        line = status_line(self.connection, self.updated, self.problem, self.filtered_by)
+        line = status_line(
+            self.connection, self.updated, self.problem, self.filtered_by, self.next_try
+        )
         if self.demo:
             line = f"Demo — {line}"
         self.menu.show_entries(self.shown)
@@ -327,10 +332,6 @@ class TrayApp(QObject):
         entry = self.entry(service_id)
         if entry is not None and entry.enabled:
             self.power.click(service_id, entry.click_action)
-
-    def request(self, service_id: str, action: Action) -> None:
-        """Send an action now (no undo time): for code that has already asked."""
-        self.power.send(service_id, action)
 
     def _waiting_started(self, service_id: str, action: Action) -> None:
         entry = self.entry(service_id)
