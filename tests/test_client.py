@@ -321,3 +321,27 @@ def test_plain_http_is_refused_except_to_loopback(url: str) -> None:
 def test_not_signed_in(emulator: Emulator) -> None:
     with pytest.raises(errors.NotSignedIn):
         ZomroClient(emulator.url).list_services()
+
+
+def test_raw_calls_are_read_only(emulator: Emulator) -> None:
+    client = token_client(emulator)
+    doc = client.raw_call("instances", p_num="1")
+    assert len(doc["elem"]) == 5
+    assert client.raw_call("whoami")["user"]["$name"] == "demo"
+    with pytest.raises(ValueError, match="not a read-only function"):
+        client.raw_call("service.stop", elid="5116804")
+    assert emulator.state.actions == []
+
+
+def test_new_credentials_replace_the_session_and_none_signs_out(emulator: Emulator) -> None:
+    client = token_client(emulator)
+    assert client.whoami() == "demo"
+    client.set_credentials(Credentials.from_token("not-a-session"))
+    with pytest.raises(errors.SessionExpired):
+        client.list_services()
+    client.set_credentials(None)
+    assert client.credentials is None
+    with pytest.raises(errors.ZomroError):
+        client.list_services()
+    client.set_credentials(Credentials.from_token(emulator.demo_token))
+    assert len(client.list_services()) == 5

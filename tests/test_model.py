@@ -72,3 +72,37 @@ def test_billing_state_parses_sub_states() -> None:
     assert BillingState.parse("3_autosuspend") is BillingState.SUSPENDED
     assert BillingState.parse("5_close") is BillingState.PROCESSING
     assert BillingState.parse("x") is BillingState.UNKNOWN
+
+
+def test_a_service_as_json_names_every_field_for_scripts() -> None:
+    from zomro_tray.model import Service
+
+    service = Service(
+        "7",
+        "web-1",
+        PowerState.ACTIVE,
+        "active",
+        BillingState.ACTIVE,
+        "2",
+        "Active",
+        "",
+        "203.0.113.10",
+        "2001:db8::10",
+        "PL-1",
+        "Cloud S",
+        "Debian 12",
+    )
+    assert service.to_json() == {
+        "id": "7",
+        "name": "web-1",
+        "status": "active",
+        "raw_status": "active",
+        "billing_status": "2",
+        "billing_text": "Active",
+        "suspend_reason": "",
+        "ip": "203.0.113.10",
+        "ip_v6": "2001:db8::10",
+        "datacenter": "PL-1",
+        "plan": "Cloud S",
+        "os": "Debian 12",
+    }

@@ -89,3 +89,62 @@ def test_display_names_and_visibility() -> None:
     assert settings.shows("1")
     assert not settings.shows("2")
     assert Settings().shows("anything")
+
+
+def test_damaged_files_each_get_a_backup_of_their_own(isolated_home: Path) -> None:
+    store = SettingsStore()
+    kept = []
+    for garbage in ("{", "[", "not json"):
+        store.config_dir.mkdir(parents=True, exist_ok=True)
+        store.path.write_text(garbage)
+        assert store.load() == Settings()
+        backup = store.config_dir / store.warning.split("kept as ")[1].split(" and")[0]
+        assert backup.read_text() == garbage  # the user's bytes, untouched
+        kept.append(backup.name)
+    assert len(set(kept)) == 3
+    assert kept[0].startswith("settings.corrupt-")
+    assert kept[0].endswith(".json")
+    assert kept[1].endswith("-1.json") or kept[1] != kept[0]
+    assert not store.path.exists()  # moved aside, not copied: the next save starts clean
+
+
+def test_a_backup_that_cannot_be_made_leaves_the_file_where_it_is(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    store = SettingsStore()
+    store.config_dir.mkdir(parents=True)
+    store.path.write_text("{")
+
+    def no_links(*_: object) -> None:
+        raise PermissionError("no hard links here")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert store.load() == Settings()
+    assert store.path.read_text() == "{"  # nothing lost, nothing moved
+
+
+def test_the_settings_live_in_the_platforms_config_folder(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from zomro_tray.settings import default_config_dir
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    assert default_config_dir() == tmp_path / "cfg" / "zomro-tray"
+
+
+def test_protected_servers_and_who_signed_in_are_kept(isolated_home: Path) -> None:
+    store = SettingsStore()
+    settings = Settings(
+        protected_services=("2", "1"), account="demo", sign_in_method="token", username="jan"
+    )
+    store.save(settings)
+    loaded = store.load()
+    assert loaded == settings
+    assert loaded.protects("1")
+    assert not loaded.protects("3")
+    raw = json.loads(store.path.read_text())
+    assert raw["protected_services"] == ["2", "1"]
+    bad = Settings.parse({"protected_services": "1", "sign_in_method": "magic", "account": 5})
+    assert bad[1] == ["protected_services", "account", "sign_in_method"]

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -467,14 +468,12 @@ class _InterruptibleAdapter(HTTPAdapter):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-def _connection_failure(error: BaseException) -> errors.ZomroError:
-    """No network (the name could not be resolved) or Zomro not answering (refused, reset)."""
-    seen: BaseException | None = error
-    for _ in range(10):  # requests wraps urllib3's error, which wraps the socket's
-        if seen is None:
-            break
-        if isinstance(seen, socket.gaierror) or "NameResolution" in type(seen).__name__:
-            return errors.NetworkDown()
-        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
-        seen = getattr(seen, "reason", None) or nested or seen.__cause__ or seen.__context__
+def _connection_failure(error: requests.RequestException) -> errors.ZomroError:
+    """No network (Zomro's name could not be looked up) or Zomro not answering (refused, reset).
+
+    requests wraps urllib3's MaxRetryError, whose ``reason`` is what went wrong underneath."""
+    underneath = getattr(error.args[0] if error.args else None, "reason", None)
+    name_lookup = getattr(urllib3.exceptions, "NameResolutionError", socket.gaierror)
+    if isinstance(underneath, name_lookup):
+        return errors.NetworkDown()
     return errors.NotAnswering()
