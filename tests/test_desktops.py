@@ -229,7 +229,7 @@ def test_a_bare_watcher_sees_live_changes_and_clickable_notifications() -> None:
     assert f"'{CLICKED} — Running'" in after, after
     assert "NeedsAttention" not in log
     # The notification went to the notification service, with a "default" action to click.
-    assert f"body='{CLICKED} started.'" in log
+    assert f"summary='{CLICKED} started' body=''" in log
     assert "visible X windows before/after Activate: 0/1" in log  # left-click: a popup
     _clean(out)
 
