@@ -747,3 +747,38 @@ def test_copy_ip_says_what_it_copied_and_a_missing_browser_is_told(
     app.open_control_panel()
     assert notes[-1][:2] == (NotificationKind.PROBLEM, "No web browser opened")
     assert "https://cp.zomro.com/" in str(notes[-1][2])
+
+
+def test_a_long_list_ends_the_menu_with_show_all_and_the_window_finds_by_name(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    from zomro_tray.presentation import MAX_MENU_SERVERS
+
+    emulator = make_emulator("many")  # 23 servers
+    app = make_app(emulator)
+    qtbot.waitUntil(lambda: len(app.shown) == 23, timeout=10_000)
+    servers = [a for a in app.menu.menu.actions() if " — " in a.text()]
+    assert len(servers) == MAX_MENU_SERVERS
+    show_all = next(a for a in app.menu.menu.actions() if a.text() == "Show all 23 servers…")
+    assert show_all.isVisible()
+    show_all.trigger()
+    window = app.window
+    assert window is not None
+    assert window.isVisible()
+    assert window.list.count() == 23
+    name = app.shown[20].name
+    window.search.setText(name.upper())
+    visible = [window.list.item(i) for i in range(23) if not window.list.item(i).isHidden()]
+    assert [item.text().split(" — ")[0] for item in visible] == [name]
+    window.search.clear()
+    assert not any(window.list.item(i).isHidden() for i in range(23))
+
+
+def test_copy_ip_offers_ipv6_too(make_app: MakeApp, emulator: Emulator) -> None:
+    app = make_app(emulator)
+    copy6 = app.menu.copy_action(WEB, v6=True)
+    assert copy6 is not None
+    assert copy6.text() == "web-1   2001:db8::10"
+    copy6.trigger()
+    assert QApplication.clipboard().text() == "2001:db8::10"
+    assert app.menu.copy_action(DB, v6=True) is None  # no IPv6 address: no line for it

@@ -23,6 +23,8 @@ MAX_NAME = 60
 #: A status line or message longer than this is cut in the menu (the whole text is in the
 #: tooltip and the window): a long error must not make the menu 700 px wide.
 MAX_LINE = 70
+#: More servers than this and the menu lists these, then "Show all N servers…" (the window).
+MAX_MENU_SERVERS = 15
 #: A shutdown or reboot clicked in the menu waits this long, and can be undone meanwhile.
 UNDO_SECONDS = 5
 
@@ -72,6 +74,7 @@ class Entry:
     can_reboot: bool = False
     #: A shutdown or reboot is waiting to be sent: a click takes it back.
     undo: bool = False
+    ip_v6: str = ""
 
     @property
     def label(self) -> str:
@@ -134,6 +137,7 @@ def entry_for(
             tooltip="Nothing has been sent yet: click to keep the server as it is.",
             click_action=None,
             ip=service.ip,
+            ip_v6=service.ip_v6,
             undo=True,
         )
     if last_seen:
@@ -147,6 +151,7 @@ def entry_for(
             "until it answers again.",
             click_action=None,
             ip=service.ip,
+            ip_v6=service.ip_v6,
         )
     state = service.power
     if pending is not None and not state.in_transition and state is not pending.target:
@@ -172,6 +177,7 @@ def entry_for(
         tooltip=_tooltip(service, name, click, reason),
         click_action=click,
         ip=service.ip,
+        ip_v6=service.ip_v6,
         can_reboot=pending is None and refusal(service, Action.REBOOT) is None,
     )
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMenu
 
 from zomro_tray.gui.icons import status_dot
 from zomro_tray.model import PowerState
-from zomro_tray.presentation import UNDO_SECONDS, Entry, elide
+from zomro_tray.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry, elide
 
 
 class _HeldChanges(QObject):
@@ -175,12 +175,14 @@ class TrayMenu(QObject):
     entry_clicked = Signal(str)  # service id
     reboot_clicked = Signal(str)
     copy_ip_clicked = Signal(str)
+    copy_ip6_clicked = Signal(str)
     open_panel_clicked = Signal()
     refresh_clicked = Signal()
     sign_in_clicked = Signal()
     sign_out_clicked = Signal()
     settings_clicked = Signal()
     about_clicked = Signal()
+    show_all_clicked = Signal()
     quit_clicked = Signal()
     opened = Signal()
 
@@ -209,6 +211,10 @@ class TrayMenu(QObject):
         self._servers = _EntryList(
             self.menu, servers_end, self.entry_clicked.emit, _server_look, mirrored
         )
+        self._show_all = QAction("", self.menu)
+        self._show_all.triggered.connect(self.show_all_clicked.emit)
+        self._show_all.setVisible(False)
+        self.menu.insertAction(servers_end, self._show_all)
 
         self.reboot_menu = self.menu.addMenu("Reboot")
         self.copy_menu = self.menu.addMenu("Copy IP address")
@@ -224,6 +230,13 @@ class TrayMenu(QObject):
             self.copy_menu.addSeparator(),
             self.copy_ip_clicked.emit,
             _copy_render,
+            mirrored,
+        )
+        self._copies6 = _EntryList(  # IPv6 addresses, below the IPv4 ones
+            self.copy_menu,
+            self.copy_menu.addSeparator(),
+            self.copy_ip6_clicked.emit,
+            lambda e: _Look(f"{e.name}   {e.ip_v6}", True, None, ""),
             mirrored,
         )
         self._add("Open Zomro control panel", self.open_panel_clicked)
@@ -250,14 +263,19 @@ class TrayMenu(QObject):
     # --- what the controller tells it ---------------------------------------------------------
 
     def show_entries(self, entries: Sequence[Entry]) -> None:
-        self._servers.sync(entries)
+        """The first MAX_MENU_SERVERS servers; with more, "Show all N servers…" opens the
+        window, which has them all and a search field, instead of a menu off the screen."""
+        self._servers.sync(entries[:MAX_MENU_SERVERS])
+        self._show_all.setText(f"Show all {len(entries)} servers…")
+        self._show_all.setVisible(len(entries) > MAX_MENU_SERVERS)
         self._empty.setVisible(not entries)
         self._hint.setVisible(any(e.click_action is not None for e in entries))
         self._reboots.sync(entries)
         with_ip = [e for e in entries if e.ip]
         self._copies.sync(with_ip)
+        self._copies6.sync([e for e in entries if e.ip_v6])
         self.reboot_menu.menuAction().setVisible(bool(entries))
-        self.copy_menu.menuAction().setVisible(bool(with_ip))
+        self.copy_menu.menuAction().setVisible(any(e.ip or e.ip_v6 for e in entries))
 
     def show_status(self, text: str, signed_in: bool, offline: bool = False) -> None:
         self._status.setText(text)
@@ -277,13 +295,14 @@ class TrayMenu(QObject):
     def reboot_action(self, service_id: str) -> QAction | None:
         return self._reboots.action(service_id)
 
-    def copy_action(self, service_id: str) -> QAction | None:
-        return self._copies.action(service_id)
+    def copy_action(self, service_id: str, v6: bool = False) -> QAction | None:
+        return (self._copies6 if v6 else self._copies).action(service_id)
 
     @property
     def held_changes(self) -> int:
         """Changes a Qt-drawn open menu holds back until it closes (tests read it)."""
-        return self._servers.held_changes + self._reboots.held_changes + self._copies.held_changes
+        lists = (self._servers, self._reboots, self._copies, self._copies6)
+        return sum(entry_list.held_changes for entry_list in lists)
 
 
 def _server_look(entry: Entry) -> _Look:

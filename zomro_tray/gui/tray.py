@@ -111,7 +111,9 @@ class TrayApp(QObject):
         self.menu.open_panel_clicked.connect(self.open_control_panel)
         self.menu.sign_in_clicked.connect(self.open_settings)
         self.menu.sign_out_clicked.connect(self.sign_out)
-        self.menu.about_clicked.connect(self.show_about)
+        self.menu.show_all_clicked.connect(self.show_window)
+        self.menu.copy_ip6_clicked.connect(lambda sid: self.copy_ip(sid, v6=True))
+        self.menu.about_clicked.connect(self.dialogs.show_about)
         self.menu.quit_clicked.connect(self.quit)
         self.menu.opened.connect(self.backend.menu_opened)
 
@@ -349,11 +351,12 @@ class TrayApp(QObject):
         self._signing_out = True
         self.backend.sign_out()
 
-    def copy_ip(self, service_id: str) -> None:
+    def copy_ip(self, service_id: str, v6: bool = False) -> None:
         entry = self.entry(service_id)
-        if entry is not None and entry.ip:
-            QGuiApplication.clipboard().setText(entry.ip)
-            self.notify(NotificationKind.ACTION_RESULT, "Copied", f"{entry.name}: {entry.ip}")
+        address = (entry.ip_v6 if v6 else entry.ip) if entry else ""
+        if entry is not None and address:
+            QGuiApplication.clipboard().setText(address)
+            self.notify(NotificationKind.ACTION_RESULT, "Copied", f"{entry.name}: {address}")
 
     def open_control_panel(self) -> None:
         if not QDesktopServices.openUrl(QUrl(CONTROL_PANEL_URL)):
@@ -374,9 +377,6 @@ class TrayApp(QObject):
     @property
     def dialog(self) -> SettingsDialog | None:
         return self.dialogs.dialog
-
-    def show_about(self) -> None:
-        self.dialogs.show_about()
 
     def open_settings(self, notice: str = "") -> None:
         self.dialogs.open_settings(

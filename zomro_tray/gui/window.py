@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -64,6 +65,9 @@ class ServerWindow(QWidget):
         self.hint.setVisible(False)
         self.status = QLabel("Loading servers…")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.search = QLineEdit(placeholderText="Find a server by name or address")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._filter)
         self.list = QListWidget()
         self.list.itemActivated.connect(self._activated)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -87,6 +91,7 @@ class ServerWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.status)
+        layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._entries: dict[str, Entry] = {}
@@ -105,7 +110,17 @@ class ServerWindow(QWidget):
             self.list.addItem(item)
             if entry.service_id == current:
                 self.list.setCurrentItem(item)
+        self._filter(self.search.text())
         self._update_buttons()
+
+    def _filter(self, text: str) -> None:
+        """Only the rows whose name or address holds the text (any case)."""
+        wanted = text.strip().casefold()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            entry = self._entries.get(item.data(Qt.ItemDataRole.UserRole))
+            found = entry is not None and wanted in f"{entry.name} {entry.ip}".casefold()
+            item.setHidden(bool(wanted) and not found)
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
