@@ -128,31 +128,13 @@ def entry_for(
     done until it answers."""
     name = settings.display_name(service.id, service.name)
     if waiting is not None:
-        return Entry(
-            service_id=service.id,
-            name=name,
-            words=f"{WAITING_WORDS[waiting]} in {UNDO_SECONDS} s — click to undo",
-            state=service.power,
-            enabled=True,
-            tooltip="Nothing has been sent yet: click to keep the server as it is.",
-            click_action=None,
-            ip=service.ip,
-            ip_v6=service.ip_v6,
-            undo=True,
-        )
+        words = f"{WAITING_WORDS[waiting]} in {UNDO_SECONDS} s — click to undo"
+        hint = "Nothing has been sent yet: click to keep the server as it is."
+        return _without_power(service, name, words, hint, undo=True)
     if last_seen:
-        return Entry(
-            service_id=service.id,
-            name=name,
-            words=f"{state_words(service)} (last seen {last_seen})",
-            state=service.power,
-            enabled=False,
-            tooltip="Zomro is not answering: this is the last known state. Actions wait "
-            "until it answers again.",
-            click_action=None,
-            ip=service.ip,
-            ip_v6=service.ip_v6,
-        )
+        words = f"{state_words(service)} (last seen {last_seen})"
+        hint = "Zomro is not answering: this is the last known state. Actions wait for it."
+        return _without_power(service, name, words, hint, undo=False)
     state = service.power
     if pending is not None and not state.in_transition and state is not pending.target:
         state = pending.pending_state  # the click is answered at once, before the API catches up
@@ -179,6 +161,22 @@ def entry_for(
         ip=service.ip,
         ip_v6=service.ip_v6,
         can_reboot=pending is None and refusal(service, Action.REBOOT) is None,
+    )
+
+
+def _without_power(service: Service, name: str, words: str, hint: str, *, undo: bool) -> Entry:
+    """An entry whose click sends nothing: an undo that waits (clickable), or offline (not)."""
+    return Entry(
+        service_id=service.id,
+        name=name,
+        words=words,
+        state=service.power,
+        enabled=undo,
+        tooltip=hint,
+        click_action=None,
+        ip=service.ip,
+        ip_v6=service.ip_v6,
+        undo=undo,
     )
 
 
