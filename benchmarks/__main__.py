@@ -37,6 +37,7 @@ from benchmarks.probes import StallMeter
 from benchmarks.soak import CHECKPOINT, run_soak, spin_until
 from zomro_tray import __version__
 from zomro_tray.client import ZomroClient
+from zomro_tray.contract import Snapshot
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import add_servers
@@ -46,7 +47,6 @@ from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.model import Action, PowerState, Service
 from zomro_tray.presentation import Connection
 from zomro_tray.settings import Settings, SettingsStore
-from zomro_tray.worker import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN = ROOT / "dist" / "zomro-tray" / "zomro-tray"

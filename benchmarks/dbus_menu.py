@@ -23,11 +23,11 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.__main__ import _services
+from zomro_tray.contract import Snapshot
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.presentation import Connection
 from zomro_tray.settings import Settings, SettingsStore
-from zomro_tray.worker import Snapshot
 
 REPEATS = 5
 

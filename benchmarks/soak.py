@@ -23,13 +23,13 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER, add_servers
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.settings import Settings, SettingsStore
-from zomro_tray.worker import Timing
 
 SOAK_FAULTS = (
     "html502",

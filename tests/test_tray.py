@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from zomro_tray.contract import ActionResult
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
@@ -23,7 +24,6 @@ from zomro_tray.keychain import SecretStore, SessionOnlyStore
 from zomro_tray.model import Action, PowerState
 from zomro_tray.presentation import Connection
 from zomro_tray.settings import NOTIFICATION_KINDS, NotificationKind, Settings, SettingsStore
-from zomro_tray.worker import ActionResult
 
 from conftest import TRAY_TIMING, MakeApp, MemoryKeyring
 

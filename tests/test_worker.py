@@ -14,6 +14,14 @@ from typing import Any
 import pytest
 
 from zomro_tray import errors
+from zomro_tray.contract import (
+    ActionResult,
+    SignInCheck,
+    SignInForm,
+    SignInOutcome,
+    Snapshot,
+    Timing,
+)
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import (
@@ -25,15 +33,7 @@ from zomro_tray.emulator.scenarios import (
 )
 from zomro_tray.model import Action
 from zomro_tray.presentation import Connection
-from zomro_tray.worker import (
-    ActionResult,
-    SignInCheck,
-    SignInForm,
-    SignInOutcome,
-    Snapshot,
-    Timing,
-    Worker,
-)
+from zomro_tray.worker import Worker
 
 WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
 TIMING = Timing(fast=3.0, stale=5.0, backoff_start=5.0, backoff_cap=40.0, action_timeout=900)

@@ -11,20 +11,14 @@ thread may call it to break off a request in flight, so the app can quit at once
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import socket
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from zomro_tray import __version__, errors, protocol
 from zomro_tray.credentials import AuthMethod, Credentials
@@ -35,6 +29,7 @@ from zomro_tray.endpoint import (
     is_loopback_url,
 )
 from zomro_tray.model import Service
+from zomro_tray.transport import Deadline, InterruptibleAdapter
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +88,8 @@ class ZomroClient:
         self._endpoint_tried = False
         self._credentials = credentials
         self._session = credentials.token if credentials else ""
-        self._adapter = _InterruptibleAdapter()
-        self._deadline = _Deadline(self._adapter.interrupt)
+        self._adapter = InterruptibleAdapter()
+        self._deadline = Deadline(self._adapter.interrupt)
         self._http = requests.Session()
         self._http.mount("http://", self._adapter)
         self._http.mount("https://", self._adapter)
@@ -378,94 +373,6 @@ def _raise_for_http_status(status: int) -> None:
     raise errors.ServerUnavailable(
         f"Zomro's server answered HTTP {status}; it will be tried again."
     )
-
-
-class _Deadline:
-    """One request's deadline, kept by one thread per client that sleeps on a condition: it
-    wakes only when a request starts, ends, or overruns (then it breaks the request off).
-    No thread per request, and no wake-ups while idle."""
-
-    def __init__(self, on_expiry: Callable[[], None]) -> None:
-        self._on_expiry = on_expiry
-        self._changed = threading.Condition()
-        self._due: float | None = None
-        self._expired = False
-        self._closed = False
-        self._thread: threading.Thread | None = None
-
-    def arm(self, seconds: float) -> None:
-        with self._changed:
-            self._due = time.monotonic() + seconds
-            self._expired = False
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._watch, name="zomro-deadline")
-                self._thread.daemon = True
-                self._thread.start()
-            self._changed.notify()
-
-    def disarm(self) -> bool:
-        """Stop watching; True if the deadline had passed (the request was broken off)."""
-        with self._changed:
-            self._due = None
-            self._changed.notify()
-            return self._expired
-
-    def close(self) -> None:
-        with self._changed:
-            self._closed = True
-            self._changed.notify()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=1)
-
-    def _watch(self) -> None:
-        with self._changed:
-            while not self._closed:
-                if self._due is None:
-                    self._changed.wait()
-                    continue
-                remaining = self._due - time.monotonic()
-                if remaining > 0:
-                    self._changed.wait(remaining)
-                    continue
-                self._due = None
-                self._expired = True
-                self._on_expiry()
-
-
-class _InterruptibleAdapter(HTTPAdapter):
-    """An adapter that remembers its open sockets, so :meth:`interrupt` can shut them down.
-
-    A blocking ``recv`` in the worker thread returns at once when another thread shuts its
-    socket down; nothing else in requests can break off a request that is waiting for an answer.
-    """
-
-    def __init__(self) -> None:
-        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        sockets = self._sockets
-
-        def tracked(base: type[HTTPConnection]) -> type[HTTPConnection]:
-            class Tracked(base):  # type: ignore[valid-type,misc]
-                def connect(self) -> None:
-                    super().connect()
-                    sockets.add(self.sock)
-
-            return Tracked
-
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": type("Pool", (HTTPConnectionPool,), {"ConnectionCls": tracked(HTTPConnection)}),
-            "https": type(
-                "TlsPool", (HTTPSConnectionPool,), {"ConnectionCls": tracked(HTTPSConnection)}
-            ),
-        }
-
-    def interrupt(self) -> None:
-        for sock in list(self._sockets):
-            with contextlib.suppress(OSError):  # already closed: nothing in flight on it
-                sock.shutdown(socket.SHUT_RDWR)
 
 
 def _connection_failure(error: requests.RequestException) -> errors.ZomroError:

@@ -9,59 +9,33 @@ exponential back-off while Zomro cannot be reached; nothing ticks in between.
 
 from __future__ import annotations
 
-import enum
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from zomro_tray import errors
+from zomro_tray.contract import (
+    ActionResult,
+    SecretsStore,
+    SignInCheck,
+    SignInForm,
+    SignInOutcome,
+    Snapshot,
+    Timing,
+)
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.logs import redactor
 from zomro_tray.model import Action, ActionProgress, Service, action_progress
-from zomro_tray.presentation import UNDO_SECONDS, Connection
+from zomro_tray.presentation import Connection
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
 
 log = logging.getLogger(__name__)
-
-
-class SecretsStore(Protocol):
-    """What the worker needs of a secrets store (the keychain, or demo mode's memory)."""
-
-    def load(self) -> Credentials | None: ...
-    def save(self, credentials: Credentials) -> None: ...
-    def clear(self) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Seconds. Tests and the soak compress these; the app uses the defaults."""
-
-    fast: float = 3.0  # refresh pace while a server is in transition or an action is pending
-    stale: float = 5.0  # opening the menu refreshes data older than this
-    backoff_start: float = 5.0
-    backoff_cap: float = 300.0
-    action_timeout: float = 900.0  # a start/stop that has not settled by then is reported
-    #: Replaces the settings' refresh interval (the soak compresses hours into seconds).
-    idle: float | None = None
-    #: How long a shutdown or reboot clicked in the menu waits, undoable (the GUI's, not ours).
-    undo: float = UNDO_SECONDS
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One refresh, as the GUI receives it (immutable, so safe to pass between threads)."""
-
-    services: tuple[Service, ...]
-    fetched_at: datetime
-    pending: dict[str, Action] = field(default_factory=dict)
-    #: List filters saved in Zomro's panel that hide servers from this list too.
-    filtered_by: tuple[str, ...] = ()
 
 
 #: How often the saved list filter is looked at (one extra request; it rarely changes).
@@ -73,51 +47,6 @@ class _Pending:
     action: Action
     requested: float
     seen_transition: bool = False
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    """A start, stop or reboot that ended: done, refused, or not settled in time."""
-
-    service_id: str
-    action: Action
-    ok: bool
-    message: str  # a sentence for the user
-
-
-class SignInOutcome(enum.Enum):
-    OK = "ok"
-    TWO_FACTOR = "two_factor"  # the account asks for a code: the dialog shows its field
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class SignInCheck:
-    """The answer to the dialog's "Test connection" (request_id matches the question)."""
-
-    request_id: int
-    outcome: SignInOutcome
-    message: str
-    credentials: Credentials | None = None
-    services: tuple[Service, ...] = ()
-
-    def __repr__(self) -> str:  # never the credentials
-        return f"SignInCheck({self.request_id}, {self.outcome.value}, {self.message!r})"
-
-
-@dataclass(frozen=True)
-class SignInForm:
-    """What the sign-in dialog collected; checked by the worker, never by the GUI thread."""
-
-    api_url: str
-    method: AuthMethod
-    token: str = ""
-    username: str = ""
-    password: str = ""
-    two_factor_code: str = ""
-
-    def __repr__(self) -> str:
-        return f"SignInForm(api_url={self.api_url!r}, method={self.method.value})"
 
 
 class Worker(QObject):

@@ -16,13 +16,13 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.presentation import Connection
 from zomro_tray.settings import Settings, SettingsStore
-from zomro_tray.worker import Timing
 
 WEB = "5116804"
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from zomro_tray.emulator.state import STOPPED_BILLING, Account, EmulatedServer, EmulatorState
+from zomro_tray.emulator.servers import STOPPED_BILLING, Account, EmulatedServer
+from zomro_tray.emulator.state import EmulatorState
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - a public demo account of a local emulator

@@ -21,31 +21,28 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from zomro_tray import errors
+from zomro_tray.contract import SignInCheck, SignInForm, SignInOutcome
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.endpoint import check_api_url
-from zomro_tray.gui.icons import app_icon, status_dot
+from zomro_tray.gui.icons import app_icon
+from zomro_tray.gui.servers_table import ServersTable
 from zomro_tray.model import Service
-from zomro_tray.presentation import state_words
 from zomro_tray.settings import (
     MAX_REFRESH_SECONDS,
     MIN_REFRESH_SECONDS,
     NotificationKind,
     Settings,
 )
-from zomro_tray.worker import SignInCheck, SignInForm, SignInOutcome
 
 NOTIFICATION_LABELS = {
     NotificationKind.EXTERNAL_CHANGE: "A server stops or is suspended without you doing it",
@@ -166,9 +163,7 @@ class SettingsDialog(QDialog):
 
     def _servers_tab(self, services: Sequence[Service]) -> QWidget:
         page = QWidget()
-        self.servers = QTreeWidget()
-        self.servers.setHeaderLabels(["Show", "Alias (optional)", "State", "Always ask"])
-        self.servers.setRootIsDecorated(False)
+        self.servers = ServersTable()
         self.fill_servers(services)
         hint = QLabel(
             "Untick servers you do not want in the menu; double-click an alias to edit it. "
@@ -221,53 +216,7 @@ class SettingsDialog(QDialog):
         return page
 
     def fill_servers(self, services: Sequence[Service]) -> None:
-        """(Re)fill the checklist from a live list, keeping what the user already changed."""
-        edited = {sid: (shown, alias, ask) for sid, shown, alias, ask in self._server_choices()}
-        self.servers.clear()
-        settings = self._settings
-        for service in services:
-            checked, alias, protected = edited.get(
-                service.id,
-                (
-                    settings.shows(service.id),
-                    settings.aliases.get(service.id, ""),
-                    settings.protects(service.id),
-                ),
-            )
-            item = QTreeWidgetItem([service.name, alias, state_words(service)])
-            item.setData(0, Qt.ItemDataRole.UserRole, service.id)
-            item.setIcon(2, status_dot(service.power))
-            item.setFlags(
-                item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
-            )
-            item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            item.setCheckState(3, Qt.CheckState.Checked if protected else Qt.CheckState.Unchecked)
-            self.servers.addTopLevelItem(item)
-        header = self.servers.header()
-        header.setStretchLastSection(False)
-        for column in range(4):  # every column readable; the alias takes what is left
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if column == 1
-                else QHeaderView.ResizeMode.ResizeToContents
-            )
-            header.setSectionResizeMode(column, mode)
-
-    def _server_choices(self) -> list[tuple[str, bool, str, bool]]:
-        choices = []
-        for index in range(self.servers.topLevelItemCount()):
-            item = self.servers.topLevelItem(index)
-            if item is None:
-                continue
-            choices.append(
-                (
-                    item.data(0, Qt.ItemDataRole.UserRole),
-                    item.checkState(0) == Qt.CheckState.Checked,
-                    item.text(1).strip(),
-                    item.checkState(3) == Qt.CheckState.Checked,
-                )
-            )
-        return choices
+        self.servers.fill(services, self._settings)
 
     # --- sign-in ---------------------------------------------------------------------------
 
@@ -360,18 +309,18 @@ class SettingsDialog(QDialog):
     # --- saving ----------------------------------------------------------------------------
 
     def collected_settings(self) -> Settings:
-        choices = self._server_choices()
-        shown: tuple[str, ...] | None = tuple(sid for sid, checked, *_ in choices if checked)
+        choices = self.servers.choices()
+        shown: tuple[str, ...] | None = tuple(c.service_id for c in choices if c.shown)
         if not choices or len(shown or ()) == len(choices):
             shown = None  # all ticked: also show servers added later
         aliases = dict(self._settings.aliases)
-        for sid, _, alias, _ in choices:
-            aliases.pop(sid, None)
-            if alias:
-                aliases[sid] = alias
-        listed = {sid for sid, *_ in choices}
+        for choice in choices:
+            aliases.pop(choice.service_id, None)
+            if choice.alias:
+                aliases[choice.service_id] = choice.alias
+        listed = {c.service_id for c in choices}
         protected = {sid for sid in self._settings.protected_services if sid not in listed}
-        protected |= {sid for sid, _, _, ask in choices if ask}
+        protected |= {c.service_id for c in choices if c.always_ask}
         form = self.sign_in_form()
         who = {}  # how this sign-in was made, for next time (never the password or token)
         if form is not None:

@@ -1,8 +1,7 @@
 """The tray application: wires the worker, the tray icon, the menu, notifications and dialogs.
 
-This is the only place where user intent meets the worker. Its parts each have a file: the
-worker's thread (worker_host), the icon (tray_host), the menu, notifications (notifier), the
-user's choices (preferences), the dialogs. What it shows comes from :mod:`zomro_tray.presentation`.
+The only place where user intent meets the worker; each part has a file of its own (see
+ARCHITECTURE.md). What it shows comes from :mod:`zomro_tray.presentation`.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from zomro_tray.autostart import AutoStart
+from zomro_tray.contract import ActionResult, SecretsStore, Snapshot, Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.dialog_host import DialogHost
 from zomro_tray.gui.icons import tray_icon
@@ -42,7 +42,7 @@ from zomro_tray.presentation import (
     tooltip,
 )
 from zomro_tray.settings import NotificationKind, Settings, SettingsStore
-from zomro_tray.worker import ActionResult, SecretsStore, Snapshot, Timing, Worker
+from zomro_tray.worker import Worker
 
 if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon and the menu
     from zomro_tray.gui.settings_dialog import SettingsDialog

@@ -11,9 +11,10 @@ import logging
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from zomro_tray.contract import SecretsStore, SignInForm, Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.model import Action
-from zomro_tray.worker import SecretsStore, SignInForm, Timing, Worker
+from zomro_tray.worker import Worker
 
 log = logging.getLogger(__name__)
 

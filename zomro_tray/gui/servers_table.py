@@ -1,0 +1,81 @@
+"""Settings' list of servers: shown or not, an alias, the state, and "Always ask"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from zomro_tray.gui.icons import status_dot
+from zomro_tray.model import Service
+from zomro_tray.presentation import state_words
+from zomro_tray.settings import Settings
+
+SHOW, ALIAS, STATE, ASK = range(4)
+
+
+@dataclass(frozen=True)
+class ServerChoice:
+    service_id: str
+    shown: bool
+    alias: str
+    always_ask: bool
+
+
+def _check(on: bool) -> Qt.CheckState:
+    return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+
+
+class ServersTable(QTreeWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(["Show", "Alias (optional)", "State", "Always ask"])
+        self.setRootIsDecorated(False)
+        header = self.header()
+        header.setStretchLastSection(False)
+        for column in (SHOW, ALIAS, STATE, ASK):  # all readable; the alias takes what is left
+            stretch = column == ALIAS
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if stretch
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
+
+    def fill(self, services: Sequence[Service], settings: Settings) -> None:
+        """(Re)fill from a live list, keeping what the user already changed."""
+        edited = {choice.service_id: choice for choice in self.choices()}
+        self.clear()
+        for service in services:
+            choice = edited.get(service.id) or ServerChoice(
+                service.id,
+                settings.shows(service.id),
+                settings.aliases.get(service.id, ""),
+                settings.protects(service.id),
+            )
+            item = QTreeWidgetItem([service.name, choice.alias, state_words(service)])
+            item.setData(SHOW, Qt.ItemDataRole.UserRole, service.id)
+            item.setIcon(STATE, status_dot(service.power))
+            item.setFlags(
+                item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
+            )
+            item.setCheckState(SHOW, _check(choice.shown))
+            item.setCheckState(ASK, _check(choice.always_ask))
+            self.addTopLevelItem(item)
+
+    def choices(self) -> list[ServerChoice]:
+        found = []
+        for index in range(self.topLevelItemCount()):
+            item = self.topLevelItem(index)
+            if item is not None:
+                found.append(
+                    ServerChoice(
+                        str(item.data(SHOW, Qt.ItemDataRole.UserRole)),
+                        item.checkState(SHOW) == Qt.CheckState.Checked,
+                        item.text(ALIAS).strip(),
+                        item.checkState(ASK) == Qt.CheckState.Checked,
+                    )
+                )
+        return found
