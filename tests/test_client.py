@@ -345,3 +345,37 @@ def test_new_credentials_replace_the_session_and_none_signs_out(emulator: Emulat
         client.list_services()
     client.set_credentials(Credentials.from_token(emulator.demo_token))
     assert len(client.list_services()) == 5
+
+
+def test_the_two_factor_step_is_a_form_submission(emulator: Emulator) -> None:
+    """totp.confirm is a BILLmanager form: without sok=ok it is only shown, nothing signed in."""
+    client = ZomroClient(emulator.url)
+    session = emulator.state.new_session(TWO_FACTOR_USER, awaiting_two_factor=True)
+    shown = client._post({"func": "totp.confirm", "auth": session, "qrcode": TWO_FACTOR_CODE})
+    assert "auth" not in shown
+    token = client.sign_in(TWO_FACTOR_USER, TWO_FACTOR_PASSWORD, two_factor=lambda: TWO_FACTOR_CODE)
+    assert token in emulator.state.sessions
+    assert not emulator.state.sessions[token].awaiting_two_factor
+
+
+def test_a_two_factor_account_is_told_to_sign_in_again_when_its_session_ends(
+    emulator: Emulator,
+) -> None:
+    client = ZomroClient(
+        emulator.url, Credentials.from_password(TWO_FACTOR_USER, TWO_FACTOR_PASSWORD)
+    )
+    with pytest.raises(errors.SessionExpired) as caught:
+        client.list_services()
+    assert str(caught.value) == (
+        "The Zomro session has expired and this account needs a two-factor code: sign in again."
+    )
+
+
+def test_a_lost_session_is_checked_only_for_sessions(emulator: Emulator) -> None:
+    """With authinfo there is no session to lose: a denial is a denial, no keepalive asked."""
+    client = ZomroClient(emulator.url, Credentials.from_password(DEMO_USER, "wrong", authinfo=True))
+    with pytest.raises(errors.BadCredentials):
+        client.list_services()
+    assert emulator.state.calls["keepalive"] == 0
+    assert client.session_alive() is False  # no session at all
+    assert token_client(emulator).session_alive() is True

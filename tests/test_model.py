@@ -106,3 +106,29 @@ def test_a_service_as_json_names_every_field_for_scripts() -> None:
         "plan": "Cloud S",
         "os": "Debian 12",
     }
+
+
+@pytest.mark.parametrize(
+    ("action", "power", "seen", "waited", "expected"),
+    [
+        ("stop", PowerState.STOPPING, False, False, "under way"),
+        ("stop", PowerState.ACTIVE, False, False, "under way"),  # not begun yet
+        ("stop", PowerState.STOPPED, False, False, "done"),
+        ("stop", PowerState.ACTIVE, True, False, "failed"),  # went through and came back
+        ("stop", PowerState.ERROR, False, False, "failed"),
+        ("start", PowerState.SUSPENDED, False, False, "failed"),
+        ("start", PowerState.ACTIVE, False, False, "done"),
+        ("reboot", PowerState.ACTIVE, False, False, "under way"),  # may not have begun
+        ("reboot", PowerState.ACTIVE, True, False, "done"),
+        ("reboot", PowerState.ACTIVE, False, True, "done"),  # long enough: it must have
+        ("reboot", PowerState.REBOOTING, True, True, "under way"),
+        ("reboot", PowerState.STOPPED, True, False, "failed"),
+    ],
+)
+def test_when_an_action_has_settled(
+    action: str, power: PowerState, seen: bool, waited: bool, expected: str
+) -> None:
+    from zomro_tray.model import Action, action_progress
+
+    progress = action_progress(Action(action), power, seen_transition=seen, waited_enough=waited)
+    assert progress.value == expected

@@ -204,3 +204,21 @@ def test_any_bytes_give_services_or_the_malformed_answer_error(raw: bytes) -> No
     except errors.MalformedAnswer:
         return
     assert all(isinstance(s, Service) for s in services)
+
+
+@pytest.mark.parametrize(
+    ("doc", "token"),
+    [
+        ({"auth": {"$id": "s-1", "$": "ignored"}}, "s-1"),  # the id attribute first
+        ({"auth": {"$": "s-2"}}, "s-2"),  # else the element's text
+        ({"auth": "s-3"}, "s-3"),
+    ],
+)
+def test_the_session_of_a_sign_in_answer(doc: dict[str, object], token: str) -> None:
+    assert protocol.session_id(doc) == token
+
+
+@pytest.mark.parametrize("doc", [{}, {"auth": {}}, {"auth": {"$id": ""}}, {"auth": None}])
+def test_a_sign_in_answer_without_a_session_is_malformed(doc: dict[str, object]) -> None:
+    with pytest.raises(errors.MalformedAnswer, match=r"^Zomro's sign-in answer carried no session"):
+        protocol.session_id(doc)

@@ -327,6 +327,7 @@ def test_checking_a_sign_in_answers_each_way(make_worker: MakeWorker, emulator: 
     assert heard.checks[3].credentials is not None
     assert heard.checks[3].credentials.method is AuthMethod.PASSWORD
     assert heard.checks[3].credentials.token  # the session it signed in to
+    assert heard.checks[3].credentials.password == TWO_FACTOR_PASSWORD  # to sign in again
     assert heard.checks[4].credentials == Credentials.from_password(
         DEMO_USER, DEMO_PASSWORD, authinfo=True
     )
@@ -378,3 +379,12 @@ def test_a_network_that_comes_back_is_retried_at_once(
     worker.network_back()
     assert worker.attempts == 3
     assert heard.connections[-1] == (Connection.ONLINE, "Connection restored.")
+
+
+def test_a_reboot_never_seen_rebooting_is_done_once_it_must_have_happened(
+    make_worker: MakeWorker, make_emulator: Callable[..., Emulator]
+) -> None:
+    emulator = make_emulator(transition_seconds=0)  # too quick for any refresh to see it
+    worker, heard = make_worker(emulator, timing=Timing(fast=0.0))
+    worker.request_action(WEB, Action.REBOOT)
+    assert heard.results == [ActionResult(WEB, Action.REBOOT, True, "web-1 rebooted.")]

@@ -123,7 +123,8 @@ class ZomroClient:
                     "func": "totp.confirm",
                     "qrcode": code,
                     "sok": "ok",
-                    "clicked_button": "ok",
+                    # Sent as the panel sends it; whether BILLmanager needs it is unknown.
+                    "clicked_button": "ok",  # pragma: no mutate
                     "auth": token,
                 }
             )

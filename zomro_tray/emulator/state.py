@@ -219,6 +219,8 @@ class EmulatorState:
         if session is None or not session.awaiting_two_factor:
             return access_denied("totp.confirm")
         account = self.accounts[session.account]
+        if params.get("sok") != "ok":  # a BILLmanager form is only processed with sok=ok
+            return {"doc": {"totp.confirm": {}}}
         if params.get("qrcode", "").strip() != account.two_factor_code:
             return error_doc("value", "qrcode", "Invalid value of the field 'Code'")
         del self.sessions[params["auth"]]
