@@ -379,3 +379,13 @@ def test_a_lost_session_is_checked_only_for_sessions(emulator: Emulator) -> None
     assert emulator.state.calls["keepalive"] == 0
     assert client.session_alive() is False  # no session at all
     assert token_client(emulator).session_alive() is True
+
+
+def test_closing_a_client_ends_its_deadline_thread(emulator: Emulator) -> None:
+    client = token_client(emulator)
+    client.list_services()  # the first request starts the watcher
+    watcher = client._deadline._thread
+    assert watcher is not None
+    assert watcher.is_alive()
+    client.close()
+    assert not watcher.is_alive()  # joined: no thread left behind per client
