@@ -166,6 +166,7 @@ def run_soak(
             backoff_cap=0.04,
             action_timeout=5.0,
             idle=0.005,
+            undo=0.005,  # a shutdown clicked in the soak goes out almost at once
         )
         app = TrayApp(
             store,
@@ -227,12 +228,12 @@ def _drive(
             sid = rng.choice(server_ids)
             state.set_power(sid, rng.choice(["active", "stopped"]))  # type: ignore[attr-defined]
             result.external_changes += 1
-        elif roll < 0.6:  # the user clicks an entry
+        elif roll < 0.7:  # the user clicks an entry (offline, none can be clicked)
             clickable = [e.service_id for e in app.shown if e.click_action is not None]
             if clickable:
                 app.toggle(rng.choice(clickable))
                 result.clicks += 1
-        elif roll < 0.7:  # the user opens the menu, or closes it
+        elif roll < 0.8:  # the user opens the menu, or closes it
             if app.menu.menu.isVisible():
                 app.menu.menu.hide()
             else:
@@ -252,7 +253,7 @@ def _settle_and_compare(app: TrayApp, state: object) -> dict[str, tuple[str, str
             if shown.get(sid) != status
         }
 
-    spin_until(lambda: not app.worker_pending and not app.local_pending, 15)
+    spin_until(lambda: not app.worker_pending and not app.power.local_pending, 15)
     seen = app.worker.refreshes
     spin_until(lambda: app.worker.refreshes >= seen + 3 and not mismatches(), 15)
     return mismatches()

@@ -244,7 +244,8 @@ def test_over_dbus_the_menu_names_the_account_and_a_stray_click_can_be_undone() 
     first = (out / "menu-before.txt").read_text()
     assert "'Signed in as demo'" in first, first
     assert "'Sign out'" in first, first
-    clicked = log[log.index("click '") :]
+    clicked = log[log.index("Event(") :]  # the click, and what the host saw after it
+    assert "on 'web-1 — Running'" in clicked, clicked
     assert "web-1 — Shutting down in 5 s — click to undo" in clicked, clicked
     assert "web-1 — Stopping…" not in clicked  # within the first second nothing was sent
     after = (out / "menu-after-click.txt").read_text()
