@@ -32,7 +32,7 @@ class Timing:
     fast: float = 3.0  # refresh pace while a server is in transition or an action is pending
     stale: float = 5.0  # opening the menu refreshes data older than this
     backoff_start: float = 5.0
-    backoff_cap: float = 300.0
+    backoff_cap: float = 60.0  # Zomro back: seen within a minute (Retry now is there too)
     action_timeout: float = 900.0  # a start/stop that has not settled by then is reported
     #: Replaces the settings' refresh interval (the soak compresses hours into seconds).
     idle: float | None = None
