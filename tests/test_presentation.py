@@ -241,3 +241,11 @@ def test_changes_nobody_asked_for_are_told() -> None:
         "Baza stopped.",
         "ci is in an error state.",
     ]
+
+
+def test_the_filter_note_names_every_field() -> None:
+    from zomro_tray.presentation import filter_note
+
+    assert filter_note(["instance_status", "datacenter"]) == (
+        "a filter saved in Zomro's panel hides some servers (instance status, datacenter)"
+    )

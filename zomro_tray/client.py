@@ -204,7 +204,7 @@ class ZomroClient:
         try:
             self._call(func, elid=service_id)
         except errors.RequestInProcess:
-            log.info("%s %s: accepted, still in process", func, service_id)
+            log.info("%s %s: accepted, still in process", func, service_id)  # pragma: no mutate
 
     def session_alive(self) -> bool:
         """Ask ``keepalive``, as Zomro's panel does, whether the current session still works."""
