@@ -84,25 +84,39 @@ def _private_env(display: str, home: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def tray_display(home: Path) -> Iterator[dict[str, str]]:
-    """Xvfb + trayer; yields the environment to start apps in (private HOME, config, TMPDIR)."""
-    xvfb, display = _start_xvfb()
-    # No D-Bus session: Qt then embeds its icon with XEmbed, which is what trayer hosts.
-    env = _private_env(display, home)
-    log = (home / "trayer.log").open("wb")
-    trayer = _start_trayer(env, log)
+    """Xvfb + trayer; yields the environment to start apps in (private HOME, config, TMPDIR).
+
+    On a loaded machine trayer has been seen not to take the tray selection at all: the pair
+    gets up to three starts, and a failure says what trayer printed."""
+    log_path = home / "trayer.log"
+    log = log_path.open("wb")
+    xvfb = trayer = None
     try:
-        try:
-            wait_for(lambda: tray_selection_owned(display), 15, "trayer to own the tray selection")
-        except TimeoutError:  # seen once on a loaded machine: trayer gets one more start
-            trayer.terminate()
-            trayer.wait(timeout=10)
+        for start in range(3):
+            for process in (trayer, xvfb):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=10)
+            xvfb, display = _start_xvfb()
+            # No D-Bus session: Qt then embeds its icon with XEmbed, which is what trayer hosts.
+            env = _private_env(display, home)
             trayer = _start_trayer(env, log)
-            wait_for(lambda: tray_selection_owned(display), 15, "trayer to own the tray selection")
+            try:
+                wait_for(lambda d=display: tray_selection_owned(d), 20, "the tray selection")
+                break
+            except TimeoutError:
+                log.flush()
+                said = log_path.read_bytes().decode(errors="replace")[-800:]
+                if start == 2:
+                    raise TimeoutError(
+                        f"trayer never took the tray selection (exit {trayer.poll()}): {said!r}"
+                    ) from None
         yield env
     finally:
         for process in (trayer, xvfb):
-            process.terminate()
-            process.wait(timeout=10)
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=10)
         log.close()
 
 
