@@ -141,8 +141,8 @@ class TrayApp(QObject):
 
     def start(self) -> None:
         """Show the icon, then start the worker once the event loop runs (worker_host says why)."""
-        self.backend.start()
         self.tray_host.start()  # no tray: the window shows at once (_tray_availability)
+        self.backend.start()
         problem = self.preferences.startup_problem()
         if problem is not None:
             self.tell_problem(problem)

@@ -153,6 +153,9 @@ class TrayHost(QObject):
         )
         watcher.serviceOwnerChanged.connect(self._sni_host_changed)
         self._watcher = watcher
+        # A host that went away between the first look and now sent no signal to this
+        # watcher: look once more (keeping the icon if the host is still there).
+        QTimer.singleShot(HOST_SETTLE_MS, self, lambda: self.recheck(recreate=False))
 
     def _sni_host_changed(self, _name: str, _old: str, new: str) -> None:
         log.info("tray host %s", "appeared" if new else "went away")
