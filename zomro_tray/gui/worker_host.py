@@ -8,6 +8,7 @@ is doing); its answers come back as the worker's own signals, connected through 
 from __future__ import annotations
 
 import logging
+import sys
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
@@ -71,8 +72,13 @@ class WorkerHost(QObject):
         QTimer.singleShot(0, self, self._watch_network)
 
     def _watch_network(self) -> None:
-        """Where the system reports reachability (NetworkManager, Windows, macOS), a network
-        that comes back is retried at once; without a backend, the back-off alone does it."""
+        """Where the system reports reachability (NetworkManager or GLib, macOS), a network
+        that comes back is retried at once; elsewhere the back-off (a minute at most) and
+        Retry now do it. Not on Windows: its Network List Manager backend is a COM call on
+        this, the GUI, thread, and under Wine it never returned (the tray's menu never opened);
+        untried on a real Windows, so not risked there either."""
+        if sys.platform == "win32":
+            return
         from PySide6.QtNetwork import QNetworkInformation
 
         if not QNetworkInformation.loadDefaultBackend():
