@@ -104,7 +104,7 @@ def test_stop_and_start_with_wait_show_progress(emulator: Emulator) -> None:
     stop = run(["--api-url", emulator.url, "stop", "web-1", "--wait"], env=env)
     assert stop.returncode == 0, stop.stderr
     assert stop.stdout.splitlines() == [
-        "web-1: stop requested.",
+        "web-1: shutdown requested.",
         "web-1: stopping…",
         "web-1: stopped",
     ]
@@ -203,7 +203,7 @@ def test_login_with_a_token_from_stdin_then_logout(
 ) -> None:
     code, out, _ = cli(capsys, "--api-url", emulator.url, "login", stdin=emulator.demo_token + "\n")
     assert code == 0
-    assert "5 server(s)" in out
+    assert "5 servers found" in out
     code, out, _ = cli(capsys, "services", "--json")  # the address signed in to is remembered
     assert code == 0
     assert len(json.loads(out)) == 5
@@ -240,7 +240,7 @@ def test_login_with_two_factor(
         stdin=f"{TWO_FACTOR_PASSWORD}\n{TWO_FACTOR_CODE}\n",
     )
     assert code == 0, err
-    assert "2 server(s)" in out
+    assert "2 servers found" in out
 
 
 def test_secrets_never_appear_in_config_logs_or_errors(

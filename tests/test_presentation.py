@@ -146,9 +146,9 @@ def test_elide_and_ago() -> None:
 
 def test_action_titles_name_the_server() -> None:
     assert action_title(Action.STOP, True, "web-1") == "web-1 stopped"
-    assert action_title(Action.START, True, "") == "Started"
+    assert action_title(Action.START, True, "web-1") == "web-1 started"
     assert action_title(Action.REBOOT, False, "web-1") == "Could not reboot web-1"
-    assert action_title(Action.START, False, "") == "Could not start the server"
+    assert action_title(Action.START, False, "web-1") == "Could not start web-1"
 
 
 def _shown(*states: PowerState) -> list:  # type: ignore[type-arg]

@@ -147,7 +147,7 @@ def test_a_stop_is_sent_once_and_settles_as_stopped(
     worker, heard = make_worker(emulator)
     worker.request_action(WEB, Action.STOP)
     assert emulator.state.actions == [("service.stop", WEB)]
-    assert heard.results == [ActionResult(WEB, Action.STOP, True, "web-1 stopped.")]
+    assert heard.results == [ActionResult(WEB, Action.STOP, True, "web-1 stopped")]
     assert heard.snapshots[-1].pending == {}
 
 
@@ -194,7 +194,7 @@ def test_a_reboot_counts_as_done_only_after_it_was_seen_rebooting(
     assert heard.results == []  # "rebooting", then "running" again
     emulator.state.set_power(WEB, "active")
     worker.refresh()
-    assert heard.results == [ActionResult(WEB, Action.REBOOT, True, "web-1 rebooted.")]
+    assert heard.results == [ActionResult(WEB, Action.REBOOT, True, "web-1 rebooted")]
 
 
 def test_a_start_that_lands_stopped_again_failed(
@@ -387,4 +387,4 @@ def test_a_reboot_never_seen_rebooting_is_done_once_it_must_have_happened(
     emulator = make_emulator(transition_seconds=0)  # too quick for any refresh to see it
     worker, heard = make_worker(emulator, timing=Timing(fast=0.0))
     worker.request_action(WEB, Action.REBOOT)
-    assert heard.results == [ActionResult(WEB, Action.REBOOT, True, "web-1 rebooted.")]
+    assert heard.results == [ActionResult(WEB, Action.REBOOT, True, "web-1 rebooted")]

@@ -16,24 +16,37 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from zomro_tray import APP_NAME, __version__, errors
 from zomro_tray.cli_support import (
     API_URL_ENV,
     UNEXPECTED,
+    Parser,
+    already_said,
     describe,
     find_service,
     new_client,
     no_core_dumps,
+    port_number,
+    positive_seconds,
     read_secret,
+    requested_said,
     signed_in_client,
+    speak_the_users_language,
     tolerant_output,
 )
 from zomro_tray.credentials import Credentials
+from zomro_tray.i18n import _, ngettext
 from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor, setup_logging
-from zomro_tray.model import Action, ActionProgress, Service, action_progress, refusal
+from zomro_tray.model import (
+    Action,
+    ActionProgress,
+    Service,
+    action_progress,
+    refusal,
+)
 from zomro_tray.presentation import filter_note
 from zomro_tray.settings import SettingsStore
 
@@ -45,96 +58,86 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors in one plain line, like every other error of the command line."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(errors.EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def _positive_seconds(raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {raw!r}") from None
-    if not 0 < value < 10**6:
-        raise argparse.ArgumentTypeError(f"the timeout must be more than 0 seconds, not {raw}")
-    return value
-
-
-def _port(raw: str) -> int:
-    if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 65535):
-        raise argparse.ArgumentTypeError(f"not a port number (0 to 65535): {raw!r}")
-    return int(raw)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog=APP_NAME,
-        description="Zomro Cloud VPS in your system tray. With no command, starts the tray app.",
+        description=_("Zomro Cloud VPS in your system tray. With no command, starts the tray app."),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--api-url", metavar="URL", help=f"Zomro API address (default: settings, or ${API_URL_ENV})"
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_("show the version and exit"),
+    )
+    parser.add_argument(
+        "--api-url",
+        metavar="URL",
+        help=_("Zomro API address (default: settings, or ${name})").format(name=API_URL_ENV),
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="run the tray against a built-in emulator: no account needed",
+        help=_("run the tray against a built-in emulator: no account needed"),
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=_("more log output"))
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="check that this installation is complete, then exit",
+        help=_("check that this installation is complete, then exit"),
     )
     parser.set_defaults(handler=run_tray)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=Parser)
 
-    login = commands.add_parser("login", help="sign in and store the sign-in in the keychain")
-    login.add_argument("--username", help="sign in with a username (the password is prompted)")
+    login = commands.add_parser("login", help=_("sign in and store the sign-in in the keychain"))
+    login.add_argument("--username", help=_("sign in with a username (the password is prompted)"))
     login.add_argument(
         "--authinfo",
         action="store_true",
-        help="send username:password on every request instead of a session",
+        help=_("send username:password on every request instead of a session"),
     )
     login.set_defaults(handler=cmd_login)
 
-    logout = commands.add_parser("logout", help="forget the stored sign-in")
+    logout = commands.add_parser("logout", help=_("forget the stored sign-in"))
     logout.set_defaults(handler=cmd_logout)
 
-    services = commands.add_parser("services", help="list the servers and their states")
-    services.add_argument("--json", action="store_true", help="print a JSON array")
+    services = commands.add_parser("services", help=_("list the servers and their states"))
+    services.add_argument("--json", action="store_true", help=_("print a JSON array"))
     services.set_defaults(handler=cmd_services)
 
-    for action, verb in (("start", "start"), ("stop", "shut down"), ("reboot", "reboot")):
-        sub = commands.add_parser(action, help=f"{verb} a server")
-        sub.add_argument("service", metavar="SERVER", help="server id or exact name")
-        sub.add_argument("--wait", action="store_true", help="wait until the server settles")
+    power_help = {
+        "start": _("start a server"),
+        "stop": _("shut a server down"),
+        "reboot": _("reboot a server"),
+    }
+    for action, help_text in power_help.items():
+        sub = commands.add_parser(action, help=help_text)
+        sub.add_argument("service", metavar="SERVER", help=_("server id or exact name"))
+        sub.add_argument("--wait", action="store_true", help=_("wait until the server settles"))
         sub.add_argument(
             "--timeout",
-            type=_positive_seconds,
+            type=positive_seconds,
             default=300.0,
             metavar="SECONDS",
-            help="how long --wait waits (default 300)",
+            help=_("how long --wait waits (default 300)"),
         )
         sub.set_defaults(handler=cmd_power, action=action)
 
     login_item = commands.add_parser(
-        "start-at-login", help="show, or turn on or off, starting the tray app when you log in"
+        "start-at-login",
+        help=_("show, or turn on or off, starting the tray app when you log in"),
     )
     login_item.add_argument("state", nargs="?", choices=("on", "off"))
     login_item.set_defaults(handler=cmd_start_at_login)
 
     report = commands.add_parser(
         "report",
-        help="show what Zomro's API answers (read-only, nothing identifying): for bug reports",
+        help=_("show what Zomro's API answers (read-only, nothing identifying): for bug reports"),
     )
     report.set_defaults(handler=cmd_report)
 
-    emulator = commands.add_parser("emulator", help="run a local emulator of Zomro's API")
+    emulator = commands.add_parser("emulator", help=_("run a local emulator of Zomro's API"))
     emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=_port, default=8765)
+    emulator.add_argument("--port", type=port_number, default=8765)
     emulator.add_argument(
         "--scenario",
         default="demo",
@@ -147,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     no_core_dumps()
     tolerant_output()
+    speak_the_users_language()
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     if args.self_test:
@@ -159,11 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{APP_NAME}: {redactor.scrub(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(f"{APP_NAME}: interrupted", file=sys.stderr)
+        print(APP_NAME + ": " + _("interrupted"), file=sys.stderr)
         return 130
     except Exception:  # a bug: one line for the user, the traceback in the log (-v)
         log.info("unexpected failure", exc_info=True)
-        print(f"{APP_NAME}: {errors.UnexpectedFailure(UNEXPECTED)}", file=sys.stderr)
+        print(f"{APP_NAME}: {errors.UnexpectedFailure(_(UNEXPECTED))}", file=sys.stderr)
         return errors.EXIT_ERROR
 
 
@@ -175,7 +179,10 @@ def run_tray(args: argparse.Namespace) -> int:
         from zomro_tray.gui.app import run
     except ImportError as error:
         raise errors.ZomroError(
-            f"The tray app cannot start: {error}. The command line works: see '{APP_NAME} --help'."
+            _(
+                "The tray app cannot start: {error}. "
+                "The command line works: see '{command} --help'."
+            ).format(error=error, command=APP_NAME)
         ) from None
     return run(api_url=args.api_url or os.environ.get(API_URL_ENV), demo=args.demo)
 
@@ -184,22 +191,27 @@ def cmd_login(args: argparse.Namespace) -> int:
     store = SecretStore()
     client = new_client(args)
     if args.username:
-        password = read_secret("Password: ")
+        password = read_secret(_("Password: "))
         if args.authinfo:
             credentials = Credentials.from_password(args.username, password, authinfo=True)
         else:
             session = client.sign_in(
-                args.username, password, two_factor=lambda: read_secret("Two-factor code: ")
+                args.username, password, two_factor=lambda: read_secret(_("Two-factor code: "))
             )
             # Keep the session: with two-factor sign-in it cannot be renewed without a new code.
             credentials = replace(Credentials.from_password(args.username, password), token=session)
     else:
-        credentials = Credentials.from_token(read_secret("Session token: "))
+        credentials = Credentials.from_token(read_secret(_("Session token: ")))
     client.set_credentials(credentials)
     count = len(client.list_services())
     store.save(credentials)
     remember_sign_in(client.api_url, credentials)
-    print(f"Signed in: {count} server(s) found. The sign-in is kept in the system keychain.")
+    found = ngettext(
+        "Signed in: {count} server found. The sign-in is kept in the system keychain.",
+        "Signed in: {count} servers found. The sign-in is kept in the system keychain.",
+        count,
+    )
+    print(found.format(count=count))
     return errors.EXIT_OK
 
 
@@ -220,12 +232,16 @@ def remember_sign_in(url: str, credentials: Credentials) -> None:
         try:
             settings_store.save(updated)
         except OSError as error:
-            print(f"{APP_NAME}: the settings were not saved: {error.strerror}", file=sys.stderr)
+            message = _("the settings were not saved: {reason}").format(reason=error.strerror)
+            print(f"{APP_NAME}: {message}", file=sys.stderr)
 
 
 def cmd_logout(args: argparse.Namespace) -> int:
     forgot = SecretStore().clear()
-    print("Signed out: the stored sign-in was removed." if forgot else "No sign-in was stored.")
+    if forgot:
+        print(_("Signed out: the stored sign-in was removed."))
+    else:
+        print(_("No sign-in was stored."))
     return errors.EXIT_OK
 
 
@@ -234,14 +250,16 @@ def cmd_services(args: argparse.Namespace) -> int:
     services = client.list_services()
     filtered_by = client.active_filters()
     if filtered_by:
-        print(f"{APP_NAME}: note: {filter_note(filtered_by)}.", file=sys.stderr)
+        note = _("note: {note}.").format(note=filter_note(filtered_by))
+        print(f"{APP_NAME}: {note}", file=sys.stderr)
     if args.json:
         print(json.dumps([s.to_json() for s in services], indent=2))
         return errors.EXIT_OK
     if not services:
-        print("This account has no Cloud VPS.")
+        print(_("This account has no Cloud VPS."))
         return errors.EXIT_OK
-    rows = [("NAME", "STATE", "IP", "ID")] + [
+    # Translators: the column headings of the server list, in capitals as the tool prints them.
+    rows = [(_("NAME"), _("STATE"), "IP", "ID")] + [
         (s.name, describe(s), s.ip or "-", s.id) for s in services
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
@@ -258,15 +276,11 @@ def cmd_power(args: argparse.Namespace) -> int:
     reason = refusal(service, action)
     if reason is not None:
         if service.power in (action.target, action.pending_state) and action is not Action.REBOOT:
-            if service.power is action.target:
-                word = "running" if action is Action.START else "stopped"
-            else:
-                word = action.progress_word.rstrip("…").lower()  # "starting", "stopping"
-            print(f"{service.name} is already {word}.")
+            print(already_said(service, action))
             return errors.EXIT_OK  # nothing to send: the server is where it was asked to go
         raise errors.ApiRefused(reason)
     getattr(client, action.value)(service.id)
-    print(f"{service.name}: {action.value} requested.")
+    print(requested_said(service.name, action))
     if args.wait:
         return wait_until_settled(client, service, action, args.timeout)
     return errors.EXIT_OK
@@ -295,9 +309,15 @@ def wait_until_settled(
         if progress is ActionProgress.DONE:
             return errors.EXIT_OK
         if progress is ActionProgress.FAILED:
-            raise errors.ApiRefused(f"{current.name} ended up {word}.")
+            raise errors.ApiRefused(
+                _("{name} ended up {state}.").format(name=current.name, state=word)
+            )
         if time.monotonic() >= deadline:
-            raise errors.ZomroError(f"{current.name} is still {word} after {timeout:g} s.")
+            raise errors.ZomroError(
+                _("{name} is still {state} after {seconds} s.").format(
+                    name=current.name, state=word, seconds=f"{timeout:g}"
+                )
+            )
         pause.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
 
 
@@ -307,16 +327,18 @@ def cmd_start_at_login(args: argparse.Namespace) -> int:
 
     entry = autostart.for_this_platform()
     if entry is None:
-        print(f"{APP_NAME}: starting at login is not supported on this system.", file=sys.stderr)
+        message = _("starting at login is not supported on this system.")
+        print(f"{APP_NAME}: {message}", file=sys.stderr)
         return errors.EXIT_USAGE
     try:
         if args.state is not None:
             entry.set_enabled(args.state == "on")
         enabled = entry.is_enabled()
     except OSError as error:
-        print(f"{APP_NAME}: could not change starting at login: {error.strerror}", file=sys.stderr)
+        message = _("could not change starting at login: {reason}").format(reason=error.strerror)
+        print(f"{APP_NAME}: {message}", file=sys.stderr)
         return errors.EXIT_ERROR
-    print(f"Start at login: {'on' if enabled else 'off'}")
+    print(_("Start at login: on") if enabled else _("Start at login: off"))
     return errors.EXIT_OK
 
 
@@ -338,19 +360,27 @@ def cmd_emulator(args: argparse.Namespace) -> int:
         print(f"{APP_NAME}: {error}", file=sys.stderr)
         return errors.EXIT_USAGE
     except OSError as error:
-        print(
-            f"{APP_NAME}: cannot listen on {args.host}:{args.port}: {error.strerror}",
-            file=sys.stderr,
+        message = _("cannot listen on {address}: {reason}").format(
+            address=f"{args.host}:{args.port}", reason=error.strerror
         )
+        print(f"{APP_NAME}: {message}", file=sys.stderr)
         return errors.EXIT_ERROR
-    print(f"Zomro API emulator ({args.scenario}) listening on {emulator.url}")
-    print(f"Demo account: {DEMO_USER} / {DEMO_PASSWORD}; demo session token: {emulator.demo_token}")
-    print("Try it from another terminal:")
+    print(
+        _("Zomro API emulator ({scenario}) listening on {address}").format(
+            scenario=args.scenario, address=emulator.url
+        )
+    )
+    print(
+        _("Demo account: {user} / {password}; demo session token: {token}").format(
+            user=DEMO_USER, password=DEMO_PASSWORD, token=emulator.demo_token
+        )
+    )
+    print(_("Try it from another terminal:"))
     print(f"  export ZOMRO_TOKEN={emulator.demo_token}")
     print(f"  {APP_NAME} --api-url {emulator.url} services")
-    print("Press Ctrl+C to stop.", flush=True)
+    print(_("Press Ctrl+C to stop."), flush=True)
     try:
         emulator.serve_forever()
     except KeyboardInterrupt:
-        print("Emulator stopped.")
+        print(_("Emulator stopped."))
     return errors.EXIT_OK

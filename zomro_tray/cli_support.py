@@ -1,5 +1,6 @@
 """What the commands share: where the API is, a signed-in client, a secret from the prompt,
-a server by id or name, and the process set-up (no core dumps, output that never fails).
+a server by id or name, and the process set-up (no core dumps, output that never fails, the
+user's language, argparse's own words in it too).
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ import contextlib
 import getpass
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from zomro_tray import APP_NAME, errors
+from zomro_tray import APP_NAME, errors, i18n
 from zomro_tray.credentials import Credentials
+from zomro_tray.i18n import N_, _
 from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor
-from zomro_tray.model import Service
+from zomro_tray.model import Action, PowerState, Service
 from zomro_tray.presentation import state_words
 from zomro_tray.settings import SettingsStore
 
@@ -25,7 +27,43 @@ if TYPE_CHECKING:
 API_URL_ENV = "ZOMRO_API_URL"
 
 
-UNEXPECTED = "Something unexpected went wrong; run the command again with -v to see the details."
+UNEXPECTED = N_(
+    "Something unexpected went wrong; run the command again with -v to see the details."
+)
+#: argparse's own words that this command line can show, so the catalogue has them too.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors in one plain line, like every other error of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = _("(see {command} --help)").format(command=self.prog)
+        self.exit(errors.EXIT_USAGE, f"{self.prog}: {message} {hint}\n")
+
+
+def speak_the_users_language() -> None:
+    """The language chosen in Settings, else the system's; argparse's words in it as well.
+
+    argparse looks its words up through gettext's default domain, for which no language ships
+    a catalogue; pointing its lookup at the app's catalogue translates "usage:" and its errors.
+    """
+    store = SettingsStore()
+    i18n.use(store.load(repair=False).language)
+    argparse._ = i18n._  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
 
 
 def tolerant_output() -> None:
@@ -81,7 +119,7 @@ def signed_in_client(args: argparse.Namespace) -> ZomroClient:
     try:
         credentials = SecretStore().load()
     except errors.KeychainUnavailable as error:
-        raise errors.NotSignedIn(f"Not signed in. {error}") from None
+        raise errors.NotSignedIn.because(error) from None
     if credentials is None:
         raise errors.NotSignedIn
     redactor.add(*credentials.secrets())
@@ -96,7 +134,8 @@ def read_secret(prompt: str) -> str:
         value = sys.stdin.readline() if sys.stdin is not None else ""
     value = value.strip()
     if not value:
-        raise errors.SignInError(f"Nothing was entered for: {prompt.strip(': ')}.")
+        what = prompt.strip(": ")
+        raise errors.SignInError(_("Nothing was entered for: {what}.").format(what=what))
     redactor.add(value)
     return value
 
@@ -106,10 +145,16 @@ def find_service(services: list[Service], wanted: str) -> Service:
     by_name = [s for s in services if s.name == wanted]
     matches = by_id or by_name
     if not matches:
-        raise errors.NotFound(f"No server with the id or name {wanted!r} in this account.")
+        raise errors.NotFound(
+            _("No server with the id or name {wanted} in this account.").format(wanted=repr(wanted))
+        )
     if len(matches) > 1:
         ids = ", ".join(s.id for s in matches)
-        raise errors.ApiRefused(f"Several servers are named {wanted!r} (ids {ids}): use the id.")
+        raise errors.ApiRefused(
+            _("Several servers are named {wanted} (ids {ids}): use the id.").format(
+                wanted=repr(wanted), ids=ids
+            )
+        )
     return matches[0]
 
 
@@ -117,3 +162,44 @@ def describe(service: Service) -> str:
     """The tray's words for a state, in a sentence's lower case: "suspended by Zomro (unpaid)"."""
     words = state_words(service)
     return words[:1].lower() + words[1:]
+
+
+def positive_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a number of seconds: {value}").format(value=repr(raw))
+        ) from None
+    if not 0 < value < 10**6:
+        raise argparse.ArgumentTypeError(
+            _("the timeout must be more than 0 seconds, not {value}").format(value=raw)
+        )
+    return value
+
+
+def port_number(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 65535):
+        raise argparse.ArgumentTypeError(
+            _("not a port number (0 to 65535): {value}").format(value=repr(raw))
+        )
+    return int(raw)
+
+
+def already_said(service: Service, action: Action) -> str:
+    """Asked for what is already so (or under way): said, and nothing is sent."""
+    if service.power is PowerState.STARTING:
+        return _("{name} is already starting.").format(name=service.name)
+    if service.power is PowerState.STOPPING:
+        return _("{name} is already stopping.").format(name=service.name)
+    if action is Action.START:
+        return _("{name} is already running.").format(name=service.name)
+    return _("{name} is already stopped.").format(name=service.name)
+
+
+def requested_said(name: str, action: Action) -> str:
+    if action is Action.START:
+        return _("{name}: start requested.").format(name=name)
+    if action is Action.STOP:
+        return _("{name}: shutdown requested.").format(name=name)
+    return _("{name}: reboot requested.").format(name=name)

@@ -28,12 +28,18 @@ from zomro_tray.endpoint import (
     check_api_url,
     is_loopback_url,
 )
+from zomro_tray.i18n import _
 from zomro_tray.model import Service
 from zomro_tray.transport import Deadline, InterruptibleAdapter
 
 log = logging.getLogger(__name__)
 
 #: (connect, read) seconds. Generous on read: BILLmanager answers slowly under load.
+#: Zomro's answers are always asked for in English, whatever the user's language: Zomro's own
+#: panel does the same in each of its languages (it translates on its side), and the protocol
+#: recognises a few of Zomro's English sentences ("Request in process", a session bound to
+#: another IP). The app shows its own translated sentences; Zomro's free text is quoted.
+API_LANGUAGE = "en"
 DEFAULT_TIMEOUT = (5.0, 25.0)
 #: One request, start to last byte, whatever the pace: a server that sends a byte a second
 #: never trips the read timeout above.
@@ -273,8 +279,10 @@ class ZomroClient:
             self._session = self.sign_in(creds.username, creds.password)
         except errors.TwoFactorRequired:
             raise errors.SessionExpired(
-                "The Zomro session has expired and this account needs a two-factor code: "
-                "sign in again."
+                _(
+                    "The Zomro session has expired and this account needs a two-factor code: "
+                    "sign in again."
+                )
             ) from None
 
     def _post(self, params: dict[str, str]) -> dict[str, Any]:
@@ -303,7 +311,7 @@ class ZomroClient:
 
     def _post_once(self, params: dict[str, str]) -> dict[str, Any]:
         """One request: form fields in, a checked ``doc`` out. Never logs parameter values."""
-        form = {"out": "json", "lang": "en", **params}
+        form = {"out": "json", "lang": API_LANGUAGE, **params}
         started = time.monotonic()
         self._deadline.arm(self.deadline)
         try:
@@ -312,7 +320,7 @@ class ZomroClient:
             raise errors.NetworkTimeout from None
         except requests.exceptions.SSLError:
             raise errors.NetworkDown(
-                "The secure connection to Zomro could not be verified (TLS certificate problem)."
+                _("The secure connection to Zomro could not be verified (TLS certificate problem).")
             ) from None
         except requests.exceptions.ContentDecodingError:
             raise errors.MalformedAnswer from None
@@ -372,7 +380,7 @@ def _raise_for_http_status(status: int) -> None:
     if status in (404, 405):
         raise errors.NotTheApi(status)
     raise errors.ServerUnavailable(
-        f"Zomro's server answered HTTP {status}; it will be tried again."
+        _("Zomro's server answered HTTP {status}; it will be tried again.").format(status=status)
     )
 
 

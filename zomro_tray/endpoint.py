@@ -9,6 +9,7 @@ import ipaddress
 from urllib.parse import urlsplit, urlunsplit
 
 from zomro_tray import errors
+from zomro_tray.i18n import _
 
 DEFAULT_API_URL = "https://api.zomro.com/"
 
@@ -17,7 +18,11 @@ def check_api_url(url: str) -> str:
     """Accept https anywhere and http only to loopback, where no one can listen in."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise errors.InsecureUrl(f"Not a usable API address: {url!r} (expected https://...).")
+        raise errors.InsecureUrl(
+            _("Not a usable API address: {address} (expected https://...).").format(
+                address=repr(url)
+            )
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise errors.InsecureUrl
     return url.strip()

@@ -17,6 +17,7 @@ from typing import Any
 
 from zomro_tray import APP_NAME, errors
 from zomro_tray.credentials import Credentials
+from zomro_tray.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class SecretStore:
         try:
             backend = self._backend()
         except errors.KeychainUnavailable as error:
-            return f"none ({error})"
+            return _("none ({reason})").format(reason=error)
         return f"{type(backend).__module__}.{type(backend).__name__}"
 
     def _backend(self) -> Any:
@@ -74,8 +75,10 @@ class SecretStore:
         chosen = self._environ.get("PYTHON_KEYRING_BACKEND", "")
         if "plaintext" in type(backend).__name__.lower() and module not in chosen:
             raise errors.KeychainUnavailable(
-                "Only a plaintext file keyring was found; zomro-tray does not store the sign-in "
-                "in a file. Set PYTHON_KEYRING_BACKEND to it if you really want that."
+                _(
+                    "Only a plaintext file keyring was found; zomro-tray does not store the "
+                    "sign-in in a file. Set PYTHON_KEYRING_BACKEND to it if you really want that."
+                )
             )
         return backend
 
@@ -87,7 +90,10 @@ class SecretStore:
             return operation(backend)
         except keyring.errors.KeyringLocked:
             raise errors.KeychainUnavailable(
-                "The system keychain is locked: unlock it (sign in to your desktop) and try again."
+                _(
+                    "The system keychain is locked: unlock it (sign in to your desktop) "
+                    "and try again."
+                )
             ) from None
         except Exception as error:  # D-Bus, Secret Service, Windows and macOS errors alike
             log.warning("keychain %s failed: %s", what, type(error).__name__)

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from zomro_tray import APP_NAME
+from zomro_tray.i18n import N_, _
 
 MASK = "[secret]"
 
@@ -106,14 +107,14 @@ def install_excepthook(tell: Callable[[str], None]) -> None:
         if not telling:  # telling itself failed: the log has it, stop there
             telling = True
             try:
-                tell(UNEXPECTED_ERROR)
+                tell(_(UNEXPECTED_ERROR))
             finally:
                 telling = False
 
     sys.excepthook = hook
 
 
-UNEXPECTED_ERROR = (
+UNEXPECTED_ERROR = N_(
     "zomro-tray ran into an unexpected error and carries on. The details are in its log file "
     "(About zomro-tray > Open log folder)."
 )

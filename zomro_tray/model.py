@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from zomro_tray.i18n import N_, _, pgettext
+
 
 class PowerState(str, enum.Enum):
     ACTIVE = "active"
@@ -76,9 +78,9 @@ _INSTANCE_STATES: dict[str, PowerState] = {
 
 # item_status sub-states that mean "suspended by Zomro", with the reason shown to the user.
 _PROVIDER_SUSPENSIONS = {
-    "employeesuspend": "by Zomro staff",
-    "autosuspend": "unpaid",
-    "abusesuspend": "abuse report",
+    "employeesuspend": N_("by Zomro staff"),
+    "autosuspend": N_("unpaid"),
+    "abusesuspend": N_("abuse report"),
 }
 _BUSY_BILLING_TEXTS = ("in progress",)  # "Activation in progress", "Deletion in progress"
 _STOPPED_BILLING_TEXT = "temporary suspended"
@@ -101,7 +103,12 @@ class Action(str, enum.Enum):
 
     @property
     def progress_word(self) -> str:
-        return {"start": "Starting…", "stop": "Stopping…", "reboot": "Rebooting…"}[self.value]
+        """The state a click leads to, as the menu shows it until Zomro reports it."""
+        if self is Action.START:
+            return pgettext("state", "Starting…")
+        if self is Action.STOP:
+            return pgettext("state", "Stopping…")
+        return pgettext("state", "Rebooting…")
 
     @property
     def pending_state(self) -> PowerState:
@@ -115,9 +122,39 @@ class Action(str, enum.Enum):
     def target(self) -> PowerState:
         return PowerState.STOPPED if self is Action.STOP else PowerState.ACTIVE
 
-    @property
-    def done_word(self) -> str:
-        return {"start": "started", "stop": "stopped", "reboot": "rebooted"}[self.value]
+    def done(self, name: str) -> str:
+        """The sentence for a finished action: "web-1 stopped"."""
+        if self is Action.START:
+            return _("{name} started").format(name=name)
+        if self is Action.STOP:
+            return _("{name} stopped").format(name=name)
+        return _("{name} rebooted").format(name=name)
+
+    def failed(self, name: str) -> str:
+        """The sentence for an action that did not happen: "Could not stop web-1"."""
+        if self is Action.START:
+            return _("Could not start {name}").format(name=name)
+        if self is Action.STOP:
+            return _("Could not stop {name}").format(name=name)
+        return _("Could not reboot {name}").format(name=name)
+
+    def not_done(self, name: str, state: str) -> str:
+        """The action settled elsewhere: "web-1 did not stop: it is now running."."""
+        state = state[:1].lower() + state[1:]  # a state's words, inside a sentence
+        if self is Action.START:
+            text = _("{name} did not start: it is now {state}.")
+        elif self is Action.STOP:
+            text = _("{name} did not stop: it is now {state}.")
+        else:
+            text = _("{name} did not reboot: it is now {state}.")
+        return text.format(name=name, state=state)
+
+    def too_late(self, name: str) -> str:
+        if self is Action.START:
+            return _("{name} did not start in time.").format(name=name)
+        if self is Action.STOP:
+            return _("{name} did not stop in time.").format(name=name)
+        return _("{name} did not reboot in time.").format(name=name)
 
 
 class ActionProgress(enum.Enum):
@@ -274,27 +311,42 @@ def refusal(service: Service, action: Action) -> str | None:
     as well. Already being in the wanted state is a refusal too: nothing needs sending.
     """
     name, power = service.name, service.power
-    verb = {Action.START: "started", Action.STOP: "shut down", Action.REBOOT: "rebooted"}[action]
     if power is PowerState.SUSPENDED:
-        return f"{name} was suspended by Zomro; it cannot be {verb} from here."
+        return _suspended_refusal(action).format(name=name)
     if service.deleting:
-        return f"{name} is being deleted."
+        return _("{name} is being deleted.").format(name=name)
     if power.in_transition:
-        return f"{name} is busy ({service.status_detail or power.value}); wait until it finishes."
+        detail = service.status_detail or power.value
+        return _("{name} is busy ({detail}); wait until it finishes.").format(
+            name=name, detail=detail
+        )
     if service.billing.value in _INACTIVE_BILLING:
         billing = service.billing_text or service.billing_code
-        return f"{name} is not active in Zomro's billing ({billing})."
+        return _("{name} is not active in Zomro's billing ({billing}).").format(
+            name=name, billing=billing
+        )
     if power is PowerState.ERROR:
-        return f"{name} is in an error state: see Zomro's control panel."
+        return _("{name} is in an error state: see Zomro's control panel.").format(name=name)
     mode = service.special_mode
     if mode and (action is not Action.REBOOT or mode != "booted_from_iso"):
-        return f"{name} is {mode.replace('_', ' ')}: finish that in Zomro's control panel first."
+        return _("{name} is {mode}: finish that in Zomro's control panel first.").format(
+            name=name, mode=mode.replace("_", " ")
+        )
     if action is Action.START and power is not PowerState.STOPPED:
         if power is PowerState.ACTIVE:
-            return f"{name} is already running."
-        return f"{name} cannot be started now ({service.status_detail or power.value})."
+            return _("{name} is already running.").format(name=name)
+        detail = service.status_detail or power.value
+        return _("{name} cannot be started now ({detail}).").format(name=name, detail=detail)
     if action is Action.STOP and power is PowerState.STOPPED:
-        return f"{name} is already stopped."
+        return _("{name} is already stopped.").format(name=name)
     if action is Action.REBOOT and power is PowerState.STOPPED:
-        return f"{name} is stopped: start it instead of rebooting it."
+        return _("{name} is stopped: start it instead of rebooting it.").format(name=name)
     return None
+
+
+def _suspended_refusal(action: Action) -> str:
+    if action is Action.START:
+        return _("{name} was suspended by Zomro; it cannot be started from here.")
+    if action is Action.STOP:
+        return _("{name} was suspended by Zomro; it cannot be shut down from here.")
+    return _("{name} was suspended by Zomro; it cannot be rebooted from here.")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from zomro_tray.i18n import _, clock, ngettext, pgettext
 from zomro_tray.model import Action, PowerState, Service, refusal
 from zomro_tray.settings import Settings
 
@@ -46,17 +47,19 @@ class Connection(str, enum.Enum):
     SIGNED_OUT = "signed_out"  # nothing will work until the user signs in
 
 
-STATE_WORDS = {
-    PowerState.ACTIVE: "Running",
-    PowerState.STOPPED: "Stopped",
-    PowerState.STARTING: "Starting…",
-    PowerState.STOPPING: "Stopping…",
-    PowerState.REBOOTING: "Rebooting…",
-    PowerState.BUSY: "Busy…",
-    PowerState.SUSPENDED: "Suspended by Zomro",
-    PowerState.ERROR: "Error",
-    PowerState.UNKNOWN: "Unknown",
-}
+def power_words(state: PowerState) -> str:
+    """A power state as the menu names it (looked up each time: the language can change)."""
+    return {
+        PowerState.ACTIVE: pgettext("state", "Running"),
+        PowerState.STOPPED: pgettext("state", "Stopped"),
+        PowerState.STARTING: pgettext("state", "Starting…"),
+        PowerState.STOPPING: pgettext("state", "Stopping…"),
+        PowerState.REBOOTING: pgettext("state", "Rebooting…"),
+        PowerState.BUSY: pgettext("state", "Busy…"),
+        PowerState.SUSPENDED: pgettext("state", "Suspended by Zomro"),
+        PowerState.ERROR: pgettext("state", "Error"),
+        PowerState.UNKNOWN: pgettext("state", "Unknown"),
+    }[state]
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return f"{elide(self.name)} — {self.words}"
+        # Translators: a server's line in the menu: its name, then its state.
+        return _("{name} — {state}").format(name=elide(self.name), state=self.words)
 
 
 def elide(name: str, limit: int = MAX_NAME) -> str:
@@ -89,30 +93,44 @@ def ago(then: datetime, now: datetime) -> str:
     """How old the data is, as people say it: "just now", "3 min ago", "2 h ago"."""
     minutes = int((now - then).total_seconds() // 60)
     if minutes < 1:
-        return "just now"
+        return _("just now")
     if minutes < 60:
-        return f"{minutes} min ago"
-    return f"{minutes // 60} h ago"
+        return ngettext("{count} min ago", "{count} min ago", minutes).format(count=minutes)
+    hours = minutes // 60
+    return ngettext("{count} h ago", "{count} h ago", hours).format(count=hours)
 
 
 def action_title(action: Action, ok: bool, name: str) -> str:
     """A notification's title for a finished action: "web-1 stopped", "Could not stop web-1"."""
-    if ok:
-        return f"{name} {action.done_word}" if name else action.done_word.capitalize()
-    return f"Could not {action.value} {name or 'the server'}"
+    return action.done(name) if ok else action.failed(name)
 
 
-WAITING_WORDS = {Action.STOP: "Shutting down", Action.REBOOT: "Rebooting", Action.START: "Starting"}
+def waiting_title(action: Action, name: str) -> str:
+    """The notification of a click that waits: "Shutting down web-1"."""
+    if action is Action.STOP:
+        return _("Shutting down {name}").format(name=name)
+    if action is Action.REBOOT:
+        return _("Rebooting {name}").format(name=name)
+    return _("Starting {name}").format(name=name)
+
+
+def _waiting_words(action: Action) -> str:
+    if action is Action.STOP:
+        return _("Shutting down in {seconds} s — click to undo").format(seconds=UNDO_SECONDS)
+    if action is Action.REBOOT:
+        return _("Rebooting in {seconds} s — click to undo").format(seconds=UNDO_SECONDS)
+    return _("Starting in {seconds} s — click to undo").format(seconds=UNDO_SECONDS)
 
 
 def state_words(service: Service) -> str:
-    words = STATE_WORDS[service.power]
+    words = power_words(service.power)
     if service.power is PowerState.UNKNOWN and service.status_detail:
-        return f"Unknown: {service.status_detail}"
+        return _("Unknown: {status}").format(status=service.status_detail)
     if service.power is PowerState.SUSPENDED and service.suspend_reason:
-        return f"{words} ({service.suspend_reason})"
+        # Translators: "Suspended by Zomro (unpaid)".
+        return _("{state} ({reason})").format(state=words, reason=_(service.suspend_reason))
     if service.power is PowerState.BUSY and service.raw_status:
-        return f"Busy: {service.raw_status.replace('_', ' ')}…"
+        return _("Busy: {status}…").format(status=service.raw_status.replace("_", " "))
     return words
 
 
@@ -128,12 +146,12 @@ def entry_for(
     done until it answers."""
     name = settings.display_name(service.id, service.name)
     if waiting is not None:
-        words = f"{WAITING_WORDS[waiting]} in {UNDO_SECONDS} s — click to undo"
-        hint = "Nothing has been sent yet: click to keep the server as it is."
+        words = _waiting_words(waiting)
+        hint = _("Nothing has been sent yet: click to keep the server as it is.")
         return _without_power(service, name, words, hint, undo=True)
     if last_seen:
-        words = f"{state_words(service)} (last seen {last_seen})"
-        hint = "Zomro is not answering: this is the last known state. Actions wait for it."
+        words = _("{state} (last seen {ago})").format(state=state_words(service), ago=last_seen)
+        hint = _("Zomro is not answering: this is the last known state. Actions wait for it.")
         return _without_power(service, name, words, hint, undo=False)
     state = service.power
     if pending is not None and not state.in_transition and state is not pending.target:
@@ -184,11 +202,11 @@ def _tooltip(service: Service, name: str, click: Action | None, reason: str) -> 
     """Our own sentence first: Qt reads a tooltip as rich text only if its first line looks
     like markup, and server text (a name, an address) never stands there."""
     if click is Action.START:
-        hint = "Click to start this server."
+        hint = _("Click to start this server.")
     elif click is Action.STOP:
-        hint = "Click to shut this server down."
+        hint = _("Click to shut this server down.")
     else:
-        hint = "Nothing to do from here now."
+        hint = _("Nothing to do from here now.")
     details = [d for d in (service.ip, service.datacenter, service.plan, service.os) if d]
     lines = [hint, name] if elide(name) != name else [hint]
     if reason:
@@ -237,25 +255,51 @@ def tooltip(
 ) -> str:
     """E.g. "zomro-tray: 3 running · 1 stopped — updated 12:04"."""
     if connection is Connection.SIGNED_OUT:
-        return f"zomro-tray: sign-in needed.\n{problem}".strip()
+        return (_("zomro-tray: sign-in needed.") + "\n" + problem).strip()
     if connection is Connection.STARTING:
-        return "zomro-tray: loading…"
-    counts = Counter(_COUNT_WORDS.get(entry.state, "busy") for entry in shown)
-    summary = " · ".join(f"{n} {word}" for word, n in counts.items()) or "no servers"
-    when = f" — updated {updated:%H:%M}" if updated else ""
-    line = f"zomro-tray: {summary}{when}"
+        return _("zomro-tray: loading…")
+    counts = Counter(e.state if e.state in _COUNTED else PowerState.BUSY for e in shown)
+    summary = " · ".join(_count_words(state, n) for state, n in counts.items())
+    if updated:
+        line = _("zomro-tray: {summary} — updated {time}").format(
+            summary=summary or _("no servers"), time=clock(updated, seconds=False)
+        )
+    else:
+        line = _("zomro-tray: {summary}").format(summary=summary or _("no servers"))
     if connection is Connection.OFFLINE and problem:
         return f"{line}\n{problem}"
-    return f"{line}\nNote: {filter_note(filtered_by)}." if filtered_by else line
+    if filtered_by:
+        return f"{line}\n" + _("Note: {note}.").format(note=filter_note(filtered_by))
+    return line
 
 
-_COUNT_WORDS = {
-    PowerState.ACTIVE: "running",
-    PowerState.STOPPED: "stopped",
-    PowerState.SUSPENDED: "suspended",
-    PowerState.ERROR: "in error",
-    PowerState.UNKNOWN: "unknown",
-}
+#: States counted by name in the tooltip; every transition counts as "busy".
+_COUNTED = frozenset(
+    (
+        PowerState.ACTIVE,
+        PowerState.STOPPED,
+        PowerState.SUSPENDED,
+        PowerState.ERROR,
+        PowerState.UNKNOWN,
+    )
+)
+
+
+def _count_words(state: PowerState, count: int) -> str:
+    """ "3 running": one phrase per state, so each language can agree the word with the number."""
+    if state is PowerState.ACTIVE:
+        text = ngettext("{count} running", "{count} running", count)
+    elif state is PowerState.STOPPED:
+        text = ngettext("{count} stopped", "{count} stopped", count)
+    elif state is PowerState.SUSPENDED:
+        text = ngettext("{count} suspended", "{count} suspended", count)
+    elif state is PowerState.ERROR:
+        text = ngettext("{count} in error", "{count} in error", count)
+    elif state is PowerState.UNKNOWN:
+        text = ngettext("{count} unknown", "{count} unknown", count)
+    else:
+        text = ngettext("{count} busy", "{count} busy", count)
+    return text.format(count=count)
 
 
 def status_line(
@@ -268,21 +312,31 @@ def status_line(
     """The disabled first line of the menu: what the app knows, and how fresh it is. Offline,
     the time of the next try comes first, so cutting a long problem never hides it."""
     if connection is Connection.SIGNED_OUT:
-        return "Sign-in needed"
+        return _("Sign-in needed")
     if connection is Connection.OFFLINE:
-        when = f"Offline, next try at {next_try:%H:%M:%S}" if next_try else "Offline"
-        return elide(f"{when} — {problem}" if problem else f"{when} — retrying", MAX_LINE)
+        when = (
+            _("Offline, next try at {time}").format(time=clock(next_try))
+            if next_try
+            else _("Offline")
+        )
+        # Translators: "Offline, next try at 12:04:10 — <what went wrong>".
+        return elide(
+            _("{when} — {problem}").format(when=when, problem=problem or _("retrying")), MAX_LINE
+        )
     if connection is Connection.STARTING or updated is None:
-        return "Loading servers…"
+        return _("Loading servers…")
     if filtered_by:
-        return elide(f"Updated {updated:%H:%M:%S} · {filter_note(filtered_by)}", MAX_LINE)
-    return f"Updated {updated:%H:%M:%S}"
+        line = _("Updated {time} · {note}").format(
+            time=clock(updated), note=filter_note(filtered_by)
+        )
+        return elide(line, MAX_LINE)
+    return _("Updated {time}").format(time=clock(updated))
 
 
 def filter_note(filtered_by: Sequence[str]) -> str:
     """Zomro applies a list filter saved in its panel to this app's list as well."""
     fields = ", ".join(name.replace("_", " ") for name in filtered_by)
-    return f"a filter saved in Zomro's panel hides some servers ({fields})"
+    return _("a filter saved in Zomro's panel hides some servers ({fields})").format(fields=fields)
 
 
 def external_changes(
@@ -301,9 +355,9 @@ def external_changes(
             continue
         name = settings.display_name(service.id, service.name)
         if service.power is PowerState.SUSPENDED:
-            news.append(f"{name} was suspended by Zomro.")
+            news.append(_("{name} was suspended by Zomro.").format(name=name))
         elif service.power is PowerState.STOPPED and was is not PowerState.STOPPING:
-            news.append(f"{name} stopped.")
+            news.append(_("{name} stopped.").format(name=name))
         elif service.power is PowerState.ERROR:
-            news.append(f"{name} is in an error state.")
+            news.append(_("{name} is in an error state.").format(name=name))
     return news

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from zomro_tray import errors
+from zomro_tray.i18n import _
 from zomro_tray.model import BillingState, Service, classify_power
 
 _IN_PROCESS_MARKERS = ("request in process", "please wait")
@@ -184,7 +185,7 @@ def _param(error: dict[str, Any], name: str) -> str:
 
 
 def _zomro_says(message: str, fallback: str) -> str:
-    return f"Zomro says: {message}" if message else fallback
+    return _("Zomro says: {message}").format(message=message) if message else _(fallback)
 
 
 def is_in_process(doc: dict[str, Any]) -> bool:
@@ -262,5 +263,5 @@ def session_id(doc: dict[str, Any]) -> str:
     auth = doc.get("auth")
     token = attribute(auth, "id") or text(auth)
     if not token:
-        raise errors.MalformedAnswer("Zomro's sign-in answer carried no session.")
+        raise errors.MalformedAnswer(_("Zomro's sign-in answer carried no session."))
     return token

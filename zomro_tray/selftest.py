@@ -14,7 +14,8 @@ from collections.abc import Callable
 from importlib import metadata
 from typing import cast
 
-from zomro_tray import __version__, errors
+from zomro_tray import __version__, errors, i18n
+from zomro_tray.i18n import _, ngettext
 
 Check = tuple[bool, str]
 PLATFORM_PLUGIN = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
@@ -43,18 +44,26 @@ def check_qt() -> list[Check]:
     )
     wanted = PLATFORM_PLUGIN.get(_platform_key(), "")
     shipped = not wanted or wanted in found
-    running = app.platformName() + (" (no display here)" if headless else "")
+    running = app.platformName()
+    if headless:
+        running = _("{platform} (no display here)").format(platform=running)
     tray = QSystemTrayIcon.isSystemTrayAvailable()
+    plugins = ", ".join(found) or _("none")
     return [
-        (shipped, f"Qt platform plugin: {running}; shipped: {', '.join(found) or 'none'}"),
-        (True, f"system tray available: {'yes' if tray else 'no'}"),
+        (
+            shipped,
+            _("Qt platform plugin: {running}; shipped: {plugins}").format(
+                running=running, plugins=plugins
+            ),
+        ),
+        (True, _("system tray available: yes") if tray else _("system tray available: no")),
     ]
 
 
 def check_network_module() -> list[Check]:
     from PySide6.QtNetwork import QLocalServer
 
-    return [(QLocalServer is not None, "QtNetwork (single-instance guard): loads")]
+    return [(QLocalServer is not None, _("QtNetwork (single-instance guard): loads"))]
 
 
 def check_keyring() -> list[Check]:
@@ -63,9 +72,10 @@ def check_keyring() -> list[Check]:
     names = sorted(ep.name for ep in metadata.entry_points(group="keyring.backends"))
     wanted = KEYRING_BACKEND.get(_platform_key(), "")
     registered = bool(names) and (not wanted or any(wanted in name for name in names))
+    listed = ", ".join(names) or _("none (metadata lost)")
     return [
-        (registered, f"keyring backends registered: {', '.join(names) or 'none (metadata lost)'}"),
-        (True, f"keyring backend in use: {SecretStore().backend_name()}"),
+        (registered, _("keyring backends registered: {names}").format(names=listed)),
+        (True, _("keyring backend in use: {name}").format(name=SecretStore().backend_name())),
     ]
 
 
@@ -76,7 +86,12 @@ def check_tls() -> list[Check]:
     where = certifi.where()
     context = ssl.create_default_context(cafile=where)
     count = len(context.get_ca_certs())
-    return [(count > 50, f"TLS certificate bundle: {count} certificates from {where}")]
+    line = ngettext(
+        "TLS certificate bundle: {count} certificate from {path}",
+        "TLS certificate bundle: {count} certificates from {path}",
+        count,
+    )
+    return [(count > 50, line.format(count=count, path=where))]
 
 
 def check_demo() -> list[Check]:
@@ -87,7 +102,26 @@ def check_demo() -> list[Check]:
     with Emulator() as emulator:
         client = ZomroClient(emulator.url, Credentials.from_token(emulator.demo_token))
         count = len(client.list_services())
-    return [(count > 0, f"demo emulator: answers, {count} servers over loopback HTTP")]
+    line = ngettext(
+        "demo emulator: answers, {count} server over loopback HTTP",
+        "demo emulator: answers, {count} servers over loopback HTTP",
+        count,
+    )
+    return [(count > 0, line.format(count=count))]
+
+
+def check_languages() -> list[Check]:
+    """Our catalogues and Qt's for every language (the bundle must carry both)."""
+    from zomro_tray.gui.language import qt_translation_folders
+
+    codes = [code for code in i18n.LANGUAGES if code != i18n.ENGLISH]
+    ours = [c for c in codes if (i18n.LOCALE_DIR / c / "LC_MESSAGES" / "zomro_tray.mo").is_file()]
+    folders = qt_translation_folders()
+    qts = [c for c in codes if any((f / f"qtbase_{c}.qm").is_file() for f in folders)]
+    line = _("languages: {ours}; Qt's own buttons: {qt}").format(
+        ours=", ".join(ours) or _("none"), qt=", ".join(qts) or _("none")
+    )
+    return [(ours == codes and qts == codes, line)]
 
 
 CHECKS: tuple[Callable[[], list[Check]], ...] = (
@@ -95,13 +129,23 @@ CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_network_module,
     check_keyring,
     check_tls,
+    check_languages,
     check_demo,
 )
 
 
 def run() -> int:
-    frozen = "frozen bundle" if getattr(sys, "frozen", False) else "Python"
-    print(f"zomro-tray {__version__} ({frozen} {sys.version.split()[0]} on {sys.platform})")
+    frozen = _("frozen bundle") if getattr(sys, "frozen", False) else "Python"
+    python = sys.version.split()[0]
+    print(
+        _("zomro-tray {version} ({kind} {python} on {platform}); language: {language}").format(
+            version=__version__,
+            kind=frozen,
+            python=python,
+            platform=sys.platform,
+            language=i18n.language(),
+        )
+    )
     failures = 0
     for check in CHECKS:
         try:
@@ -111,5 +155,11 @@ def run() -> int:
         for ok, line in results:
             failures += not ok
             print(f"  {'ok  ' if ok else 'FAIL'} {line}")
-    print("self-test passed" if not failures else f"self-test FAILED ({failures} problem(s))")
+    if failures:
+        failed = ngettext(
+            "self-test FAILED ({count} problem)", "self-test FAILED ({count} problems)", failures
+        )
+        print(failed.format(count=failures))
+    else:
+        print(_("self-test passed"))
     return errors.EXIT_OK if not failures else errors.EXIT_ERROR

@@ -18,6 +18,7 @@ from typing import Any
 
 from zomro_tray import APP_NAME
 from zomro_tray.endpoint import DEFAULT_API_URL
+from zomro_tray.i18n import LANGUAGES, _
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ class Settings:
     #: only for what is missing.
     sign_in_method: str = "password"
     username: str = ""
+    #: The app's language (a code of i18n.LANGUAGES); "" follows the system's.
+    language: str = ""
 
     def notify(self, kind: NotificationKind) -> bool:
         """Whether to tell the user; a kind that is not a NotificationKind is a bug and fails."""
@@ -110,6 +113,7 @@ class Settings:
             "account": _read_text,
             "sign_in_method": _read_method,
             "username": _read_text,
+            "language": _read_language,
         }
         for name, read in readers.items():
             if name not in data:
@@ -152,6 +156,10 @@ def _read_text(raw: Any) -> Any:
 
 def _read_method(raw: Any) -> Any:
     return raw if raw in ("password", "token", "authinfo") else _INVALID
+
+
+def _read_language(raw: Any) -> Any:
+    return raw if raw == "" or raw in LANGUAGES else _INVALID
 
 
 def _read_aliases(raw: Any) -> Any:
@@ -198,30 +206,30 @@ class SettingsStore:
         except FileNotFoundError:
             return Settings()
         except OSError as error:
-            self.warning = (
-                f"Could not read the settings file {self.path} ({error.strerror}); "
-                "the defaults are used."
-            )
+            self.warning = _(
+                "Could not read the settings file {path} ({reason}); the defaults are used."
+            ).format(path=self.path, reason=error.strerror)
             log.warning("%s", self.warning)
             return Settings()
         try:
             settings, ignored = Settings.parse(json.loads(raw))
         except (ValueError, TypeError, RecursionError):
             if not repair:
-                self.warning = f"The settings file {self.path} is damaged; the defaults are used."
+                self.warning = _(
+                    "The settings file {path} is damaged; the defaults are used."
+                ).format(path=self.path)
             else:
                 backup = self._keep_aside()
-                self.warning = (
-                    f"The settings file was damaged; it was kept as {backup.name} and the "
-                    "defaults are used."
-                )
+                self.warning = _(
+                    "The settings file was damaged; it was kept as {backup} and the defaults "
+                    "are used."
+                ).format(backup=backup.name)
             log.warning("%s", self.warning)
             return Settings()
         if ignored:
-            self.warning = (
-                f"Some settings in {self.path} had the wrong type and were ignored: "
-                f"{', '.join(ignored)}."
-            )
+            self.warning = _(
+                "Some settings in {path} had the wrong type and were ignored: {names}."
+            ).format(path=self.path, names=", ".join(ignored))
             log.warning("%s", self.warning)
         return settings
 

@@ -28,9 +28,10 @@ from zomro_tray.contract import (
     Timing,
 )
 from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.i18n import _, ngettext
 from zomro_tray.logs import redactor
 from zomro_tray.model import Action, ActionProgress, Service, action_progress
-from zomro_tray.presentation import Connection
+from zomro_tray.presentation import Connection, power_words
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
@@ -189,11 +190,12 @@ class Worker(QObject):
         except errors.ZomroError as error:
             outcome = SignInCheck(request_id, SignInOutcome.ERROR, _say(error))
         else:
-            noun = "server" if len(services) == 1 else "servers"
-            message = f"Connected: {len(services)} {noun} found."
-            outcome = SignInCheck(
-                request_id, SignInOutcome.OK, message, credentials, tuple(services)
-            )
+            message = ngettext(
+                "Connected: {count} server found.",
+                "Connected: {count} servers found.",
+                len(services),
+            ).format(count=len(services))
+            outcome = SignInCheck(request_id, SignInOutcome.OK, message, credentials, (*services,))
         self.sign_in_checked.emit(outcome)
 
     @Slot(object, str)
@@ -204,7 +206,8 @@ class Worker(QObject):
             self.credentials_saved.emit(False, _say(error))
             return
         self._api_url = api_url
-        self.credentials_saved.emit(True, "Signed in. The sign-in is kept in the system keychain.")
+        saved = _("Signed in. The sign-in is kept in the system keychain.")
+        self.credentials_saved.emit(True, saved)
         self._use_credentials(credentials)
 
     @Slot()
@@ -249,10 +252,10 @@ class Worker(QObject):
         self._filters, self._filters_checked = (), None  # another account, another filter
         self._forget_account()
         if isinstance(loaded, errors.ZomroError):
-            self._signed_out(f"Not signed in. {_say(loaded)}", first_run=first_run)
+            self._signed_out(str(errors.NotSignedIn.because(_say(loaded))), first_run=first_run)
             return
         if loaded is None:
-            self._signed_out("Sign in to see your servers.", first_run=first_run)
+            self._signed_out(_("Sign in to see your servers."), first_run=first_run)
             return
         redactor.add(*loaded.secrets())
         try:
@@ -276,7 +279,7 @@ class Worker(QObject):
         self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending, self._filters))
         if self._connection is not Connection.ONLINE:
             restored = self._connection is Connection.OFFLINE
-            self._set_connection(Connection.ONLINE, "Connection restored." if restored else "")
+            self._set_connection(Connection.ONLINE, _("Connection restored.") if restored else "")
 
     def _check_filters(self) -> None:
         now = time.monotonic()
@@ -353,7 +356,7 @@ class Worker(QObject):
         """None while the action is still under way; else (ok, sentence)."""
         action = pending.action
         if service is None:
-            return False, "The server disappeared from the account."
+            return False, _("The server disappeared from the account.")
         waited = now - pending.requested
         progress = action_progress(
             action,
@@ -363,11 +366,11 @@ class Worker(QObject):
         )
         pending.seen_transition = pending.seen_transition or service.power.in_transition
         if progress is ActionProgress.DONE:
-            return True, f"{service.name} {action.done_word}."
+            return True, action.done(service.name)
         if progress is ActionProgress.FAILED:
-            return False, f"{service.name} did not {action.value}: it is now {service.power.value}."
+            return False, action.not_done(service.name, power_words(service.power))
         if waited > self._timing.action_timeout:
-            return False, f"{service.name} did not {action.value} in time."
+            return False, action.too_late(service.name)
         return None
 
     def _schedule(self) -> None:

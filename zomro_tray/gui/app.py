@@ -21,8 +21,10 @@ from PySide6.QtWidgets import QApplication
 from zomro_tray import APP_NAME, __version__, autostart, errors, logs
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.icons import app_icon
+from zomro_tray.gui.language import speak
 from zomro_tray.gui.single_instance import SingleInstance
 from zomro_tray.gui.tray import TrayApp
+from zomro_tray.i18n import _
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
 from zomro_tray.settings import Settings, SettingsStore
 
@@ -39,11 +41,12 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
     app.setDesktopFileName(APP_NAME)
     app.setQuitOnLastWindowClosed(False)  # closing a dialog must not quit a tray app
     app.setWindowIcon(app_icon())
+    speak(SettingsStore().load(repair=False).language)  # the user's choice, in demo mode too
 
     instance = SingleInstance()
     if not instance.acquire():
         instance.notify_running()
-        print(f"{APP_NAME} is already running: its menu was opened.")
+        print(_("{app} is already running: its menu was opened.").format(app=APP_NAME))
         return errors.EXIT_OK
 
     logs.log_to_file()  # no console on Windows and macOS: the file is where problems go

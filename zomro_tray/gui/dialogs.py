@@ -10,27 +10,29 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from zomro_tray import __version__
+from zomro_tray.i18n import _
 from zomro_tray.model import Action
 
-#: Per action: the question, what happens, and the button that does it.
-_QUESTIONS = {
-    Action.STOP: (
-        "Shut down {name}?",
-        "{name} stops serving until you start it again.",
-        "Shut down {name}",
-    ),
-    Action.REBOOT: (
-        "Reboot {name}?",
-        "{name} restarts and is unreachable for a minute or two.",
-        "Reboot {name}",
-    ),
-}
+
+def _question(action: Action) -> tuple[str, str, str]:
+    """Per action: the question, what happens, and the button that does it."""
+    if action is Action.STOP:
+        return (
+            _("Shut down {name}?"),
+            _("{name} stops serving until you start it again."),
+            _("Shut down {name}"),
+        )
+    return (
+        _("Reboot {name}?"),
+        _("{name} restarts and is unreachable for a minute or two."),
+        _("Reboot {name}"),
+    )
 
 
 def confirm_power(action: Action, name: str) -> bool:
     """Ask before a shutdown or reboot, naming both; the safe answer (Cancel) is the default.
     The name is the server's: plain text, never markup."""
-    title, text, verb = (part.format(name=name) for part in _QUESTIONS[action])
+    title, text, verb = (part.format(name=name) for part in _question(action))
     box = QMessageBox(QMessageBox.Icon.Question, title, "")
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
@@ -44,13 +46,15 @@ def confirm_power(action: Action, name: str) -> bool:
 
 def about_box(log_folder: Path) -> QMessageBox:
     """About zomro-tray, not modal; "Open log folder" shows where the log file is kept."""
-    box = QMessageBox(QMessageBox.Icon.Information, "About zomro-tray", "")
+    box = QMessageBox(QMessageBox.Icon.Information, _("About zomro-tray"), "")
     box.setTextFormat(Qt.TextFormat.RichText)  # our own text only: nothing from a server
-    box.setText(
-        f"<b>zomro-tray {__version__}</b><p>Your Zomro Cloud VPS servers in the system tray: "
-        "see what runs, start and stop with one click.</p><p>Not an official Zomro product.</p>"
+    about = _(
+        "Your Zomro Cloud VPS servers in the system tray: see what runs, start and stop with "
+        "one click."
     )
-    open_logs = box.addButton("Open log folder", QMessageBox.ButtonRole.ActionRole)
+    unofficial = _("Not an official Zomro product.")
+    box.setText(f"<b>zomro-tray {__version__}</b><p>{about}</p><p>{unofficial}</p>")
+    open_logs = box.addButton(_("Open log folder"), QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
     open_logs.clicked.connect(lambda: open_folder(log_folder))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QActionEvent
 from PySide6.QtWidgets import QMenu
 
 from zomro_tray.gui.icons import status_dot
+from zomro_tray.i18n import _, ngettext, pgettext
 from zomro_tray.model import PowerState
 from zomro_tray.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry, elide
 
@@ -196,16 +197,14 @@ class TrayMenu(QObject):
         self._account = self.menu.addAction("")
         self._account.setEnabled(False)
         self._account.setVisible(False)
-        self._status = self.menu.addAction("Loading servers…")
+        self._status = self.menu.addAction(_("Loading servers…"))
         self._status.setEnabled(False)
-        self._hint = self.menu.addAction(
-            f"Click a server to start or shut it down ({UNDO_SECONDS} s to undo)"
-        )
+        self._hint = self.menu.addAction("")
         self._hint.setEnabled(False)
         self._hint.setVisible(False)
         self.menu.addSeparator()
         servers_end = self.menu.addSeparator()
-        self._empty = QAction("No servers to show", self.menu)
+        self._empty = QAction(self.menu)
         self._empty.setEnabled(False)
         self.menu.insertAction(servers_end, self._empty)
         self._servers = _EntryList(
@@ -216,8 +215,8 @@ class TrayMenu(QObject):
         self._show_all.setVisible(False)
         self.menu.insertAction(servers_end, self._show_all)
 
-        self.reboot_menu = self.menu.addMenu("Reboot")
-        self.copy_menu = self.menu.addMenu("Copy IP address")
+        self.reboot_menu = self.menu.addMenu("")
+        self.copy_menu = self.menu.addMenu("")
         self._reboots = _EntryList(
             self.reboot_menu,
             self.reboot_menu.addSeparator(),
@@ -239,26 +238,48 @@ class TrayMenu(QObject):
             lambda e: _Look(f"{e.name}   {e.ip_v6}", True, None, ""),
             mirrored,
         )
-        self._add("Open Zomro control panel", self.open_panel_clicked)
+        self._open_panel = self._add(self.open_panel_clicked)
         self.menu.addSeparator()
-        self.refresh_action = self._add("Refresh now", self.refresh_clicked)
-        self.sign_in_action = self._add("Sign in…", self.sign_in_clicked)
-        self.sign_out_action = self._add("Sign out", self.sign_out_clicked)
+        self.refresh_action = self._add(self.refresh_clicked)
+        self.sign_in_action = self._add(self.sign_in_clicked)
+        self.sign_out_action = self._add(self.sign_out_clicked)
         self.sign_out_action.setVisible(False)
-        self._add("Settings…", self.settings_clicked)
-        self._add("About zomro-tray", self.about_clicked)
+        self._settings = self._add(self.settings_clicked)
+        self._about = self._add(self.about_clicked)
         self.menu.addSeparator()
-        self._add("Quit", self.quit_clicked)
+        self._quit = self._add(self.quit_clicked)
+        self._offline = False
+        self._account_name = ""
+        self.retranslate()
         self.reboot_menu.menuAction().setVisible(False)
         self.copy_menu.menuAction().setVisible(False)
         # A host that draws the menu from D-Bus sends AboutToShow as well: the worker then
         # refreshes data older than a few seconds.
         self.menu.aboutToShow.connect(self.opened.emit)
 
-    def _add(self, text: str, signal: SignalInstance) -> QAction:
-        action = self.menu.addAction(text)
+    def _add(self, signal: SignalInstance) -> QAction:
+        action = self.menu.addAction("")
         action.triggered.connect(signal.emit)
         return action
+
+    def retranslate(self) -> None:
+        """Every fixed text in the current language (the controller re-sends the rest)."""
+        self._hint.setText(
+            _("Click a server to start or shut it down ({seconds} s to undo)").format(
+                seconds=UNDO_SECONDS
+            )
+        )
+        self._empty.setText(_("No servers to show"))
+        self.reboot_menu.setTitle(pgettext("menu", "Reboot"))
+        self.copy_menu.setTitle(_("Copy IP address"))
+        self._open_panel.setText(_("Open Zomro control panel"))
+        self.refresh_action.setText(_("Retry now") if self._offline else _("Refresh now"))
+        self.sign_in_action.setText(_("Sign in…"))
+        self.sign_out_action.setText(_("Sign out"))
+        self._settings.setText(_("Settings…"))
+        self._about.setText(_("About zomro-tray"))
+        self._quit.setText(_("Quit"))
+        self._account.setText(_("Signed in as {account}").format(account=elide(self._account_name)))
 
     # --- what the controller tells it ---------------------------------------------------------
 
@@ -266,7 +287,12 @@ class TrayMenu(QObject):
         """The first MAX_MENU_SERVERS servers; with more, "Show all N servers…" opens the
         window, which has them all and a search field, instead of a menu off the screen."""
         self._servers.sync(entries[:MAX_MENU_SERVERS])
-        self._show_all.setText(f"Show all {len(entries)} servers…")
+        count = len(entries)
+        self._show_all.setText(
+            ngettext("Show all {count} server…", "Show all {count} servers…", count).format(
+                count=count
+            )
+        )
         self._show_all.setVisible(len(entries) > MAX_MENU_SERVERS)
         self._empty.setVisible(not entries)
         self._hint.setVisible(any(e.click_action is not None for e in entries))
@@ -280,11 +306,13 @@ class TrayMenu(QObject):
     def show_status(self, text: str, signed_in: bool, offline: bool = False) -> None:
         self._status.setText(text)
         self.sign_in_action.setVisible(not signed_in)
-        self.refresh_action.setText("Retry now" if offline else "Refresh now")
+        self._offline = offline
+        self.refresh_action.setText(_("Retry now") if offline else _("Refresh now"))
 
     def show_account(self, account: str) -> None:
         """Who is signed in, at the top; Sign out is offered while someone is."""
-        self._account.setText(f"Signed in as {elide(account)}")
+        self._account_name = account
+        self._account.setText(_("Signed in as {account}").format(account=elide(account)))
         self._account.setVisible(bool(account))
         self.sign_out_action.setVisible(bool(account))
 

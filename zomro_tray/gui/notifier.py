@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from zomro_tray import APP_NAME
+from zomro_tray.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ class _FreedesktopChannel:
             body = html.escape(body, quote=False)
         urgency = 1 if note.severity is Severity.WARNING else 0
         hints = {"urgency": ("y", urgency), "desktop-entry": ("s", APP_NAME)}
-        actions = ["default", "Open"] if note.target else []
+        actions = ["default", _("Open")] if note.target else []
         call = new_method_call(
             address,
             "Notify",

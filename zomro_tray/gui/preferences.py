@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from zomro_tray.autostart import AutoStart
+from zomro_tray.i18n import _
 from zomro_tray.settings import Settings, SettingsStore
 
 
@@ -32,7 +33,7 @@ class Preferences:
     def startup_problem(self) -> Problem | None:
         """The settings file was damaged and set aside at start-up."""
         warning = self.store.warning
-        return Problem("Settings were reset", warning) if warning else None
+        return Problem(_("Settings were reset"), warning) if warning else None
 
     @property
     def autostart_supported(self) -> bool:
@@ -61,7 +62,8 @@ class Preferences:
         except OSError as error:
             problems.append(
                 Problem(
-                    "Settings not saved", f"Could not write the settings file: {error.strerror}."
+                    _("Settings not saved"),
+                    _("Could not write the settings file: {reason}.").format(reason=error.strerror),
                 )
             )
         if self.autostart is not None and settings.start_at_login != self._autostart_enabled():
@@ -70,8 +72,10 @@ class Preferences:
             except OSError as error:
                 problems.append(
                     Problem(
-                        "Start at login not changed",
-                        f"The login item could not be written: {error.strerror}.",
+                        _("Start at login not changed"),
+                        _("The login item could not be written: {reason}.").format(
+                            reason=error.strerror
+                        ),
                     )
                 )
         self.settings = settings

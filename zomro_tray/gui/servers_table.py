@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from zomro_tray.gui.icons import status_dot
+from zomro_tray.i18n import _
 from zomro_tray.model import Service
 from zomro_tray.presentation import state_words
 from zomro_tray.settings import Settings
@@ -31,7 +32,7 @@ def _check(on: bool) -> Qt.CheckState:
 class ServersTable(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setHeaderLabels(["Show", "Alias (optional)", "State", "Always ask"])
+        self.setHeaderLabels([_("Show"), _("Alias (optional)"), _("State"), _("Always ask")])
         self.setRootIsDecorated(False)
         header = self.header()
         header.setStretchLastSection(False)
@@ -64,6 +65,18 @@ class ServersTable(QTreeWidget):
             item.setCheckState(SHOW, _check(choice.shown))
             item.setCheckState(ASK, _check(choice.always_ask))
             self.addTopLevelItem(item)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Wide enough for every heading and state, in any language: the dialog grows rather
+        than cut "Alias (optional)" or a long state to "Псевдонім (нео"."""
+        header = self.header()
+        widths = [
+            max(header.sectionSizeHint(column), self.sizeHintForColumn(column))
+            for column in range(self.columnCount())
+        ]
+        frame = 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(sum(widths) + frame)
 
     def choices(self) -> list[ServerChoice]:
         found = []

@@ -36,6 +36,7 @@ from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.endpoint import check_api_url
 from zomro_tray.gui.icons import app_icon
 from zomro_tray.gui.servers_table import ServersTable
+from zomro_tray.i18n import LANGUAGES, N_, _
 from zomro_tray.model import Service
 from zomro_tray.settings import (
     MAX_REFRESH_SECONDS,
@@ -45,23 +46,29 @@ from zomro_tray.settings import (
 )
 
 NOTIFICATION_LABELS = {
-    NotificationKind.EXTERNAL_CHANGE: "A server stops or is suspended without you doing it",
-    NotificationKind.ACTION_RESULT: "A start, stop or reboot finishes or fails",
-    NotificationKind.SIGN_IN: "Signing in is needed",
-    NotificationKind.CONNECTION: "The connection to Zomro is lost or restored",
+    NotificationKind.EXTERNAL_CHANGE: N_("A server stops or is suspended without you doing it"),
+    NotificationKind.ACTION_RESULT: N_("A start, stop or reboot finishes or fails"),
+    NotificationKind.SIGN_IN: N_("Signing in is needed"),
+    NotificationKind.CONNECTION: N_("The connection to Zomro is lost or restored"),
 }
 METHODS = (
-    (AuthMethod.PASSWORD, "Username and password"),
-    (AuthMethod.TOKEN, "Session token (advanced)"),
-    (AuthMethod.AUTHINFO, "Username and password, sent with every request (advanced)"),
+    (AuthMethod.PASSWORD, N_("Username and password")),
+    (AuthMethod.TOKEN, N_("Session token (advanced)")),
+    (AuthMethod.AUTHINFO, N_("Username and password, sent with every request (advanced)")),
 )
 METHOD_HINTS = {
-    AuthMethod.PASSWORD: "Your Zomro username and password; a two-factor code if your account "
-    "asks for one. They are kept in the system keychain.",
-    AuthMethod.TOKEN: "The auth value of a signed-in Zomro session (for scripts and testing). "
-    "A session ends after a while idle; then you sign in again.",
-    AuthMethod.AUTHINFO: "For accounts where sessions keep expiring: no session is kept, the "
-    "username and password go with every request. Two-factor accounts cannot use it.",
+    AuthMethod.PASSWORD: N_(
+        "Your Zomro username and password; a two-factor code if your account asks for one. "
+        "They are kept in the system keychain."
+    ),
+    AuthMethod.TOKEN: N_(
+        "The auth value of a signed-in Zomro session (for scripts and testing). A session "
+        "ends after a while idle; then you sign in again."
+    ),
+    AuthMethod.AUTHINFO: N_(
+        "For accounts where sessions keep expiring: no session is kept, the username and "
+        "password go with every request. Two-factor accounts cannot use it."
+    ),
 }
 _request_ids = count(1)
 
@@ -82,9 +89,8 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")  # Qt adds " — zomro-tray", the application's name
+        self.setWindowTitle(_("Settings"))  # Qt adds " — zomro-tray", the application's name
         self.setWindowIcon(app_icon())
-        self.setMinimumWidth(640)
         self._settings = settings
         self._signed_in = signed_in
         self._account = account
@@ -93,9 +99,12 @@ class SettingsDialog(QDialog):
         self._checked: tuple[SignInForm, Credentials] | None = None
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._account_tab(notice), "Account")
-        self.tabs.addTab(self._servers_tab(services), "Servers")
-        self.tabs.addTab(self._general_tab(autostart_supported), "General")
+        # At least this wide; wider when a language needs it (a minimum set on the dialog
+        # itself would stop its layout from growing it).
+        self.tabs.setMinimumWidth(616)
+        self.tabs.addTab(self._account_tab(notice), _("Account"))
+        self.tabs.addTab(self._servers_tab(services), _("Servers"))
+        self.tabs.addTab(self._general_tab(autostart_supported), _("General"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -114,17 +123,17 @@ class SettingsDialog(QDialog):
         self.notice.setWordWrap(True)
         self.method = QComboBox()
         for method, label in METHODS:
-            self.method.addItem(label, method)
+            self.method.addItem(_(label), method)
         self.method_hint = QLabel("")
         self.method_hint.setWordWrap(True)
-        self.token = QLineEdit(placeholderText="Paste the session token")
+        self.token = QLineEdit(placeholderText=_("Paste the session token"))
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.username = QLineEdit(self._settings.username, placeholderText="you@example.com")
+        self.username = QLineEdit(self._settings.username, placeholderText=_("you@example.com"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.code = QLineEdit(placeholderText="6-digit code from your authenticator app")
+        self.code = QLineEdit(placeholderText=_("6-digit code from your authenticator app"))
         self.code.setMaxLength(10)
-        self.test_button = QPushButton("Test connection")
+        self.test_button = QPushButton(_("Test connection"))
         self.test_button.clicked.connect(lambda: self._start_check(save_after=False))
         self.check_result = QLabel("")
         self.check_result.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what Zomro said
@@ -132,12 +141,12 @@ class SettingsDialog(QDialog):
         self.check_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.form = QFormLayout()
-        self.form.addRow("Sign in with", self.method)
+        self.form.addRow(_("Sign in with"), self.method)
         self.form.addRow("", self.method_hint)
-        self.form.addRow("Session token", self.token)
-        self.form.addRow("Username", self.username)
-        self.form.addRow("Password", self.password)
-        self.form.addRow("Two-factor code", self.code)
+        self.form.addRow(_("Session token"), self.token)
+        self.form.addRow(_("Username"), self.username)
+        self.form.addRow(_("Password"), self.password)
+        self.form.addRow(_("Two-factor code"), self.code)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.check_result, 1)
@@ -154,9 +163,13 @@ class SettingsDialog(QDialog):
 
     def _account_notice(self) -> str:
         if self._signed_in:
-            who = f"Signed in as {self._account}." if self._account else "You are signed in."
-            return f"{who} Fill in the fields below only to sign in as someone else."
-        return (
+            if self._account:
+                return _(
+                    "Signed in as {account}. Fill in the fields below only to sign in as "
+                    "someone else."
+                ).format(account=self._account)
+            return _("You are signed in. Fill in the fields below only to sign in as someone else.")
+        return _(
             "Sign in with the username and password of your Zomro account. The sign-in is "
             "kept in the system keychain, never in a file."
         )
@@ -166,10 +179,12 @@ class SettingsDialog(QDialog):
         self.servers = ServersTable()
         self.fill_servers(services)
         hint = QLabel(
-            "Untick servers you do not want in the menu; double-click an alias to edit it. "
-            "While every server is ticked, servers you add later appear by themselves. "
-            '"Always ask": a shutdown or reboot of that server asks first instead of '
-            "waiting a few seconds to be undone."
+            _(
+                "Untick servers you do not want in the menu; double-click an alias to edit it. "
+                "While every server is ticked, servers you add later appear by themselves. "
+                '"Always ask": a shutdown or reboot of that server asks first instead of '
+                "waiting a few seconds to be undone."
+            )
         )
         hint.setWordWrap(True)
         layout = QVBoxLayout(page)
@@ -183,29 +198,36 @@ class SettingsDialog(QDialog):
         self.refresh = QSpinBox(
             minimum=MIN_REFRESH_SECONDS,
             maximum=MAX_REFRESH_SECONDS,
-            suffix=" s",
+            # Translators: the unit after the refresh interval's number ("60 s").
+            suffix=_(" s"),
             value=settings.refresh_seconds,
         )
-        self.confirm_stop = QCheckBox("Ask before shutting a server down")
+        self.confirm_stop = QCheckBox(_("Ask before shutting a server down"))
         self.confirm_stop.setChecked(settings.confirm_before_stop)
         self.refresh.setMaximumWidth(110)
-        self.start_at_login = QCheckBox("Start zomro-tray when I log in")
+        self.start_at_login = QCheckBox(_("Start zomro-tray when I log in"))
         self.start_at_login.setChecked(settings.start_at_login)
         self.start_at_login.setVisible(autostart_supported)
         self.notify_boxes: dict[NotificationKind, QCheckBox] = {}
-        notes = QGroupBox("Notify me when")
+        notes = QGroupBox(_("Notify me when"))
         notes_layout = QVBoxLayout(notes)
         for kind, label in NOTIFICATION_LABELS.items():
-            box = QCheckBox(label)
+            box = QCheckBox(_(label))
             box.setChecked(settings.notify(kind))
             notes_layout.addWidget(box)
             self.notify_boxes[kind] = box
         self.api_url = QLineEdit(settings.api_url)
-        advanced = QGroupBox("Advanced")
+        advanced = QGroupBox(_("Advanced"))
         advanced_form = QFormLayout(advanced)
-        advanced_form.addRow("API address", self.api_url)
+        advanced_form.addRow(_("API address"), self.api_url)
+        self.language = QComboBox()
+        self.language.addItem(_("System language"), "")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)  # each language in its own words
+        self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
         form = QFormLayout()
-        form.addRow("Refresh every", self.refresh)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Refresh every"), self.refresh)
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(self.confirm_stop)
@@ -229,7 +251,7 @@ class SettingsDialog(QDialog):
             (self.code, self.current_method() is AuthMethod.PASSWORD),
         ):
             self.form.setRowVisible(widget, visible)
-        self.method_hint.setText(METHOD_HINTS[self.current_method()])
+        self.method_hint.setText(_(METHOD_HINTS[self.current_method()]))
         self._checked = None
 
     def current_method(self) -> AuthMethod:
@@ -255,7 +277,7 @@ class SettingsDialog(QDialog):
     def _start_check(self, save_after: bool) -> None:
         form = self.sign_in_form()
         if form is None:
-            self._show_result("Fill in the sign-in first.", ok=False)
+            self._show_result(_("Fill in the sign-in first."), ok=False)
             return
         try:
             check_api_url(form.api_url)
@@ -265,7 +287,7 @@ class SettingsDialog(QDialog):
         self._pending_check = next(_request_ids)
         self._save_after_check = save_after
         self._set_busy(True)
-        self._show_result("Connecting to Zomro…", ok=None)
+        self._show_result(_("Connecting to Zomro…"), ok=None)
         self.check_requested.emit(self._pending_check, form)
 
     def on_sign_in_checked(self, check: SignInCheck) -> None:
@@ -276,7 +298,9 @@ class SettingsDialog(QDialog):
             self.method.setCurrentIndex(self.method.findData(AuthMethod.PASSWORD))
             self.form.setRowVisible(self.code, True)
             self.code.setFocus()
-            self._show_result(f"{check.message} Enter it and try again.", ok=False)
+            self._show_result(
+                _("{problem} Enter it and try again.").format(problem=check.message), ok=False
+            )
             return
         if check.outcome is not SignInOutcome.OK or check.credentials is None:
             self._show_result(check.message, ok=False)
@@ -336,6 +360,7 @@ class SettingsDialog(QDialog):
             notifications={k.value: box.isChecked() for k, box in self.notify_boxes.items()},
             confirm_before_stop=self.confirm_stop.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
+            language=str(self.language.currentData()),
         )
 
     def _save_clicked(self) -> None:
@@ -355,5 +380,5 @@ class SettingsDialog(QDialog):
             self._start_check(save_after=True)  # a new sign-in is tested before it is kept
             return
         self._set_busy(True)
-        self._show_result("Saving the sign-in in the keychain…", ok=None)
+        self._show_result(_("Saving the sign-in in the keychain…"), ok=None)
         self.save_requested.emit(settings, self._checked[1])

@@ -20,16 +20,17 @@ from zomro_tray.contract import ActionResult, SecretsStore, Snapshot, Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.dialog_host import DialogHost
 from zomro_tray.gui.icons import tray_icon
+from zomro_tray.gui.language import speak
 from zomro_tray.gui.menu import TrayMenu
 from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.gui.power import PowerClicks
 from zomro_tray.gui.preferences import Preferences, Problem
 from zomro_tray.gui.tray_host import TrayHost
 from zomro_tray.gui.worker_host import WorkerHost
+from zomro_tray.i18n import _
 from zomro_tray.model import Action, Service
 from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
-    WAITING_WORDS,
     Connection,
     Entry,
     Overall,
@@ -40,6 +41,7 @@ from zomro_tray.presentation import (
     overall,
     status_line,
     tooltip,
+    waiting_title,
 )
 from zomro_tray.settings import NotificationKind, Settings, SettingsStore
 from zomro_tray.worker import Worker
@@ -117,12 +119,8 @@ class TrayApp(QObject):
         self.menu.quit_clicked.connect(self.quit)
         self.menu.opened.connect(self.backend.menu_opened)
 
-        self.tray_host = TrayHost(
-            self.menu.menu,
-            tray_icon(Overall.LOADING),
-            "zomro-tray: loading…",
-            self,
-        )
+        loading = tooltip((), Connection.STARTING, None)
+        self.tray_host = TrayHost(self.menu.menu, tray_icon(Overall.LOADING), loading, self)
         self.tray_host.window_wanted.connect(self.show_window)
         self.tray_host.available_changed.connect(self._tray_availability)
         self.notifier = Notifier(lambda: self.tray_host.icon, self)
@@ -158,11 +156,8 @@ class TrayApp(QObject):
         self.backend.stop()
 
     def dispose(self) -> None:
-        """Delete the Qt objects now, in the GUI thread.
-
-        Left to Python's cyclic garbage collector they could be destroyed in whichever thread
-        happens to run it (the worker's), which Qt does not allow.
-        """
+        """Delete the Qt objects now, in the GUI thread: left to Python's cyclic garbage
+        collector they could die in whichever thread runs it (the worker's); Qt forbids that."""
         self.tray_host.stop()
         self.notifier.close()
         self.dialogs.close_all()
@@ -229,7 +224,7 @@ class TrayApp(QObject):
         self.filtered_by = snapshot.filtered_by
         self.render()
         for text in news:  # a server stopped without you: worth a warning, not a mere note
-            self.notify(NotificationKind.EXTERNAL_CHANGE, "Server changed", text, warning=True)
+            self.notify(NotificationKind.EXTERNAL_CHANGE, _("Server changed"), text, warning=True)
         self.refreshed.emit()
 
     def _on_connection(
@@ -242,16 +237,16 @@ class TrayApp(QObject):
         self.render()
         kind = NotificationKind.CONNECTION
         if connection is Connection.OFFLINE and before is not Connection.OFFLINE:
-            self.notify(kind, "Zomro cannot be reached", message, warning=True)
+            self.notify(kind, _("Zomro cannot be reached"), message, warning=True)
         elif connection is Connection.ONLINE and before is Connection.OFFLINE:
-            self.notify(kind, "Back online", "The connection to Zomro is restored.")
+            self.notify(kind, _("Back online"), _("The connection to Zomro is restored."))
 
     def _on_action_finished(self, result: ActionResult) -> None:
         self.power.settled(result.service_id)
         self.worker_pending.pop(result.service_id, None)
         self.render()
         entry = self.entry(result.service_id)
-        title = action_title(result.action, result.ok, entry.name if entry else "")
+        title = action_title(result.action, result.ok, entry.name if entry else result.service_id)
         body = "" if result.ok else result.message  # "web-1 stopped" says it all
         kind = NotificationKind.ACTION_RESULT
         self.notify(kind, title, body, warning=not result.ok, target=result.service_id)
@@ -264,7 +259,7 @@ class TrayApp(QObject):
         elif first_run and self.dialog is None:
             self.open_settings(notice=message)
         else:
-            self.notify(NotificationKind.SIGN_IN, "Sign-in needed", message, warning=True)
+            self.notify(NotificationKind.SIGN_IN, _("Sign-in needed"), message, warning=True)
 
     def _on_account(self, account: str) -> None:
         """Someone signed in (or out); another account starts with all of its servers shown."""
@@ -286,7 +281,7 @@ class TrayApp(QObject):
             self.connection, self.updated, self.problem, self.filtered_by, self.next_try
         )
         if self.demo:
-            line = f"Demo — {line}"
+            line = _("Demo — {status}").format(status=line)
         self.menu.show_entries(self.shown)
         self.menu.show_status(line, signed_in, offline)
         state = overall(self.shown, self.connection)
@@ -322,7 +317,7 @@ class TrayApp(QObject):
 
     def tell_unexpected_error(self, sentence: str) -> None:
         """The excepthook's one line for the user (the traceback is in the log file)."""
-        self.tell_problem(Problem("Something went wrong", sentence))
+        self.tell_problem(Problem(_("Something went wrong"), sentence))
 
     # --- user intent ---------------------------------------------------------------------------
 
@@ -337,8 +332,9 @@ class TrayApp(QObject):
 
     def _waiting_started(self, service_id: str, action: Action) -> None:
         entry = self.entry(service_id)
-        title = f"{WAITING_WORDS[action]} {entry.name if entry else service_id}"
-        undo = f"In {self.power.undo_seconds:g} s. Click here, or on the server, to undo."
+        title = waiting_title(action, entry.name if entry else service_id)
+        seconds = f"{self.power.undo_seconds:g}"
+        undo = _("In {seconds} s. Click here, or on the server, to undo.").format(seconds=seconds)
         self.notify(NotificationKind.ACTION_RESULT, title, undo, target=f"undo:{service_id}")
 
     def _notification_clicked(self, target: str) -> None:
@@ -356,13 +352,12 @@ class TrayApp(QObject):
         address = (entry.ip_v6 if v6 else entry.ip) if entry else ""
         if entry is not None and address:
             QGuiApplication.clipboard().setText(address)
-            self.notify(NotificationKind.ACTION_RESULT, "Copied", f"{entry.name}: {address}")
+            self.notify(NotificationKind.ACTION_RESULT, _("Copied"), f"{entry.name}: {address}")
 
     def open_control_panel(self) -> None:
         if not QDesktopServices.openUrl(QUrl(CONTROL_PANEL_URL)):
-            self.tell_problem(
-                Problem("No web browser opened", f"Zomro's panel is at {CONTROL_PANEL_URL}")
-            )
+            where = _("Zomro's panel is at {address}").format(address=CONTROL_PANEL_URL)
+            self.tell_problem(Problem(_("No web browser opened"), where))
 
     def show_menu(self) -> None:
         """Another launch asked us to show ourselves: the menu where it can pop up."""
@@ -394,6 +389,11 @@ class TrayApp(QObject):
             self.backend.save_credentials(credentials, settings.api_url)
 
     def apply_settings(self, settings: Settings) -> None:
+        if settings.language != self.settings.language:  # at once, no restart: fixed texts here
+            speak(settings.language)  # the rest in render()
+            self.menu.retranslate()
+            if self.window is not None:
+                self.window.retranslate()
         for problem in self.preferences.save(settings):
             self.tell_problem(problem)
         self.backend.apply_settings(settings.api_url, settings.refresh_seconds)

@@ -25,23 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from zomro_tray.gui.icons import app_icon, status_dot
+from zomro_tray.i18n import _, pgettext
 from zomro_tray.model import Action
 from zomro_tray.presentation import Entry
 
-NO_TRAY_HINT = (
-    "No system tray was found, so zomro-tray shows this window instead. It moves to the tray "
-    "by itself when one appears. Closing this window quits zomro-tray."
-)
-GNOME_HINT = (
-    " To get the tray icon on GNOME, install the “AppIndicator and KStatusNotifierItem "
-    "Support” extension (Debian and Ubuntu: gnome-shell-extension-appindicator), then log out "
-    "and in again."
-)
-
 
 def no_tray_hint() -> str:
+    hint = _(
+        "No system tray was found, so zomro-tray shows this window instead. It moves to the "
+        "tray by itself when one appears. Closing this window quits zomro-tray."
+    )
     desktop = os.environ.get("XDG_CURRENT_DESKTOP", "").upper().split(":")
-    return NO_TRAY_HINT + (GNOME_HINT if "GNOME" in desktop else "")
+    if "GNOME" not in desktop:
+        return hint
+    gnome = _(
+        "To get the tray icon on GNOME, install the “AppIndicator and KStatusNotifierItem "
+        "Support” extension (Debian and Ubuntu: gnome-shell-extension-appindicator), then log "
+        "out and in again."
+    )
+    return f"{hint} {gnome}"
 
 
 class ServerWindow(QWidget):
@@ -63,20 +65,20 @@ class ServerWindow(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setVisible(False)
-        self.status = QLabel("Loading servers…")
+        self.status = QLabel(_("Loading servers…"))
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.search = QLineEdit(placeholderText="Find a server by name or address")
+        self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.list = QListWidget()
         self.list.itemActivated.connect(self._activated)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.toggle = QPushButton("Start / Stop")
-        self.reboot = QPushButton("Reboot")
-        self.copy_ip = QPushButton("Copy IP")
-        refresh = QPushButton("Refresh")
-        settings = QPushButton("Settings…")
-        self.quit_button = QPushButton("Quit")
+        self.toggle = QPushButton()
+        self.reboot = QPushButton()
+        self.copy_ip = QPushButton()
+        self.refresh = refresh = QPushButton()
+        self.settings = settings = QPushButton()
+        self.quit_button = QPushButton()
         self.toggle.clicked.connect(lambda: self._emit_for_current(self.entry_clicked))
         self.reboot.clicked.connect(lambda: self._emit_for_current(self.reboot_clicked))
         self.copy_ip.clicked.connect(lambda: self._emit_for_current(self.copy_ip_clicked))
@@ -95,6 +97,17 @@ class ServerWindow(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._entries: dict[str, Entry] = {}
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every fixed text in the current language (the controller re-sends the rest)."""
+        self.hint.setText(no_tray_hint())
+        self.search.setPlaceholderText(_("Find a server by name or address"))
+        self.reboot.setText(pgettext("button", "Reboot"))
+        self.copy_ip.setText(_("Copy IP"))
+        self.refresh.setText(_("Refresh"))
+        self.settings.setText(_("Settings…"))
+        self.quit_button.setText(_("Quit"))
         self._update_buttons()
 
     def show_entries(self, entries: Sequence[Entry]) -> None:
@@ -165,10 +178,12 @@ class ServerWindow(QWidget):
         entry = self._entries.get(self._current_id())
         self.toggle.setEnabled(bool(entry and entry.enabled))
         if entry and entry.undo:
-            self.toggle.setText("Undo")
+            self.toggle.setText(_("Undo"))
+        elif entry and entry.click_action is Action.STOP:
+            self.toggle.setText(pgettext("button", "Shut down"))
         elif entry and entry.click_action:
-            self.toggle.setText("Shut down" if entry.click_action is Action.STOP else "Start")
+            self.toggle.setText(pgettext("button", "Start"))
         else:
-            self.toggle.setText("Start / Shut down")
+            self.toggle.setText(_("Start / Shut down"))
         self.reboot.setEnabled(bool(entry and entry.can_reboot))
         self.copy_ip.setEnabled(bool(entry and entry.ip))
