@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -317,7 +318,24 @@ def test_self_test_reports_every_part_and_passes_here() -> None:
         "keyring backends registered",
         "keyring backend in use",
         "TLS certificate bundle",
+        "languages: pl, uk, ru; Qt's own buttons: pl, uk, ru",
         "demo emulator",
     ):
         assert part in done.stdout
     assert done.stdout.strip().endswith("self-test passed")
+
+
+def test_the_wheel_carries_the_translations(tmp_path: Path) -> None:
+    """What `pipx install .` installs: the compiled catalogues must be in the wheel."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("zomro_tray-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for language in ("pl", "uk", "ru"):
+        assert f"zomro_tray/locale/{language}/LC_MESSAGES/zomro_tray.mo" in names
