@@ -29,6 +29,7 @@ from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER, add_servers
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.presentation import Connection
 from zomro_tray.settings import Settings, SettingsStore
 
 SOAK_FAULTS = (
@@ -221,7 +222,10 @@ def _drive(
             )
         target = min(app.worker.attempts + 25, cycles)
         spin_until(lambda t=target: app.worker.attempts >= t, 30)
-        if result.at_checkpoint is None and app.worker.attempts >= CHECKPOINT:
+        # Like with like: the end is measured online with every server listed, so the
+        # checkpoint is too (a drip fault's valid empty list can leave the menu empty a moment).
+        settled = app.connection is Connection.ONLINE and len(app.shown) == len(server_ids)
+        if result.at_checkpoint is None and app.worker.attempts >= CHECKPOINT and settled:
             result.at_checkpoint = _footprint(app)
         roll = rng.random()
         if roll < 0.3:  # behind the app's back: the web panel, or the provider

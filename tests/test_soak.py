@@ -22,7 +22,7 @@ def test_short_soak_survives_faults_and_ends_matching_the_emulator(qtbot: QtBot)
     assert sum(result.faults.values()) > 200
     assert len(result.faults) >= 6  # every kind of fault came up
     assert result.clicks > 5  # offline, entries cannot be clicked: about half the time here
-    assert result.external_changes > 10
+    assert result.external_changes >= 5  # 30 % of ~48 rounds: 14 on average
     assert result.mismatches == {}, "the app does not show what the emulator holds"
     assert not result.unasked_actions, f"actions nobody asked for: {result.unasked_actions}"
     start, end = result.at_checkpoint, result.at_end
