@@ -454,3 +454,22 @@ def test_no_text_reaches_a_person_without_translation() -> None:
                 if re.search(r"[A-Za-z]{2,}", _literal_words(arg)):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(arg)}")
     assert found == []
+
+
+def test_the_command_line_follows_the_language_chosen_in_settings(
+    emulator: Emulator, isolated_home: Path
+) -> None:
+    """Chosen in Settings, it wins over the environment's for the command line as well; a
+    damaged settings file is not told by the language lookup (only by a command that uses
+    the settings, once)."""
+    isolated_home.mkdir(parents=True)
+    settings = isolated_home / "settings.json"
+    settings.write_text('{"language": "uk"}', encoding="utf-8")
+    env = {"LANG": "pl_PL.UTF-8", "ZOMRO_TOKEN": emulator.demo_token}
+    listing = _run(["--api-url", emulator.url, "services"], env)
+    assert "НАЗВА" in listing.stdout
+    assert "NAZWA" not in listing.stdout
+    settings.write_text("{damaged", encoding="utf-8")
+    damaged = _run(["--api-url", emulator.url, "services"], env)
+    assert "NAZWA" in damaged.stdout  # the environment's language, then
+    assert damaged.stderr == ""  # --api-url: this command never reads the settings

@@ -60,8 +60,7 @@ def speak_the_users_language() -> None:
     argparse looks its words up through gettext's default domain, for which no language ships
     a catalogue; pointing its lookup at the app's catalogue translates "usage:" and its errors.
     """
-    store = SettingsStore()
-    i18n.use(store.load(repair=False).language)
+    i18n.use(SettingsStore().chosen_language())
     argparse._ = i18n._  # type: ignore[attr-defined]
     argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
 

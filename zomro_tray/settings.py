@@ -193,6 +193,16 @@ class SettingsStore:
         #: A sentence for the user when the last load had to fall back to defaults.
         self.warning = ""
 
+    def chosen_language(self) -> str:
+        """The language picked in Settings ("" for the system's), read without a word: what is
+        wrong with the file is told once, by whoever loads the settings for their own use."""
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return ""
+        value = _read_language(data.get("language", "")) if isinstance(data, dict) else ""
+        return value if isinstance(value, str) else ""
+
     def load(self, repair: bool = True) -> Settings:
         """The settings, or defaults with :attr:`warning` saying why.
 

@@ -41,7 +41,7 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
     app.setDesktopFileName(APP_NAME)
     app.setQuitOnLastWindowClosed(False)  # closing a dialog must not quit a tray app
     app.setWindowIcon(app_icon())
-    speak(SettingsStore().load(repair=False).language)  # the user's choice, in demo mode too
+    speak(SettingsStore().chosen_language())  # the user's choice, in demo mode too
 
     instance = SingleInstance()
     if not instance.acquire():
