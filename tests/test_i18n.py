@@ -116,7 +116,7 @@ def test_the_os_list_is_asked_only_when_the_environment_names_none(
 def test_the_choice_in_settings_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "pl_PL.UTF-8")
     assert i18n.use("ru") == "ru"
-    assert _("Quit") == "Закрыть"
+    assert _("Quit") == "Выход"
     assert i18n.use("en") == "en"
     assert _("Quit") == "Quit"
 
@@ -331,7 +331,7 @@ class _nothing:  # noqa: N801 (a context manager that expects nothing)
 
 @pytest.mark.parametrize(
     ("language", "quit_word", "cancel"),
-    [("pl", "Zakończ", "Anuluj"), ("uk", "Закрити", "Скасувати"), ("ru", "Закрыть", "Отмена")],
+    [("pl", "Zakończ", "Anuluj"), ("uk", "Вихід", "Скасувати"), ("ru", "Выход", "Отмена")],
 )
 def test_a_language_chosen_in_settings_applies_at_once_with_qts_own_buttons(
     language: str, quit_word: str, cancel: str, make_app: MakeApp, emulator: Emulator
