@@ -148,3 +148,39 @@ def test_protected_servers_and_who_signed_in_are_kept(isolated_home: Path) -> No
     assert raw["protected_services"] == ["2", "1"]
     bad = Settings.parse({"protected_services": "1", "sign_in_method": "magic", "account": 5})
     assert bad[1] == ["protected_services", "account", "sign_in_method"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"language": "pl"}', "pl"),
+        ('{"language": "uk", "refresh_seconds": "bad"}', "uk"),  # another field's fault
+        ('{"language": "de"}', ""),  # not one the app speaks: the system's
+        ('{"language": 5}', ""),
+        ('{"refresh_seconds": 60}', ""),
+        ("[1, 2]", ""),
+        ("{damaged", ""),
+        (None, ""),  # no file
+    ],
+)
+def test_the_chosen_language_is_read_quietly(
+    content: str | None, expected: str, isolated_home: Path
+) -> None:
+    store = SettingsStore()
+    if content is not None:
+        isolated_home.mkdir(parents=True)
+        store.path.write_text(content, encoding="utf-8")
+    assert store.chosen_language() == expected
+    assert store.warning == ""  # told by whoever loads the settings, not here
+    if content is not None:
+        assert store.path.read_text(encoding="utf-8") == content  # never moved or rewritten
+
+
+def test_the_language_is_kept_and_a_bad_one_ignored(isolated_home: Path) -> None:
+    store = SettingsStore()
+    store.save(Settings(language="ru"))
+    assert store.load().language == "ru"
+    settings, ignored = Settings.parse({"language": "xx", "refresh_seconds": 90})
+    assert settings.language == ""
+    assert ignored == ["language"]
+    assert settings.refresh_seconds == 90
