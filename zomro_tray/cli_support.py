@@ -197,8 +197,9 @@ def already_said(service: Service, action: Action) -> str:
 
 
 def requested_said(name: str, action: Action) -> str:
-    if action is Action.START:
-        return _("{name}: start requested.").format(name=name)
-    if action is Action.STOP:
-        return _("{name}: shutdown requested.").format(name=name)
-    return _("{name}: reboot requested.").format(name=name)
+    text = action.pick(
+        _("{name}: start requested."),
+        _("{name}: shutdown requested."),
+        _("{name}: reboot requested."),
+    )
+    return text.format(name=name)

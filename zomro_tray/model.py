@@ -101,14 +101,19 @@ class Action(str, enum.Enum):
     STOP = "stop"
     REBOOT = "reboot"
 
+    def pick(self, start: str, stop: str, reboot: str) -> str:
+        """One of three whole sentences, by action. Each is written out at the call, in its own
+        ``_()``, so gettext's tools find it and each language can word it its own way."""
+        return {Action.START: start, Action.STOP: stop, Action.REBOOT: reboot}[self]
+
     @property
     def progress_word(self) -> str:
         """The state a click leads to, as the menu shows it until Zomro reports it."""
-        if self is Action.START:
-            return pgettext("state", "Starting…")
-        if self is Action.STOP:
-            return pgettext("state", "Stopping…")
-        return pgettext("state", "Rebooting…")
+        return self.pick(
+            pgettext("state", "Starting…"),
+            pgettext("state", "Stopping…"),
+            pgettext("state", "Rebooting…"),
+        )
 
     @property
     def pending_state(self) -> PowerState:
@@ -124,37 +129,33 @@ class Action(str, enum.Enum):
 
     def done(self, name: str) -> str:
         """The sentence for a finished action: "web-1 stopped"."""
-        if self is Action.START:
-            return _("{name} started").format(name=name)
-        if self is Action.STOP:
-            return _("{name} stopped").format(name=name)
-        return _("{name} rebooted").format(name=name)
+        text = self.pick(_("{name} started"), _("{name} stopped"), _("{name} rebooted"))
+        return text.format(name=name)
 
     def failed(self, name: str) -> str:
         """The sentence for an action that did not happen: "Could not stop web-1"."""
-        if self is Action.START:
-            return _("Could not start {name}").format(name=name)
-        if self is Action.STOP:
-            return _("Could not stop {name}").format(name=name)
-        return _("Could not reboot {name}").format(name=name)
+        text = self.pick(
+            _("Could not start {name}"), _("Could not stop {name}"), _("Could not reboot {name}")
+        )
+        return text.format(name=name)
 
     def not_done(self, name: str, state: str) -> str:
         """The action settled elsewhere: "web-1 did not stop: it is now running."."""
         state = state[:1].lower() + state[1:]  # a state's words, inside a sentence
-        if self is Action.START:
-            text = _("{name} did not start: it is now {state}.")
-        elif self is Action.STOP:
-            text = _("{name} did not stop: it is now {state}.")
-        else:
-            text = _("{name} did not reboot: it is now {state}.")
+        text = self.pick(
+            _("{name} did not start: it is now {state}."),
+            _("{name} did not stop: it is now {state}."),
+            _("{name} did not reboot: it is now {state}."),
+        )
         return text.format(name=name, state=state)
 
     def too_late(self, name: str) -> str:
-        if self is Action.START:
-            return _("{name} did not start in time.").format(name=name)
-        if self is Action.STOP:
-            return _("{name} did not stop in time.").format(name=name)
-        return _("{name} did not reboot in time.").format(name=name)
+        text = self.pick(
+            _("{name} did not start in time."),
+            _("{name} did not stop in time."),
+            _("{name} did not reboot in time."),
+        )
+        return text.format(name=name)
 
 
 class ActionProgress(enum.Enum):
@@ -312,7 +313,11 @@ def refusal(service: Service, action: Action) -> str | None:
     """
     name, power = service.name, service.power
     if power is PowerState.SUSPENDED:
-        return _suspended_refusal(action).format(name=name)
+        return action.pick(
+            _("{name} was suspended by Zomro; it cannot be started from here."),
+            _("{name} was suspended by Zomro; it cannot be shut down from here."),
+            _("{name} was suspended by Zomro; it cannot be rebooted from here."),
+        ).format(name=name)
     if service.deleting:
         return _("{name} is being deleted.").format(name=name)
     if power.in_transition:
@@ -342,11 +347,3 @@ def refusal(service: Service, action: Action) -> str | None:
     if action is Action.REBOOT and power is PowerState.STOPPED:
         return _("{name} is stopped: start it instead of rebooting it.").format(name=name)
     return None
-
-
-def _suspended_refusal(action: Action) -> str:
-    if action is Action.START:
-        return _("{name} was suspended by Zomro; it cannot be started from here.")
-    if action is Action.STOP:
-        return _("{name} was suspended by Zomro; it cannot be shut down from here.")
-    return _("{name} was suspended by Zomro; it cannot be rebooted from here.")

@@ -107,19 +107,17 @@ def action_title(action: Action, ok: bool, name: str) -> str:
 
 def waiting_title(action: Action, name: str) -> str:
     """The notification of a click that waits: "Shutting down web-1"."""
-    if action is Action.STOP:
-        return _("Shutting down {name}").format(name=name)
-    if action is Action.REBOOT:
-        return _("Rebooting {name}").format(name=name)
-    return _("Starting {name}").format(name=name)
+    text = action.pick(_("Starting {name}"), _("Shutting down {name}"), _("Rebooting {name}"))
+    return text.format(name=name)
 
 
 def _waiting_words(action: Action) -> str:
-    if action is Action.STOP:
-        return _("Shutting down in {seconds} s — click to undo").format(seconds=UNDO_SECONDS)
-    if action is Action.REBOOT:
-        return _("Rebooting in {seconds} s — click to undo").format(seconds=UNDO_SECONDS)
-    return _("Starting in {seconds} s — click to undo").format(seconds=UNDO_SECONDS)
+    text = action.pick(
+        _("Starting in {seconds} s — click to undo"),
+        _("Shutting down in {seconds} s — click to undo"),
+        _("Rebooting in {seconds} s — click to undo"),
+    )
+    return text.format(seconds=UNDO_SECONDS)
 
 
 def state_words(service: Service) -> str:
