@@ -336,6 +336,17 @@ if ! ended 20; then
   xdotool mousemove 600 500 key Up Return
   how="the keyboard"
 fi
+for attempt in 1 2; do  # a menu that opened partly off the screen (x 1072): open it again
+  ended 10 && break
+  echo "Quit did not end the app: the menu opened again ($attempt)"
+  xdotool key Escape mousemove "$icon_x" "$icon_y" click 3
+  sleep 2
+  menu=$(tallest_window zomro-tray.exe) || true
+  [ -n "$menu" ] || continue
+  eval "$(xdotool getwindowgeometry --shell "$menu")"
+  echo "menu again at $X,$Y"
+  xdotool mousemove "$((X + 60))" "$((Y + HEIGHT - 12))" sleep 0.5 click 1
+done
 if ! ended 40; then
   import -window root "dist/windows-wine-quit.png"
   fail "Quit did not end the app (dist/windows-wine-quit.png); it said: $(tail -5 "$work/app.log")"
