@@ -76,6 +76,57 @@ def test_services_table_and_json(emulator: Emulator) -> None:
         assert {"id", "name", "status", "raw_status", "ip"} <= set(service)
         assert isinstance(service["id"], str)
     assert {s["name"]: s["status"] for s in services}["staging-żółw"] == "suspended"
+    costs = {s["name"]: s["daily_cost"] for s in services}
+    assert costs["web-1"] == "0.1634"
+    assert costs["бэкап-сервер"] == "0.5"
+
+
+def test_balance_says_the_runway_in_words_and_in_json(
+    make_emulator: MakeEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = make_emulator()
+    os.environ["ZOMRO_TOKEN"] = emulator.demo_token
+    try:
+        code, out, _err = cli(capsys, "--api-url", emulator.url, "balance")
+        assert (code, out) == (0, "Balance 12.40 € — about 10 days at 1.24 €/day\n")
+        code, out, _err = cli(capsys, "--api-url", emulator.url, "balance", "--json")
+        figures = json.loads(out)
+        assert code == 0
+        assert {k: figures[k] for k in ("balance", "currency", "daily_cost", "days_left")} == {
+            "balance": "12.40",
+            "currency": "EUR",
+            "daily_cost": "1.2353",
+            "days_left": 10,
+        }
+        emulator.state.accounts[DEMO_USER].finance_rights = False
+        code, out, _err = cli(capsys, "--api-url", emulator.url, "balance")
+        assert (code, out) == (errors.EXIT_ERROR, "Balance unavailable\n")
+    finally:
+        del os.environ["ZOMRO_TOKEN"]
+
+
+def test_show_tells_one_servers_story(emulator: Emulator) -> None:
+    env = {"ZOMRO_TOKEN": emulator.demo_token}
+    shown = run(["--api-url", emulator.url, "show", "web-1"], env=env)
+    assert shown.returncode == 0, shown.stderr
+    lines = dict(line.split(None, 1) for line in shown.stdout.splitlines())
+    assert lines["Plan"] == "Cloud Standard · 1 vCPU · 2 GB · 40 GB"
+    assert lines["Cost"] == "0.16 €/day"
+    assert lines["IPv6"] == "2001:db8::10"
+    assert lines["CPU"].startswith("last hour: now ")
+    as_json = json.loads(
+        run(["--api-url", emulator.url, "show", "5116808", "--json"], env=env).stdout
+    )
+    assert (as_json["cpu"], as_json["memory"], as_json["daily_cost"]) == (
+        "4 vCPU",
+        "8 GB",
+        "0.3268",
+    )
+    assert len(as_json["cpu_last_hour"]) == 12
+    assert len(as_json["traffic_last_hour"][0]) == 3
+    missing = run(["--api-url", emulator.url, "show", "no-such-server"], env=env)
+    assert missing.returncode != 0
+    assert missing.stderr.count("\n") == 1
 
 
 def test_output_in_a_code_page_without_polish_letters(emulator: Emulator) -> None:

@@ -325,11 +325,11 @@ def test_not_signed_in(emulator: Emulator) -> None:
 
 def test_raw_calls_are_read_only(emulator: Emulator) -> None:
     client = token_client(emulator)
-    doc = client.raw_call("instances", p_num="1")
+    doc = client.read("instances", p_num="1")
     assert len(doc["elem"]) == 5
-    assert client.raw_call("whoami")["user"]["$name"] == "demo"
+    assert client.read("whoami")["user"]["$name"] == "demo"
     with pytest.raises(ValueError, match="not a read-only function"):
-        client.raw_call("service.stop", elid="5116804")
+        client.read("service.stop", elid="5116804")
     assert emulator.state.actions == []
 
 

@@ -167,6 +167,7 @@ def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: 
         box = QApplication.activeModalWidget()
         assert isinstance(box, QMessageBox)
         seen.update(format=box.textFormat(), text=box.text(), default=box.defaultButton().text())
+        seen.update(informative=box.informativeText())
         box.defaultButton().click()
 
     QTimer.singleShot(0, look_and_press_enter)
@@ -174,6 +175,8 @@ def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: 
     assert seen["format"] is Qt.TextFormat.PlainText
     assert "<img src='file:///etc/hostname'>" in seen["text"]
     assert seen["default"] == "Cancel"
+    # Never sold as a saving: Zomro keeps charging for a stopped server (panel's Stop warning).
+    assert seen["informative"].startswith("Zomro keeps charging for a stopped server")
 
 
 def test_hostile_names_in_the_menu_are_plain_short_and_copy_no_command(

@@ -105,6 +105,8 @@ def test_a_service_as_json_names_every_field_for_scripts() -> None:
         "datacenter": "PL-1",
         "plan": "Cloud S",
         "os": "Debian 12",
+        "cost": "",
+        "created": "",
     }
 
 

@@ -291,3 +291,18 @@ def test_the_report_shows_the_shape_and_vocabulary_and_nothing_identifying(
     assert report["answers"]["instances.filter"]["ip"] == {"$": "<IPv4 address>"}
     assert "active" in report["status values seen"]
     assert report["endpoint"] == "as configured"
+    # The money and details calls: their shapes, never the balance or the server's data.
+    assert "12.40" not in done.stdout
+    assert report["answers"]["notify"]["realbalance"] == {"$": "<decimal text>"}
+    assert report["answers"]["dashboard.subaccount_credit"]["elem"][0]["credit"] == {
+        "$": "<decimal text>"
+    }
+    assert row["cost"] == {"$": "<decimal text with words, 16 chars>"}
+    assert row["item_cost"] == {"$": "<decimal text>"}
+    details = report["answers"]["instances.edit"]
+    assert details["messages"]["msg"]["addon_11"] == "<text, 6 chars>"
+    cpu = report["answers"]["instances.fleio.measures cpu_util 1"]["measures"]
+    assert cpu[0]["$value"] == "<decimal text>"
+    assert cpu[-1] == "... 9 more"
+    traffic = report["answers"]["instances.fleio.measures interface_traffic 1"]["measures"]
+    assert traffic[0]["$bytes_in"] == "<decimal text>"

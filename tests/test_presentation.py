@@ -57,7 +57,11 @@ def test_a_running_server_offers_shutdown_and_a_stopped_one_start() -> None:
     running = entry_for(server(PowerState.ACTIVE), Settings(), None)
     assert (running.click_action, running.enabled, running.can_reboot) == (Action.STOP, True, True)
     assert running.label == "web-1 — Running"
-    assert running.tooltip == "Click to shut this server down.\n203.0.113.10"
+    assert running.tooltip == (
+        "Click to shut this server down.\n"
+        "Zomro keeps charging for a stopped server: the charges stop only when it is deleted.\n"
+        "203.0.113.10"
+    )
     stopped = entry_for(server(PowerState.STOPPED), Settings(), None)
     assert (stopped.click_action, stopped.enabled, stopped.can_reboot) == (
         Action.START,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.settings import NotificationKind, Settings, SettingsStore
 
 
 def test_defaults_when_there_is_no_file(isolated_home: Path) -> None:
@@ -31,7 +31,9 @@ def test_round_trip_leaves_no_temporary_files(isolated_home: Path) -> None:
             "action_result": True,
             "sign_in": True,
             "connection": False,
+            "money": False,
         },
+        runway_warning_days=7,
     )
     store.save(settings)
     assert store.load() == settings
@@ -184,3 +186,25 @@ def test_the_language_is_kept_and_a_bad_one_ignored(isolated_home: Path) -> None
     assert settings.language == ""
     assert ignored == ["language"]
     assert settings.refresh_seconds == 90
+
+
+def test_a_file_from_before_the_money_features_gets_their_defaults(isolated_home: Path) -> None:
+    store = SettingsStore()
+    old = {"refresh_seconds": 90, "notifications": {"connection": False}}
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text(json.dumps(old), encoding="utf-8")
+    loaded = store.load()
+    assert loaded.refresh_seconds == 90
+    assert loaded.notifications["connection"] is False
+    assert loaded.notify(NotificationKind.MONEY)
+    assert loaded.runway_warning_days == 3
+
+
+@pytest.mark.parametrize(("raw", "kept"), [(0, 1), (5, 5), (999, 60), ("3", None), (True, None)])
+def test_the_warning_threshold_is_kept_in_its_range(raw: object, kept: int | None) -> None:
+    settings, ignored = Settings.parse({"runway_warning_days": raw})
+    if kept is None:
+        assert ignored == ["runway_warning_days"]
+        assert settings.runway_warning_days == 3
+    else:
+        assert settings.runway_warning_days == kept

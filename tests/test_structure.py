@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,4 +53,19 @@ def test_only_the_worker_and_the_gui_import_qt_at_all() -> None:
         for m in below
         if any(name.startswith("PySide6") for name in imported(m))
     }
-    assert with_qt == {"worker.py"}
+    assert with_qt == {"worker.py", "ledger.py"}  # the worker, and its money and details reads
+
+
+def test_the_money_and_details_modules_load_after_the_icon() -> None:
+    """What the tray loads before its icon shows: nothing of the balance or the graphs (they
+    load in the worker's thread with the first balance read, or with the window)."""
+    later = ("decimal", "zomro_tray.money", "zomro_tray.money_protocol", "zomro_tray.details")
+    code = (
+        "import sys, zomro_tray.cli, zomro_tray.gui.app; "
+        f"print([m for m in {later!r} if m in sys.modules])"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "[]"

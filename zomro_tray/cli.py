@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from zomro_tray import APP_NAME, __version__, errors
+from zomro_tray import APP_NAME, __version__, cli_money, errors
 from zomro_tray.cli_support import (
     API_URL_ENV,
     UNEXPECTED,
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     services = commands.add_parser("services", help=_("list the servers and their states"))
     services.add_argument("--json", action="store_true", help=_("print a JSON array"))
     services.set_defaults(handler=cmd_services)
+    cli_money.add_commands(commands)
 
     power_help = {
         "start": _("start a server"),
@@ -141,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument(
         "--scenario",
         default="demo",
-        help="demo, many, single, empty, slow, flaky, expiring, hostile",
+        help="demo, runout, many, single, empty, slow, flaky, expiring, hostile",
     )
     emulator.set_defaults(handler=cmd_emulator)
     return parser
@@ -253,7 +254,7 @@ def cmd_services(args: argparse.Namespace) -> int:
         note = _("note: {note}.").format(note=filter_note(filtered_by))
         print(f"{APP_NAME}: {note}", file=sys.stderr)
     if args.json:
-        print(json.dumps([s.to_json() for s in services], indent=2))
+        print(json.dumps([cli_money.service_json(s) for s in services], indent=2))
         return errors.EXIT_OK
     if not services:
         print(_("This account has no Cloud VPS."))

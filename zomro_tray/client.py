@@ -20,7 +20,7 @@ from typing import Any
 import requests
 import urllib3
 
-from zomro_tray import __version__, errors, protocol
+from zomro_tray import __version__, calls, errors, protocol
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.endpoint import (
     DEFAULT_API_URL,
@@ -187,13 +187,10 @@ class ZomroClient:
             return []  # a server without list filters
         return [name for name in FILTER_FIELDS if protocol.text(doc.get(name))]
 
-    #: Functions that only read: the only ones :meth:`raw_call` will send.
-    READ_ONLY = frozenset({"instances", "instances.filter", "keepalive", "whoami"})
-
-    def raw_call(self, func: str, **params: str) -> dict[str, Any]:
-        """A read-only function's checked answer, as it came (for the first-contact report)."""
-        if func not in self.READ_ONLY:
-            raise ValueError(f"{func} is not a read-only function")
+    def read(self, func: str, **params: str) -> dict[str, Any]:
+        """A read-only function's checked answer, as it came (money, details, the report)."""
+        if func not in calls.READ_ONLY:
+            raise calls.ForbiddenCall(f"{func} is not a read-only function")
         return self._call(func, **params)
 
     def start(self, service_id: str) -> None:
@@ -312,6 +309,7 @@ class ZomroClient:
     def _post_once(self, params: dict[str, str]) -> dict[str, Any]:
         """One request: form fields in, a checked ``doc`` out. Never logs parameter values."""
         form = {"out": "json", "lang": API_LANGUAGE, **params}
+        calls.check(form)  # the allow-list: a forbidden call raises before anything is sent
         started = time.monotonic()
         self._deadline.arm(self.deadline)
         try:

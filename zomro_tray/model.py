@@ -219,6 +219,11 @@ class Service:
     datacenter: str = ""
     plan: str = ""
     os: str = ""
+    #: What Zomro prices it per day: ``item_cost`` (a plain number) and ``cost`` (display text,
+    #: "0.1634 EUR / Day"); read by :func:`zomro_tray.money.daily_cost`.
+    item_cost: str = ""
+    cost_text: str = ""
+    created: str = ""
 
     @property
     def status_detail(self) -> str:
@@ -252,6 +257,8 @@ class Service:
             "datacenter": self.datacenter,
             "plan": self.plan,
             "os": self.os,
+            "cost": self.cost_text,
+            "created": self.created,
         }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from zomro_tray.i18n import _, clock, ngettext, pgettext
@@ -78,6 +78,8 @@ class Entry:
     #: A shutdown or reboot is waiting to be sent: a click takes it back.
     undo: bool = False
     ip_v6: str = ""
+    #: The server itself, for the window's details (not compared: the menu diffs the rest).
+    service: Service | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -177,6 +179,7 @@ def entry_for(
         ip=service.ip,
         ip_v6=service.ip_v6,
         can_reboot=pending is None and refusal(service, Action.REBOOT) is None,
+        service=service,
     )
 
 
@@ -193,19 +196,23 @@ def _without_power(service: Service, name: str, words: str, hint: str, *, undo: 
         ip=service.ip,
         ip_v6=service.ip_v6,
         undo=undo,
+        service=service,
     )
 
 
 def _tooltip(service: Service, name: str, click: Action | None, reason: str) -> str:
     """Our own sentence first: Qt reads a tooltip as rich text only if its first line looks
     like markup, and server text (a name, an address) never stands there."""
+    from zomro_tray.money import cost_words, stop_keeps_charging  # after the icon, not before
+
     if click is Action.START:
         hint = _("Click to start this server.")
     elif click is Action.STOP:
-        hint = _("Click to shut this server down.")
+        hint = _("Click to shut this server down.") + "\n" + stop_keeps_charging()
     else:
         hint = _("Nothing to do from here now.")
-    details = [d for d in (service.ip, service.datacenter, service.plan, service.os) if d]
+    facts = (service.ip, service.datacenter, service.plan, service.os, cost_words(service))
+    details = [d for d in facts if d]
     lines = [hint, name] if elide(name) != name else [hint]
     if reason:
         lines.append(reason)

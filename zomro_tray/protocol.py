@@ -231,6 +231,9 @@ def service_from_row(row: dict[str, Any]) -> Service | None:
         datacenter=_first_text(row, "datacentername", "datacenter"),
         plan=_first_text(row, "pricelist", "tariff"),
         os=_os_name(row),
+        item_cost=text(row.get("item_cost")),
+        cost_text=text(row.get("cost")),
+        created=text(row.get("createdate")),
     )
 
 

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 MIN_REFRESH_SECONDS = 10
 MAX_REFRESH_SECONDS = 3600
+#: The runway warning's threshold, in days (Settings offers this range).
+MIN_WARNING_DAYS = 1
+MAX_WARNING_DAYS = 60
 
 
 class NotificationKind(str, enum.Enum):
@@ -33,6 +36,7 @@ class NotificationKind(str, enum.Enum):
     ACTION_RESULT = "action_result"  # a start/stop/reboot finished or failed
     SIGN_IN = "sign_in"  # signing in is needed
     CONNECTION = "connection"  # connection lost / restored
+    MONEY = "money"  # the balance runs low, or Zomro suspended servers for non-payment
     #: The app's own trouble (settings reset or not saved, login item not written): always told.
     PROBLEM = "problem"
 
@@ -65,6 +69,8 @@ class Settings:
     username: str = ""
     #: The app's language (a code of i18n.LANGUAGES); "" follows the system's.
     language: str = ""
+    #: Warn when the balance lasts fewer days than this (Zomro suspends servers it cannot charge).
+    runway_warning_days: int = 3
 
     def notify(self, kind: NotificationKind) -> bool:
         """Whether to tell the user; a kind that is not a NotificationKind is a bug and fails."""
@@ -114,6 +120,7 @@ class Settings:
             "sign_in_method": _read_method,
             "username": _read_text,
             "language": _read_language,
+            "runway_warning_days": _read_warning_days,
         }
         for name, read in readers.items():
             if name not in data:
@@ -138,6 +145,11 @@ def _read_refresh(raw: Any) -> Any:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return min(max(raw, MIN_REFRESH_SECONDS), MAX_REFRESH_SECONDS)
     return _INVALID
+
+
+def _read_warning_days(raw: Any) -> Any:
+    valid = isinstance(raw, int) and not isinstance(raw, bool)
+    return min(max(raw, MIN_WARNING_DAYS), MAX_WARNING_DAYS) if valid else _INVALID
 
 
 def _read_shown(raw: Any) -> Any:

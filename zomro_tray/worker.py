@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -29,9 +29,11 @@ from zomro_tray.contract import (
 )
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.i18n import _, ngettext
+from zomro_tray.ledger import Ledger
 from zomro_tray.logs import redactor
-from zomro_tray.model import Action, ActionProgress, Service, action_progress
-from zomro_tray.presentation import Connection, power_words
+from zomro_tray.model import Action, Service
+from zomro_tray.pending import PendingActions
+from zomro_tray.presentation import Connection
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
@@ -41,13 +43,6 @@ log = logging.getLogger(__name__)
 
 #: How often the saved list filter is looked at (one extra request; it rarely changes).
 FILTER_CHECK_SECONDS = 600.0
-
-
-@dataclass
-class _Pending:
-    action: Action
-    requested: float
-    seen_transition: bool = False
 
 
 class Worker(QObject):
@@ -78,7 +73,7 @@ class Worker(QObject):
         self._client: ZomroClient | None = None
         self._connection = Connection.STARTING
         self._failures = 0
-        self._pending: dict[str, _Pending] = {}
+        self._pending = PendingActions(self._timing)
         self._services: tuple[Service, ...] = ()
         self._fetched = 0.0  # monotonic time of the last good refresh
         self._filters: tuple[str, ...] = ()
@@ -86,6 +81,8 @@ class Worker(QObject):
         self._stopping = False
         self._account: str | None = None  # None: not asked yet for these credentials
         self._timer: QTimer | None = None
+        #: Money and the window's server details, read after the statuses, in this thread.
+        self.ledger = Ledger(lambda: self._client, self._idle_pace, parent=self)
         self.refreshes = 0  # successful refreshes, for tests and benchmarks
         self.attempts = 0  # refresh attempts, failed ones included
 
@@ -106,6 +103,7 @@ class Worker(QObject):
         self._stopping = True
         if self._timer is not None:
             self._timer.stop()
+        self.ledger.stop()
         app = QCoreApplication.instance()
         if app is not None:
             self.moveToThread(app.thread())
@@ -162,7 +160,7 @@ class Worker(QObject):
             failure = str(errors.UnexpectedFailure())
             self.action_finished.emit(ActionResult(service_id, action, False, failure))
             return
-        self._pending[service_id] = _Pending(action, time.monotonic())
+        self._pending.add(service_id, action, time.monotonic())
         self.refresh()
 
     @Slot(str, int)
@@ -274,12 +272,13 @@ class Worker(QObject):
         self._settle_pending(services)
         self._check_filters()
         self._identify()
-        pending = {sid: p.action for sid, p in self._pending.items()}
+        pending = self._pending.actions()
         # The data first, then "online": whoever reacts to the connection finds the servers.
         self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending, self._filters))
         if self._connection is not Connection.ONLINE:
             restored = self._connection is Connection.OFFLINE
             self._set_connection(Connection.ONLINE, _("Connection restored.") if restored else "")
+        self.ledger.after_refresh(services)
 
     def _check_filters(self) -> None:
         now = time.monotonic()
@@ -294,6 +293,7 @@ class Worker(QObject):
         self._filters_checked = now
 
     def _forget_account(self) -> None:
+        self.ledger.forget()
         if self._account:
             self.account_changed.emit("")
         self._account = None
@@ -340,38 +340,8 @@ class Worker(QObject):
             self.connection_changed.emit(connection, message, next_try)
 
     def _settle_pending(self, services: tuple[Service, ...]) -> None:
-        by_id = {s.id: s for s in services}
-        now = time.monotonic()
-        for service_id, pending in list(self._pending.items()):
-            outcome = self._outcome(by_id.get(service_id), pending, now)
-            if outcome is None:
-                continue
-            ok, message = outcome
-            del self._pending[service_id]
-            self.action_finished.emit(ActionResult(service_id, pending.action, ok, message))
-
-    def _outcome(
-        self, service: Service | None, pending: _Pending, now: float
-    ) -> tuple[bool, str] | None:
-        """None while the action is still under way; else (ok, sentence)."""
-        action = pending.action
-        if service is None:
-            return False, _("The server disappeared from the account.")
-        waited = now - pending.requested
-        progress = action_progress(
-            action,
-            service.power,
-            seen_transition=pending.seen_transition,
-            waited_enough=waited > 2 * self._timing.fast,
-        )
-        pending.seen_transition = pending.seen_transition or service.power.in_transition
-        if progress is ActionProgress.DONE:
-            return True, action.done(service.name)
-        if progress is ActionProgress.FAILED:
-            return False, action.not_done(service.name, power_words(service.power))
-        if waited > self._timing.action_timeout:
-            return False, action.too_late(service.name)
-        return None
+        for result in self._pending.settle(services, time.monotonic()):
+            self.action_finished.emit(result)
 
     def _schedule(self) -> None:
         if self._timer is None or self._stopping or self._client is None:
@@ -383,8 +353,9 @@ class Worker(QObject):
             step = self._timing.backoff_start * float(2 ** max(self._failures - 1, 0))
             return min(step, self._timing.backoff_cap)
         busy = self._pending or any(s.power.in_transition for s in self._services)
-        if busy:
-            return self._timing.fast
+        return self._timing.fast if busy else self._idle_pace()
+
+    def _idle_pace(self) -> float:
         idle = self._timing.idle
         return float(idle if idle is not None else self._refresh_seconds)
 
@@ -395,6 +366,5 @@ class Worker(QObject):
 
 
 def _say(error: Exception) -> str:
-    """An error's sentence for the GUI, with every known secret masked: a server may echo a
-    token back in its message, and the GUI shows these sentences on several surfaces."""
+    """An error's sentence, every known secret masked (a server may echo a token back)."""
     return redactor.scrub(str(error))

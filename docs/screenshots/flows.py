@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from zomro_tray.contract import Timing
@@ -49,6 +50,43 @@ def save(widget: QWidget, path: Path) -> None:
     print(path)
 
 
+def dark(app: QApplication) -> None:
+    """A dark theme, as a dark desktop hands it to Qt (the palette; the icons are the app's)."""
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2d31"),
+        (QPalette.ColorRole.WindowText, "#e8e8e8"),
+        (QPalette.ColorRole.Base, "#1f2023"),
+        (QPalette.ColorRole.AlternateBase, "#2b2d31"),
+        (QPalette.ColorRole.Text, "#e8e8e8"),
+        (QPalette.ColorRole.Button, "#35373c"),
+        (QPalette.ColorRole.ButtonText, "#e8e8e8"),
+        (QPalette.ColorRole.Highlight, "#2b7de9"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#8a8d93"),
+        (QPalette.ColorRole.Mid, "#55585e"),
+    ):
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#8a8d93"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#8a8d93"))
+    app.setPalette(palette)
+    spin(seconds=0.2)
+
+
+def window_and_dark(app: QApplication, tray: TrayApp, out: Path) -> None:
+    """The window with the first server's story (its graphs read), then both in a dark theme."""
+    tray.show_window()
+    assert tray.window is not None
+    tray.window.list.setCurrentRow(0)
+    story = tray.window.story
+    spin(lambda: bool(story.cpu_graph.values and story.traffic_graph.values))
+    save(tray.window, out / "window.png")
+    dark(app)
+    save(tray.menu.menu, out / "menu-dark.png")
+    save(tray.window, out / "window-dark.png")
+    app.setPalette(app.style().standardPalette())
+
+
 def main() -> None:
     language = sys.argv[1] if len(sys.argv) > 1 else "en"
     out = Path(__file__).parent / "flows"
@@ -73,7 +111,7 @@ def main() -> None:
         tray = TrayApp(
             store,
             SessionOnlyStore(Credentials.from_token(emulator.demo_token)),
-            timing=replace(Timing(), undo=60),
+            timing=replace(Timing(), undo=60, idle=1.0),  # the details' graphs come each second
         )
         tray.start()
         spin(lambda: tray.account == "demo" and len(tray.shown) == 5)
@@ -89,10 +127,7 @@ def main() -> None:
         tray.dialog.tabs.setCurrentIndex(2)
         save(tray.dialog, out / "settings-general.png")
         tray.dialog.reject()
-        tray.show_window()
-        assert tray.window is not None
-        tray.window.list.setCurrentRow(0)
-        save(tray.window, out / "window.png")
+        window_and_dark(app, tray, out)
         emulator.state.fault_choices = ("reset",)
         emulator.state.fault_rate = 1.0
         tray.backend.refresh()

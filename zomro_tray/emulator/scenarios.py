@@ -7,6 +7,7 @@ Ukrainian/European host name their servers in their own languages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from zomro_tray.emulator.servers import STOPPED_BILLING, Account, EmulatedServer
 from zomro_tray.emulator.state import EmulatorState
@@ -27,22 +28,33 @@ def _accounts(state: EmulatorState) -> None:
         state.servers[sid] = EmulatedServer(sid, name, TWO_FACTOR_USER, ip="198.51.100.7")
 
 
+def _web() -> EmulatedServer:
+    return EmulatedServer("5116804", "web-1", DEMO_USER, ip="203.0.113.10", ip_v6="2001:db8::10")
+
+
+def _database() -> EmulatedServer:
+    """Stopped, and charged all the same."""
+    return EmulatedServer(
+        "5116805",
+        "baza-danych-łódź",
+        DEMO_USER,
+        instance_status="stopped",
+        billing=STOPPED_BILLING,
+        ip="203.0.113.11",
+        datacenter="Poland-1",
+        os_distro="Debian",
+        os_version="12",
+        daily_cost="0.0817",
+        memory=("1024", "1 GB"),
+    )
+
+
 def demo(state: EmulatorState) -> None:
     """A small shop: two running, one stopped, one suspended for non-payment, one old build."""
     _accounts(state)
     for server in (
-        EmulatedServer("5116804", "web-1", DEMO_USER, ip="203.0.113.10", ip_v6="2001:db8::10"),
-        EmulatedServer(
-            "5116805",
-            "baza-danych-łódź",
-            DEMO_USER,
-            instance_status="stopped",
-            billing=STOPPED_BILLING,
-            ip="203.0.113.11",
-            datacenter="Poland-1",
-            os_distro="Debian",
-            os_version="12",
-        ),
+        _web(),
+        _database(),
         EmulatedServer(
             "5116806",
             "бэкап-сервер",
@@ -51,6 +63,9 @@ def demo(state: EmulatorState) -> None:
             datacenter="Germany-1",
             os_distro="AlmaLinux",
             os_version="9",
+            daily_cost="",
+            cost_text="0.5 €/Day",  # a price given only as text, as older rows do
+            disk=("160", "160 GB"),
         ),
         EmulatedServer(
             "5116807",
@@ -67,8 +82,21 @@ def demo(state: EmulatorState) -> None:
             ip="203.0.113.14",
             legacy_status_field=True,
             plan="Cloud CPU-Optimized",
+            daily_cost="0.3268",
+            cpu=("4", "4 vCPU"),
+            memory=("8192", "8 GB"),
         ),
     ):
+        state.servers[server.id] = server
+
+
+def runout(state: EmulatorState) -> None:
+    """The balance runs out: a day lasts 15 s, the runway shrinks at each charge, and after
+    the fourth the charge fails and Zomro suspends the servers for non-payment."""
+    _accounts(state)
+    state.day_seconds = 15.0
+    state.accounts[DEMO_USER].balance = Decimal("1.00")
+    for server in (_web(), _database()):
         state.servers[server.id] = server
 
 
@@ -143,6 +171,7 @@ def hostile(state: EmulatorState) -> None:
 
 SCENARIOS: dict[str, Callable[[EmulatorState], None]] = {
     "demo": demo,
+    "runout": runout,
     "many": many,
     "single": single,
     "empty": empty,

@@ -5,6 +5,7 @@ accounts and the sessions. Plain data; :mod:`zomro_tray.emulator.state` holds th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 Document = dict[str, Any]
@@ -27,6 +28,14 @@ class EmulatedServer:
     os_distro: str = "Ubuntu"
     os_version: str = "24.04"
     legacy_status_field: bool = False  # answer "fotbo_status" as older builds do
+    #: Price per day, as ``item_cost`` sends it ("" sends neither item_cost nor cost).
+    daily_cost: str = "0.1634"
+    #: The ``cost`` display text; None: "<daily_cost> EUR / Day", as the panel shows it.
+    cost_text: str | None = None
+    #: The plan's resources, as instances.edit words them (value, label).
+    memory: tuple[str, str] = ("2048", "2 GB")
+    cpu: tuple[str, str] = ("1", "1 vCPU")
+    disk: tuple[str, str] = ("40", "40 GB")
     transition_target: str = ""
     transition_ends: float = 0.0
 
@@ -61,12 +70,26 @@ class EmulatedServer:
             "ip_v6": {"$": self.ip_v6},
             "datacentername": {"$": self.datacenter},
             "pricelist": {"$": self.plan},
-            "cost": {"$": "4.20 EUR / month"},
+            **self.price_fields(),
             # Some fields now and then arrive as arrays: do so for every third row.
             "createdate": [created, created] if serial % 3 == 0 else created,
             "os_distro": {"$": self.os_distro},
             "os_version": {"$": self.os_version},
         }
+
+    def price_fields(self) -> Document:
+        if not self.daily_cost and not self.cost_text:
+            return {}
+        text = self.cost_text if self.cost_text is not None else f"{self.daily_cost} EUR / Day"
+        fields: Document = {"cost": {"$": text}}
+        if self.daily_cost:
+            fields["item_cost"] = {"$": self.daily_cost}
+        return fields
+
+    @property
+    def charge(self) -> Decimal:
+        """What one daily charge takes (a server with no price is not charged here)."""
+        return Decimal(self.daily_cost) if self.daily_cost else Decimal(0)
 
 
 @dataclass
@@ -75,6 +98,14 @@ class Account:
     password: str
     two_factor_code: str = ""
     block_reason: str = ""  # badip, blocklogon, blockgeoip, blocked_ip
+    balance: Decimal = Decimal("12.40")
+    credit: Decimal = Decimal(0)
+    #: False: a trusted user without the finance rights ("Insufficient privileges").
+    finance_rights: bool = True
+    #: Where the balance is answered: "notify" (realbalance, today's panel), "notify_item"
+    #: (the older $balance=yes item), "dashboard", "whoami", "text" (words, no number), "none".
+    balance_reading: str = "notify"
+    charges_made: int = 0  # daily charges taken so far (see emulator.billing.settle_charges)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
+from zomro_tray.emulator import billing
 from zomro_tray.emulator.servers import (
     ACTIVE_BILLING,
     STOPPED_BILLING,
@@ -93,6 +94,9 @@ class EmulatorState:
     redirect_to: str = "http://attacker.invalid/collect"
     huge_bytes: int = 48 * 1024 * 1024
     seed: int = 0
+    #: Seconds an emulated day lasts (0: no daily charges; the run-out scenario sets it).
+    day_seconds: float = 0.0
+    started: float = field(default_factory=time.monotonic)
     calls: Counter[str] = field(default_factory=Counter)
     actions: list[tuple[str, str]] = field(default_factory=list)
     faults_served: Counter[str] = field(default_factory=Counter)
@@ -176,7 +180,7 @@ class EmulatorState:
                 return error_doc("missed", "func", f"Unknown function {func!r}")
             return handler(self, params)
 
-    def _account_of(self, params: dict[str, str]) -> str | Document:
+    def account_of(self, params: dict[str, str]) -> str | Document:
         """The signed-in account, or the error document BILLmanager would send."""
         if "authinfo" in params:
             username, _, password = params["authinfo"].partition(":")
@@ -212,7 +216,8 @@ class EmulatorState:
             return access_denied("whoami")
         if session.awaiting_two_factor:
             return {"doc": {"ok": {"$": "func=totp.confirm"}}}
-        return {"doc": {"user": {"$name": session.account, "$level": "16"}}}
+        user = {"$name": session.account, "$level": "16"}
+        return {"doc": {"user": {**user, **billing.user_balance(self.accounts[session.account])}}}
 
     def _totp_confirm(self, params: dict[str, str]) -> Document:
         session = self.sessions.get(params.get("auth", ""))
@@ -229,14 +234,15 @@ class EmulatorState:
         return {"doc": {"auth": {"$id": token, "$level": "16", "$": token}}}
 
     def _keepalive(self, params: dict[str, str]) -> Document:
-        account = self._account_of(params)
+        account = self.account_of(params)
         return account if isinstance(account, dict) else {"doc": {"ok": {}}}
 
     def _instances(self, params: dict[str, str]) -> Document:
-        account = self._account_of(params)
+        account = self.account_of(params)
         if isinstance(account, dict):
             return account
         now = time.monotonic()
+        billing.settle_charges(self, self.accounts[account], now)
         mine = [s for s in self.servers.values() if s.account == account]
         for server in mine:
             server.settle(now)
@@ -262,7 +268,7 @@ class EmulatorState:
     def _instances_filter(self, params: dict[str, str]) -> Document:
         """Without sok: the saved filter, as the panel reads it. With sok=ok: save a new one
         (empty values clear it), as the panel's filter form does."""
-        account = self._account_of(params)
+        account = self.account_of(params)
         if isinstance(account, dict):
             return account
         if params.get("sok") == "ok":
@@ -291,7 +297,7 @@ class EmulatorState:
 
     def _power(self, params: dict[str, str]) -> Document:
         func = params["func"]
-        account = self._account_of(params)
+        account = self.account_of(params)
         if isinstance(account, dict):
             return account
         server = self.servers.get(params.get("elid", ""))
@@ -328,6 +334,11 @@ _HANDLERS = {
     "keepalive": EmulatorState._keepalive,
     "instances": EmulatorState._instances,
     "instances.filter": EmulatorState._instances_filter,
+    "notify": billing.notify,
+    "dashboard.info": billing.dashboard_info,
+    "dashboard.subaccount_credit": billing.subaccount_credit,
+    "instances.edit": billing.instance_details,
+    "instances.fleio.measures": billing.measures,
     "service.start": EmulatorState._power,
     "service.stop": EmulatorState._power,
     "service.reboot": EmulatorState._power,

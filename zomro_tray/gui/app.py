@@ -54,7 +54,7 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
     with ExitStack() as cleanup:
         tray = _tray_app(api_url, demo, cleanup)
         logs.install_excepthook(tray.tell_unexpected_error)
-        instance.activated.connect(tray.show_menu)
+        instance.activated.connect(tray.tray_host.show_menu)
         _quit_on_signals(app, tray)
         tray.start()
         code = app.exec()

@@ -36,6 +36,10 @@ def confirm_power(action: Action, name: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, "")
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
+    if action is Action.STOP:  # the panel says so before a stop; so do we (money.py)
+        from zomro_tray.money import stop_keeps_charging
+
+        box.setInformativeText(stop_keeps_charging())
     do_it = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)

@@ -35,6 +35,7 @@ GREY = "#7b8594"
 BLUE = "#2b7de9"
 RED = "#d6352a"
 AMBER = "#d98a00"
+GOLD = "#f5c518"  # the low-balance coin: no state has this colour
 RIM = QColor(20, 24, 31, 200)
 # Plain values rather than Qt.* enums. (PySide6 loads its Qt namespace, ~17 ms, on the first
 # setPen/setBrush anyway; painting icons at runtime pays that once, before the icon shows.)
@@ -212,8 +213,30 @@ def _paint_badge(
     return pixmap
 
 
+def _paint_low_funds(pixmap: QPixmap, size: int, template: bool) -> None:
+    """The low-balance cue: a small gold coin in the lower right corner, over the state's shape
+    (so both read at once: "all running, but the money runs out"). A white halo parts it from
+    the shape beneath and a dark rim from a light panel; gold is no state's colour."""
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    coin = size * 0.5
+    halo = QRectF(size - coin, size - coin, coin, coin)
+    line = max(size / 16, 1.0)
+    if template:  # macOS: a hole around a black coin, the menu bar tints the rest
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
+    p.setPen(NO_PEN)
+    p.setBrush(QBrush(QColor(255, 255, 255)))
+    p.drawEllipse(halo)
+    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+    inner = halo.adjusted(line * 1.2, line * 1.2, -line * 1.2, -line * 1.2)
+    p.setPen(QPen(QColor(0, 0, 0) if template else RIM, line))
+    p.setBrush(QBrush(QColor(0, 0, 0) if template else QColor(GOLD)))
+    p.drawEllipse(inner)
+    p.end()
+
+
 @cache
-def tray_icon(state: Overall, template: bool | None = None) -> QIcon:
+def tray_icon(state: Overall, template: bool | None = None, low_funds: bool = False) -> QIcon:
     """The tray icon for an overall state, at every common tray size. macOS gets a template
     (a mask the menu bar tints for light and dark) unless ``template`` says otherwise."""
     if template is None:
@@ -221,7 +244,10 @@ def tray_icon(state: Overall, template: bool | None = None) -> QIcon:
     ratio = _device_pixel_ratio()
     icon = QIcon()
     for size in TRAY_SIZES:
-        icon.addPixmap(_paint_badge(size, ratio, state, QColor(OVERALL_COLOURS[state]), template))
+        pixmap = _paint_badge(size, ratio, state, QColor(OVERALL_COLOURS[state]), template)
+        if low_funds:
+            _paint_low_funds(pixmap, size, template)
+        icon.addPixmap(pixmap)
     if template:
         icon.setIsMask(True)
     return icon
@@ -314,5 +340,20 @@ def _status_dot(state: PowerState, ratio: float) -> QIcon:
     p.setPen(QPen(RIM, 1.0))
     p.setBrush(QColor(DOT_COLOURS[state]))
     _dot_shape(state, p, box)
+    p.end()
+    return QIcon(pixmap)
+
+
+@cache
+def funds_mark(low: bool) -> QIcon:
+    """The menu's balance line: an amber "!" coin when the balance runs low, else nothing."""
+    if not low:
+        return QIcon()
+    pixmap, p = _canvas(DOT_SIZE, _device_pixel_ratio())
+    box = QRectF(1.5, 1.5, DOT_SIZE - 3, DOT_SIZE - 3)
+    p.setPen(QPen(RIM, 1.0))
+    p.setBrush(QColor(AMBER))
+    p.drawPath(_circle(box))
+    _exclamation(p, box)
     p.end()
     return QIcon(pixmap)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Si
 from PySide6.QtGui import QAction, QActionEvent
 from PySide6.QtWidgets import QMenu
 
-from zomro_tray.gui.icons import status_dot
+from zomro_tray.gui.icons import funds_mark, status_dot
 from zomro_tray.i18n import _, ngettext, pgettext
 from zomro_tray.model import PowerState
 from zomro_tray.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry, elide
@@ -197,6 +197,11 @@ class TrayMenu(QObject):
         self._account = self.menu.addAction("")
         self._account.setEnabled(False)
         self._account.setVisible(False)
+        # The balance and its runway, under the account. Enabled, so its warning mark keeps its
+        # colour; a click opens the window, where each server's cost per day is.
+        self._money = self.menu.addAction("")
+        self._money.triggered.connect(self.show_all_clicked.emit)
+        self._money.setVisible(False)
         self._status = self.menu.addAction(_("Loading servers…"))
         self._status.setEnabled(False)
         self._hint = self.menu.addAction("")
@@ -315,6 +320,17 @@ class TrayMenu(QObject):
         self._account.setText(_("Signed in as {account}").format(account=elide(account)))
         self._account.setVisible(bool(account))
         self.sign_out_action.setVisible(bool(account))
+
+    def show_money(self, line: str, note: str, low: bool) -> None:
+        """The balance line ("" hides it: nobody signed in); ``note`` is its tooltip."""
+        self._money.setText(line)
+        self._money.setToolTip(note or line)
+        self._money.setIcon(funds_mark(low))
+        self._money.setVisible(bool(line))
+
+    @property
+    def money_text(self) -> str:
+        return self._money.text() if self._money.isVisible() else ""
 
     def server_action(self, service_id: str) -> QAction | None:
         """The menu entry of a server (tests look it up)."""

@@ -40,7 +40,9 @@ from zomro_tray.i18n import LANGUAGES, N_, _
 from zomro_tray.model import Service
 from zomro_tray.settings import (
     MAX_REFRESH_SECONDS,
+    MAX_WARNING_DAYS,
     MIN_REFRESH_SECONDS,
+    MIN_WARNING_DAYS,
     NotificationKind,
     Settings,
 )
@@ -50,6 +52,7 @@ NOTIFICATION_LABELS = {
     NotificationKind.ACTION_RESULT: N_("A start, stop or reboot finishes or fails"),
     NotificationKind.SIGN_IN: N_("Signing in is needed"),
     NotificationKind.CONNECTION: N_("The connection to Zomro is lost or restored"),
+    NotificationKind.MONEY: N_("The balance runs low, or Zomro suspends servers for non-payment"),
 }
 METHODS = (
     (AuthMethod.PASSWORD, N_("Username and password")),
@@ -205,6 +208,9 @@ class SettingsDialog(QDialog):
         self.confirm_stop = QCheckBox(_("Ask before shutting a server down"))
         self.confirm_stop.setChecked(settings.confirm_before_stop)
         self.refresh.setMaximumWidth(110)
+        self.warning_days = QSpinBox(minimum=MIN_WARNING_DAYS, maximum=MAX_WARNING_DAYS)
+        self.warning_days.setValue(settings.runway_warning_days)
+        self.warning_days.setMaximumWidth(110)
         self.start_at_login = QCheckBox(_("Start zomro-tray when I log in"))
         self.start_at_login.setChecked(settings.start_at_login)
         self.start_at_login.setVisible(autostart_supported)
@@ -228,6 +234,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Language"), self.language)
         form.addRow(_("Refresh every"), self.refresh)
+        form.addRow(_("Warn when the balance lasts fewer days than"), self.warning_days)
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(self.confirm_stop)
@@ -355,6 +362,7 @@ class SettingsDialog(QDialog):
             **who,
             api_url=self.api_url.text().strip() or self._settings.api_url,
             refresh_seconds=self.refresh.value(),
+            runway_warning_days=self.warning_days.value(),
             shown_services=shown,
             aliases=aliases,
             notifications={k.value: box.isChecked() for k, box in self.notify_boxes.items()},

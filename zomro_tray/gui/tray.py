@@ -22,6 +22,7 @@ from zomro_tray.gui.dialog_host import DialogHost
 from zomro_tray.gui.icons import tray_icon
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.menu import TrayMenu
+from zomro_tray.gui.money_view import MoneyView
 from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.gui.power import PowerClicks
 from zomro_tray.gui.preferences import Preferences, Problem
@@ -94,7 +95,9 @@ class TrayApp(QObject):
             credentials=credentials,
             parent=self,
         )
+        self.money = MoneyView(lambda: self.settings, self.notify, self)
         self._connect_worker()
+        self.money.changed.connect(self.render)
         self.dialogs = DialogHost(self.backend, self)
         self.dialogs.saved.connect(self._save_from_dialog)
         self.power = PowerClicks(
@@ -156,8 +159,7 @@ class TrayApp(QObject):
         self.backend.stop()
 
     def dispose(self) -> None:
-        """Delete the Qt objects now, in the GUI thread: left to Python's cyclic garbage
-        collector they could die in whichever thread runs it (the worker's); Qt forbids that."""
+        """Delete the Qt objects now, in the GUI thread: the cyclic collector could run in any."""
         self.tray_host.stop()
         self.notifier.close()
         self.dialogs.close_all()
@@ -180,7 +182,7 @@ class TrayApp(QObject):
         if self.window is None:
             from zomro_tray.gui.window import ServerWindow
 
-            self.window = ServerWindow()
+            self.window = ServerWindow(self.backend)
             self._connect_view(self.window)
             self.window.quit_clicked.connect(self.quit)
             self.window.closed.connect(self._window_closed)
@@ -203,6 +205,7 @@ class TrayApp(QObject):
         w.action_finished.connect(self._on_action_finished)
         w.sign_in_required.connect(self._on_sign_in_required)
         w.account_changed.connect(self._on_account)
+        w.ledger.money_ready.connect(self.money.on_money)
 
     def _connect_view(self, view: TrayMenu | ServerWindow) -> None:
         view.entry_clicked.connect(self.toggle)
@@ -265,6 +268,7 @@ class TrayApp(QObject):
         """Someone signed in (or out); another account starts with all of its servers shown."""
         self.account = account
         self.menu.show_account(account)
+        self.money.forget()
         changed = self.preferences.for_account(account) if account and not self.demo else None
         if changed is not None:
             self.apply_settings(changed)
@@ -285,7 +289,8 @@ class TrayApp(QObject):
         self.menu.show_entries(self.shown)
         self.menu.show_status(line, signed_in, offline)
         state = overall(self.shown, self.connection)
-        self.tray_host.set_icon(tray_icon(state))
+        self.tray_host.set_icon(tray_icon(state, low_funds=self.money.low))
+        self.money.show(self.menu, self.window)
         self.tray_host.set_tooltip(
             tooltip(self.shown, self.connection, self.updated, self.problem, self.filtered_by)
         )
@@ -302,8 +307,7 @@ class TrayApp(QObject):
         warning: bool = False,
         target: str = "",
     ) -> None:
-        """Tell the user, unless they turned this kind off; ``target`` is what a click on the
-        notification opens (a server id, or "undo:" and one)."""
+        """Tell the user, unless that kind is off; a click opens ``target`` (an id, "undo:"…)."""
         if not self.settings.notify(kind):
             return
         log.info("notification (%s): %s — %s", kind.value, title, message)
@@ -358,10 +362,6 @@ class TrayApp(QObject):
         if not QDesktopServices.openUrl(QUrl(CONTROL_PANEL_URL)):
             where = _("Zomro's panel is at {address}").format(address=CONTROL_PANEL_URL)
             self.tell_problem(Problem(_("No web browser opened"), where))
-
-    def show_menu(self) -> None:
-        """Another launch asked us to show ourselves: the menu where it can pop up."""
-        self.tray_host.show_menu()
 
     def open_server(self, service_id: str) -> None:
         """A clicked notification: show the window with that server selected."""

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zomro_tray.gui.icons import app_icon, status_dot
+from zomro_tray.gui.icons import app_icon, funds_mark, status_dot
+from zomro_tray.gui.server_story import StoryPane, StorySource
 from zomro_tray.i18n import _, pgettext
 from zomro_tray.model import Action
 from zomro_tray.presentation import Entry
@@ -56,23 +57,26 @@ class ServerWindow(QWidget):
     #: The user closed the window (the app quits if the window stood in for a missing tray).
     closed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, stories: StorySource | None = None) -> None:
         super().__init__()
         self.setWindowTitle("zomro-tray")
         self.setWindowIcon(app_icon())
-        self.resize(460, 380)
+        self.resize(780, 460)
         self.hint = QLabel(no_tray_hint())
         self.hint.setWordWrap(True)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setVisible(False)
         self.status = QLabel(_("Loading servers…"))
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.money, self.money_mark = QLabel(), QLabel()
+        self.money.setTextFormat(Qt.TextFormat.PlainText)
+        self.story = StoryPane(stories)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.list = QListWidget()
         self.list.itemActivated.connect(self._activated)
-        self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.list.currentItemChanged.connect(lambda *_: self._current_changed())
         self.toggle = QPushButton()
         self.reboot = QPushButton()
         self.copy_ip = QPushButton()
@@ -93,10 +97,12 @@ class ServerWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.status)
+        layout.addLayout(_row((self.money_mark, 0), (self.money, 1)))
         layout.addWidget(self.search)
-        layout.addWidget(self.list, 1)
+        layout.addLayout(_row((self.list, 2), (self.story, 3)), 1)
         layout.addLayout(buttons)
         self._entries: dict[str, Entry] = {}
+        self.show_money("", "", False)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -108,6 +114,7 @@ class ServerWindow(QWidget):
         self.refresh.setText(_("Refresh"))
         self.settings.setText(_("Settings…"))
         self.quit_button.setText(_("Quit"))
+        self.story.retranslate()
         self._update_buttons()
 
     def show_entries(self, entries: Sequence[Entry]) -> None:
@@ -124,7 +131,7 @@ class ServerWindow(QWidget):
             if entry.service_id == current:
                 self.list.setCurrentItem(item)
         self._filter(self.search.text())
-        self._update_buttons()
+        self._current_changed()
 
     def _filter(self, text: str) -> None:
         """Only the rows whose name or address holds the text (any case)."""
@@ -137,6 +144,22 @@ class ServerWindow(QWidget):
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
+
+    def show_money(self, line: str, note: str, low: bool) -> None:
+        """The menu's balance line, here too ("" hides it)."""
+        self.money.setText(line)
+        self.money.setToolTip(note)
+        self.money_mark.setPixmap(funds_mark(low).pixmap(16, 16))
+        self.money.setVisible(bool(line))
+        self.money_mark.setVisible(bool(line) and low)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.story.watch(True)  # the details are read only while the window is on screen
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        super().hideEvent(event)
+        self.story.watch(False)
 
     def stand_in_for_tray(self, standing_in: bool) -> None:
         """Say why the window is here (no tray), and that closing it quits."""
@@ -174,6 +197,10 @@ class ServerWindow(QWidget):
         if entry is not None and entry.enabled:
             self.entry_clicked.emit(entry.service_id)
 
+    def _current_changed(self) -> None:
+        self.story.show_entry(self._entries.get(self._current_id()))
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         entry = self._entries.get(self._current_id())
         self.toggle.setEnabled(bool(entry and entry.enabled))
@@ -187,3 +214,11 @@ class ServerWindow(QWidget):
             self.toggle.setText(_("Start / Shut down"))
         self.reboot.setEnabled(bool(entry and entry.can_reboot))
         self.copy_ip.setEnabled(bool(entry and entry.ip))
+
+
+def _row(*widgets: tuple[QWidget, int]) -> QHBoxLayout:
+    """Widgets side by side, each with its stretch factor."""
+    row = QHBoxLayout()
+    for widget, stretch in widgets:
+        row.addWidget(widget, stretch)
+    return row

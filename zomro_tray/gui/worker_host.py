@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance
 
 from zomro_tray.contract import SecretsStore, SignInForm, Timing
 from zomro_tray.credentials import Credentials
@@ -33,6 +33,7 @@ class WorkerHost(QObject):
     _save_credentials = Signal(object, str)
     _sign_out = Signal()
     _network_back = Signal()
+    _watch = Signal(str, int)
     _shutdown = Signal()
 
     def __init__(
@@ -63,6 +64,7 @@ class WorkerHost(QObject):
         self._sign_out.connect(w.sign_out)
         self._network_back.connect(w.network_back)
         self._shutdown.connect(w.shutdown)
+        self._watch.connect(w.ledger.watch)
 
     def start(self) -> None:
         """Start the thread once the event loop runs: the worker's first job imports the HTTP
@@ -134,3 +136,12 @@ class WorkerHost(QObject):
     def sign_out(self) -> None:
         """Forget the stored sign-in (the keychain entry) and stop refreshing."""
         self._sign_out.emit()
+
+    @property
+    def story_ready(self) -> SignalInstance:
+        """A server's story (details.Story), read for the window (see watch)."""
+        return self.worker.ledger.story_ready
+
+    def watch(self, service_id: str, hours: int) -> None:
+        """The window shows this server's details ("" for none): the worker reads them."""
+        self._watch.emit(service_id, hours)

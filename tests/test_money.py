@@ -1,0 +1,236 @@
+"""Money without the network: reading amounts, the runway's arithmetic, the words, the alarm."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from zomro_tray import i18n, money_protocol
+from zomro_tray.model import BillingState, PowerState, Service
+from zomro_tray.money import (
+    Funds,
+    RunwayAlarm,
+    daily_cost,
+    format_money,
+    money_line,
+    parse_amount,
+    runway,
+    unpriced_note,
+)
+
+
+def server(
+    name: str = "web-1",
+    item_cost: str = "",
+    cost_text: str = "",
+    power: PowerState = PowerState.ACTIVE,
+    billing_code: str = "2",
+) -> Service:
+    return Service(
+        id=name,
+        name=name,
+        power=power,
+        billing=BillingState.parse(billing_code),
+        billing_code=billing_code,
+        item_cost=item_cost,
+        cost_text=cost_text,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "currency"),
+    [
+        ("12.34", "12.34", "EUR"),
+        ("12.34 EUR", "12.34", "EUR"),
+        ("12.34 €", "12.34", "EUR"),
+        ("€0.50", "0.50", "EUR"),
+        ("0.5 €/Day", "0.5", "EUR"),
+        ("0.1634 EUR / Day", "0.1634", "EUR"),
+        ("-3.10", "-3.10", "EUR"),
+        ("12,40 €", "12.40", "EUR"),
+        ("5.00 USD", "5.00", "USD"),
+        ("1.00 CHF", "1.00", "CHF"),
+    ],
+)
+def test_amounts_are_read_as_zomro_writes_them(raw: str, value: str, currency: str) -> None:
+    amount = parse_amount(raw)
+    assert amount is not None
+    assert (amount.value, amount.currency) == (Decimal(value), currency)
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "n/a", "see the control panel", "1.20 - 3.40", "1" * 40, "12.40 " + "x" * 80]
+)
+def test_what_is_not_exactly_one_number_is_no_amount(raw: str) -> None:
+    assert parse_amount(raw) is None
+
+
+def test_the_daily_cost_prefers_item_cost_then_a_per_day_text() -> None:
+    assert daily_cost(server(item_cost="0.1634", cost_text="0.1634 EUR / Day")).value == Decimal(
+        "0.1634"
+    )
+    text_only = daily_cost(server(cost_text="0.5 €/Day"))
+    assert text_only is not None
+    assert text_only.value == Decimal("0.5")
+    assert daily_cost(server(cost_text="4.20 EUR / month")) is None  # not a daily price
+    assert daily_cost(server()) is None
+
+
+def test_the_runway_rounds_to_the_nearest_day_and_counts_stopped_servers() -> None:
+    services = [
+        server("a", item_cost="1.00"),
+        server("b", item_cost="0.38", power=PowerState.STOPPED, billing_code="3"),
+    ]
+    account = runway(Funds(Decimal("12.40")), services)
+    assert account.daily_cost == Decimal("1.38")
+    assert account.days_left == 9  # 8.99 days: the example of the issue
+    assert money_line(account) == "Balance 12.40 € — about 9 days at 1.38 €/day"
+    assert account.to_json()["days_left"] == 9
+    assert account.to_json()["balance"] == "12.40"
+
+
+def test_credit_adds_to_what_the_charges_can_draw_on() -> None:
+    account = runway(Funds(Decimal("2.00"), credit=Decimal("10.00")), [server(item_cost="1.00")])
+    assert account.days_left == 12
+    assert money_line(account) == "Balance 2.00 € + 10.00 € credit — about 12 days at 1.00 €/day"
+
+
+@pytest.mark.parametrize("balance", ["0", "-3.10", "0.40"])
+def test_a_balance_that_cannot_pay_tomorrow_says_less_than_a_day(balance: str) -> None:
+    account = runway(Funds(Decimal(balance)), [server(item_cost="1.00")])
+    assert account.days_left == 0
+    assert "less than a day at 1.00 €/day" in money_line(account)
+    assert account.below(1)
+
+
+def test_one_day_is_singular() -> None:
+    account = runway(Funds(Decimal("1.10")), [server(item_cost="1.00")])
+    assert money_line(account) == "Balance 1.10 € — about 1 day at 1.00 €/day"
+
+
+def test_no_priced_server_shows_the_balance_alone_and_says_what_is_missing() -> None:
+    account = runway(Funds(Decimal("12.40")), [server(), server("b", item_cost="0.5")])
+    assert account.servers_unpriced == 1
+    assert "1 server has no price" in unpriced_note(account)
+    alone = runway(Funds(Decimal("12.40")), [server()])
+    assert money_line(alone) == "Balance 12.40 €"
+    assert alone.days_left is None
+    assert not alone.below(3)
+
+
+def test_no_balance_is_a_plain_unavailable_line_never_a_number() -> None:
+    account = runway(Funds(unavailable_because="no rights"), [server(item_cost="1.00")])
+    assert money_line(account) == "Balance unavailable"
+    assert money_line(None) == "Balance unavailable"
+    assert account.to_json()["balance"] is None
+    assert account.days_left is None
+
+
+def test_amounts_use_the_languages_decimal_mark() -> None:
+    i18n.use("pl")
+    try:
+        assert format_money(Decimal("12.4"), "EUR") == "12,40 €"
+        line = money_line(runway(Funds(Decimal("12.40")), [server(item_cost="1.38")]))
+        assert "12,40 €" in line
+        assert "1,38 €" in line
+        assert "9" in line
+    finally:
+        i18n.use("en")
+    assert format_money(Decimal("0.005"), "USD") == "0.01 $"  # half up, as prices are
+
+
+def test_the_alarm_fires_once_per_crossing() -> None:
+    alarm = RunwayAlarm(warning_days=3)
+    costs = [server(item_cost="1.00")]
+    readings = ["5.00", "4.00", "2.50", "1.50", "0.50", "8.00", "2.00", "2.00"]
+    fired = [alarm.low(runway(Funds(Decimal(b)), costs)) for b in readings]
+    assert fired == [False, False, True, False, False, False, True, False]
+
+
+def test_an_unknown_balance_neither_fires_nor_rearms_the_alarm() -> None:
+    alarm = RunwayAlarm(warning_days=3)
+    costs = [server(item_cost="1.00")]
+    assert alarm.low(runway(Funds(Decimal("1.00")), costs))
+    assert not alarm.low(runway(Funds(), costs))
+    assert not alarm.low(runway(Funds(Decimal("1.00")), costs))
+
+
+def test_non_payment_suspensions_are_told_once_per_server() -> None:
+    alarm = RunwayAlarm()
+    unpaid = server("staging", power=PowerState.SUSPENDED, billing_code="3_autosuspend")
+    abuse = server("x", power=PowerState.SUSPENDED, billing_code="3_abusesuspend")
+    assert alarm.newly_unpaid(runway(Funds(Decimal(1)), [unpaid, abuse])) == ("staging",)
+    assert alarm.newly_unpaid(runway(Funds(Decimal(1)), [unpaid, abuse])) == ()
+
+
+# --- reading the answers ---------------------------------------------------------------------
+
+
+def test_each_place_the_panel_found_the_balance_is_read() -> None:
+    today = {"realbalance": {"$": "12.34"}}
+    older = {"notify": {"item": [{"$name": "ticket"}, {"$balance": "yes", "value": {"$": "7.5"}}]}}
+    dashboard = {"elem": [{"realbalance": {"$": "3.21 EUR"}}]}
+    dashboard_one = {"elem": {"realbalance": {"$": "3.21 €"}}}
+    whoami = {"user": {"$name": "demo", "$balance": "1.00"}}
+    assert money_protocol.balance_from_notify(today).value == Decimal("12.34")  # type: ignore[union-attr]
+    assert money_protocol.balance_from_notify(older).value == Decimal("7.5")  # type: ignore[union-attr]
+    assert money_protocol.balance_from_dashboard(dashboard).value == Decimal("3.21")  # type: ignore[union-attr]
+    assert money_protocol.balance_from_dashboard(dashboard_one).value == Decimal("3.21")  # type: ignore[union-attr]
+    assert money_protocol.balance_from_whoami(whoami).value == Decimal("1.00")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {},
+        {"realbalance": {"$": "see the control panel"}},
+        {"realbalance": {"$": ["12", "13"]}},
+        {"realbalance": {"$": {"nested": "1"}}},
+        {"realbalance": 1e400},
+        {"notify": "broken"},
+        {"notify": {"item": [{"$balance": "yes", "value": {"$": ""}}]}},
+    ],
+)
+def test_a_missing_or_malformed_balance_is_none(doc: dict[str, object]) -> None:
+    assert money_protocol.balance_from_notify(doc) is None
+
+
+def test_resources_come_from_the_add_ons_words_without_their_price() -> None:
+    doc = {
+        "messages": {"msg": {"addon_1": "Memory", "addon_2": "CPU", "addon_3": "Disk space"}},
+        "addon_1": {"$": "2048"},
+        "addon_2": {"$": "2"},
+        "addon_3": {"$": "40"},
+        "slist": [
+            {
+                "$name": "addon_1",
+                "val": [{"$key": "1024", "$": "1 GB"}, {"$key": "2048", "$": "2 GB (+1.00 EUR)"}],
+            },
+            {"$name": "addon_3", "val": {"$key": "40", "$": "40 GB"}},
+        ],
+        "rdns_record": {"$": "web.example"},
+    }
+    resources = money_protocol.resources_from_edit(doc)
+    assert (resources.memory, resources.cpu, resources.disk) == ("2 GB", "2", "40 GB")
+    assert resources.rdns == "web.example"
+    assert money_protocol.resources_from_edit({"messages": "x"}).empty
+
+
+def test_measures_keep_finite_points_only() -> None:
+    doc = {
+        "measures": [
+            {"$date": "t1", "$value": "3.5"},
+            {"$date": "t2", "$value": "nan"},
+            {"$date": "t3", "$value": "-1"},
+            {"$date": "t4", "$value": "inf"},
+            "junk",
+            {"$date": "t5", "$value": "40"},
+        ]
+    }
+    series = money_protocol.series_from_measures(doc, "cpu_util", 1)
+    assert series.times == ("t1", "t5")
+    assert series.values == (3.5, 40.0)
+    one = {"measures": {"$date": "t", "$bytes_in": "10", "$bytes_out": "4"}}
+    traffic = money_protocol.series_from_measures(one, "interface_traffic", 24)
+    assert (traffic.values, traffic.values_out, traffic.hours) == ((10.0,), (4.0,), 24)

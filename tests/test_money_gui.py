@@ -1,0 +1,131 @@
+"""The money and the details as the user sees them: the tray app against the emulator, through
+the worker's thread, with the real menu and window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from zomro_tray import ledger
+from zomro_tray.contract import Timing
+from zomro_tray.emulator import Emulator
+from zomro_tray.emulator.scenarios import DEMO_USER
+from zomro_tray.settings import NotificationKind, Settings
+
+from conftest import TRAY_TIMING, MakeApp
+
+WEB, DB = "5116804", "5116805"
+DETAIL_CALLS = ("instances.edit", "instances.fleio.measures")
+
+
+def test_the_menu_shows_the_balance_and_its_runway_under_the_account(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
+    assert app.menu.money_text == "Balance 12.40 € — about 10 days at 1.24 €/day"
+    actions = [a for a in app.menu.menu.actions() if a.isVisible()]
+    texts = [a.text() for a in actions]
+    assert texts.index("Signed in as demo") + 1 == texts.index(app.menu.money_text)
+    assert app.money.low  # staging-żółw is suspended for non-payment: the cue is on
+
+
+def test_a_long_runway_without_unpaid_servers_has_no_cue(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    app = make_app(make_emulator("single"))
+    qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
+    assert app.menu.money_text == "Balance 12.40 € — about 76 days at 0.16 €/day"
+    assert not app.money.low
+
+
+def test_stopping_is_never_sold_as_saving_money(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    app = make_app(emulator)
+    tip = app.menu.server_action(WEB).toolTip()  # type: ignore[union-attr]
+    assert "Click to shut this server down." in tip
+    assert "Zomro keeps charging for a stopped server" in tip
+    assert "0.16 €/day" in tip
+
+
+def test_a_runway_under_the_threshold_warns_once_and_marks_the_icon(
+    make_app: MakeApp,
+    make_emulator: Callable[..., Emulator],
+    qtbot: QtBot,
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr(ledger, "FUNDS_CHECK_SECONDS", 0.0)  # the balance at every refresh
+    emulator = make_emulator("runout")
+    emulator.state.day_seconds = 0.6
+    notes: list[tuple[Any, str, str]] = []
+    timing = Timing(**{**TRAY_TIMING.__dict__, "idle": 0.15})
+    app = make_app(emulator, settings=Settings(api_url=emulator.url), timing=timing)
+    app.notified.connect(lambda *n: notes.append(n))
+    qtbot.waitUntil(lambda: any("non-payment" in n[2] for n in notes), timeout=10_000)
+    money = [n for n in notes if n[0] is NotificationKind.MONEY]
+    lows = [n for n in money if n[1] == "Balance running low"]
+    unpaid = [n for n in money if n[1] == "Suspended for non-payment"]
+    assert len(lows) == 1, money  # once per crossing, not at every refresh
+    assert "Add funds in Zomro's panel" in lows[0][2]
+    assert len(unpaid) == 1
+    assert "web-1, baza-danych-łódź" in unpaid[0][2]
+    assert app.money.low
+    assert emulator.state.accounts[DEMO_USER].charges_made >= 5
+
+
+def test_the_warning_can_be_turned_off(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    emulator = make_emulator()
+    emulator.state.accounts[DEMO_USER].balance = emulator.state.accounts[DEMO_USER].balance / 10
+    notes: list[tuple[Any, str, str]] = []
+    off = {kind.value: kind is not NotificationKind.MONEY for kind in NotificationKind}
+    app = make_app(emulator, settings=Settings(api_url=emulator.url, notifications=off))
+    app.notified.connect(lambda *n: notes.append(n))
+    qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
+    assert "about 1 day" in app.menu.money_text
+    assert app.money.low
+    assert not [n for n in notes if n[0] is NotificationKind.MONEY]
+
+
+def test_the_window_tells_the_selected_servers_story(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    timing = Timing(**{**TRAY_TIMING.__dict__, "idle": 0.3})
+    app = make_app(emulator, timing=timing)
+    app.show_window()
+    window = app.window
+    assert window is not None
+    window.select(WEB)
+    pane = window.story
+    qtbot.waitUntil(lambda: "1 vCPU · 2 GB · 40 GB" in pane.facts["plan"].text(), timeout=5_000)
+    assert pane.facts["ipv4"].text() == "203.0.113.10"
+    assert pane.facts["ipv6"].text() == "2001:db8::10"
+    assert pane.facts["location"].text() == "Netherlands-2"
+    assert pane.facts["image"].text() == "Ubuntu 24.04"
+    assert pane.facts["cost"].text().startswith("0.16 €/day")
+    qtbot.waitUntil(lambda: len(pane.cpu_graph.values) == 12, timeout=5_000)
+    qtbot.waitUntil(lambda: len(pane.traffic_graph.values) == 12, timeout=5_000)
+    assert "highest" in pane.cpu_words.text()
+    assert window.money.text() == app.menu.money_text
+    window.hide()  # closed: nothing more is read for it
+    qtbot.wait(200)
+    before = sum(emulator.state.calls[func] for func in DETAIL_CALLS)
+    qtbot.wait(900)
+    assert sum(emulator.state.calls[func] for func in DETAIL_CALLS) == before
+
+
+def test_with_the_window_closed_a_refresh_costs_what_it_did(
+    make_app: MakeApp, emulator: Emulator, qtbot: QtBot
+) -> None:
+    timing = Timing(**{**TRAY_TIMING.__dict__, "idle": 0.1})
+    app = make_app(emulator, timing=timing)
+    qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
+    emulator.state.calls.clear()
+    refreshes = app.worker.refreshes
+    qtbot.waitUntil(lambda: app.worker.refreshes >= refreshes + 5, timeout=5_000)
+    calls = dict(emulator.state.calls)
+    assert set(calls) == {"instances"}, calls  # one page: one request per refresh

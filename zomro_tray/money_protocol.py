@@ -1,0 +1,190 @@
+"""Reading the money and details answers, as Zomro's panel reads them (docs/protocol.md).
+
+The balance has moved between calls over the panel's history (``whoami`` ``$balance``, then a
+``notify`` item, then ``notify`` ``realbalance`` and ``dashboard.info``), and no answer here was
+seen from a live account: each reading is tried, each refuses what is not exactly one number,
+and :func:`read_funds` says "unavailable" rather than guess. Only read-only functions are sent
+(the client refuses anything else, see :data:`zomro_tray.client.ALLOWED_CALLS`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Generator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from zomro_tray import errors
+from zomro_tray.details import CPU, TRAFFIC, Resources, Series
+from zomro_tray.money import DEFAULT_CURRENCY, Amount, Funds, parse_amount
+from zomro_tray.protocol import as_list, attribute, rows, text
+
+if TYPE_CHECKING:
+    from zomro_tray.client import ZomroClient
+
+log = logging.getLogger(__name__)
+
+#: Series longer than this are cut to their end: a graph a few hundred pixels wide.
+MAX_POINTS = 1000
+_PRICE_NOTE = re.compile(r"\s*\([^)]*\)")
+#: The add-on names the panel knows (renameAddonFields.js turns "Disk space" into Disk_space).
+_RESOURCE_NAMES = {"cpu": "cpu", "memory": "memory", "ram": "memory", "disk space": "disk"}
+
+
+# --- the balance --------------------------------------------------------------------------------
+
+
+def balance_from_notify(doc: dict[str, Any]) -> Amount | None:
+    """``notify``: ``doc.realbalance`` (today's panel), else the item marked ``$balance=yes``
+    (the panel before 2024), its ``value``."""
+    found = parse_amount(text(doc.get("realbalance")))
+    if found is not None:
+        return found
+    notify = doc.get("notify")
+    items = as_list(notify.get("item")) if isinstance(notify, dict) else []
+    for item in items:
+        if isinstance(item, dict) and attribute(item, "balance") == "yes":
+            return parse_amount(text(item.get("value")))
+    return None
+
+
+def balance_from_dashboard(doc: dict[str, Any]) -> Amount | None:
+    """``dashboard.info``: ``doc.elem[0].realbalance``, "12.34 EUR" or "12.34 €"."""
+    first = next(iter(rows(doc)), {})
+    return parse_amount(text(first.get("realbalance")))
+
+
+def balance_from_whoami(doc: dict[str, Any]) -> Amount | None:
+    """``whoami``: ``doc.user.$balance``, what the panel read until 2024."""
+    user = doc.get("user")
+    return parse_amount(attribute(user, "balance")) if isinstance(user, dict) else None
+
+
+def credit_from_subaccount(doc: dict[str, Any]) -> Decimal | None:
+    """``dashboard.subaccount_credit``: ``doc.elem[0].credit``, the credit limit."""
+    first = next(iter(rows(doc)), {})
+    credit = parse_amount(text(first.get("credit")))
+    return credit.value if credit is not None and credit.value >= 0 else None
+
+
+#: Funds.unavailable_because when an answer could not be read: tried again at the next refresh
+#: (a refusal or an answer without a balance waits for the next regular read).
+UNREADABLE = "unreadable answer"
+#: Where the balance is looked for, in order: the call, and how to read its answer.
+BALANCE_READINGS = (
+    ("notify", balance_from_notify),
+    ("dashboard.info", balance_from_dashboard),
+    ("whoami", balance_from_whoami),
+)
+
+
+def read_funds(client: ZomroClient) -> Funds:
+    """The balance and credit, or Funds saying why not (see :func:`funds_steps`)."""
+    steps = funds_steps(client)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+
+def funds_steps(client: ZomroClient) -> Generator[None, None, Funds]:
+    """Read the balance one request per step, so the worker can run a user's click between
+    two of them instead of after all four. Returns Funds; raises only what the connection
+    raises (offline, signed out): a refusal or an unreadable answer is "unavailable"."""
+    balance: Amount | None = None
+    why = "not in the answers"
+    for func, reading in BALANCE_READINGS:
+        try:
+            balance = reading(client.read(func))
+        except errors.AccessDenied:
+            why = "no rights"  # a trusted user without finance rights
+        except errors.MalformedAnswer:
+            why = UNREADABLE
+        except (errors.ApiRefused, errors.NotFound) as error:
+            log.info("%s: no balance (%s)", func, type(error).__name__)
+        if balance is not None:
+            break
+        yield
+    if balance is None:
+        return Funds(unavailable_because=why)
+    yield
+    return Funds(balance.value, _credit(client), balance.currency or DEFAULT_CURRENCY)
+
+
+def _credit(client: ZomroClient) -> Decimal | None:
+    try:
+        return credit_from_subaccount(client.read("dashboard.subaccount_credit"))
+    except (errors.AccessDenied, errors.ApiRefused, errors.NotFound, errors.MalformedAnswer):
+        return None  # most accounts have no credit line
+
+
+# --- a server's details -----------------------------------------------------------------------
+
+
+def resources_from_edit(doc: dict[str, Any]) -> Resources:
+    """``instances.edit`` (read only): add-on names in ``messages.msg.addon_N``, their chosen
+    values in ``addon_N``; the ``slist`` of that name words the value ("2 GB (0.05 €)" shown
+    without its price, as the panel does)."""
+    messages = doc.get("messages")
+    names = messages.get("msg") if isinstance(messages, dict) else None
+    found: dict[str, str] = {}
+    for key, label in names.items() if isinstance(names, dict) else ():
+        if not (isinstance(key, str) and key.startswith("addon_")):
+            continue
+        field = _RESOURCE_NAMES.get(text(label).lower().replace("_", " "))
+        if field and field not in found:
+            found[field] = _addon_words(doc, key)
+    rdns = text(doc.get("rdns_record"))
+    return Resources(found.get("cpu", ""), found.get("memory", ""), found.get("disk", ""), rdns)
+
+
+def _addon_words(doc: dict[str, Any], key: str) -> str:
+    chosen = text(doc.get(key))
+    for select in as_list(doc.get("slist")):
+        if isinstance(select, dict) and attribute(select, "name") == key:
+            for option in as_list(select.get("val")):
+                if isinstance(option, dict) and attribute(option, "key") == chosen:
+                    return _PRICE_NOTE.sub("", text(option)).strip() or chosen
+    return chosen
+
+
+def series_from_measures(doc: dict[str, Any], metric: str, hours: int) -> Series:
+    """``instances.fleio.measures``: ``doc.measures[]`` with ``$date`` and ``$value`` (CPU %)
+    or ``$bytes_in`` / ``$bytes_out`` (traffic). A point that is not a finite number is
+    dropped, not drawn as zero."""
+    times: list[str] = []
+    values: list[float] = []
+    values_out: list[float] = []
+    for point in as_list(doc.get("measures"))[-MAX_POINTS:]:
+        if not isinstance(point, dict):
+            continue
+        value = _measure(point, "value" if metric == CPU else "bytes_in")
+        sent = 0.0 if metric == CPU else _measure(point, "bytes_out")
+        if value is None or sent is None:
+            continue
+        times.append(attribute(point, "date"))
+        values.append(value)
+        values_out.append(sent)
+    out = tuple(values_out) if metric == TRAFFIC else ()
+    return Series(metric, hours, tuple(times), tuple(values), out)
+
+
+def _measure(point: dict[str, Any], name: str) -> float | None:
+    raw = attribute(point, name)
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def read_resources(client: ZomroClient, service_id: str) -> Resources:
+    return resources_from_edit(client.read("instances.edit", elid=service_id))
+
+
+def read_series(client: ZomroClient, service_id: str, metric: str, hours: int) -> Series:
+    doc = client.read("instances.fleio.measures", elid=service_id, metric=metric, hours=str(hours))
+    return series_from_measures(doc, metric, hours)
