@@ -75,9 +75,9 @@ class Ledger(QObject):
         self._send_runway()
 
     def _send_runway(self) -> None:
-        from zomro_tray.money import Funds, runway
+        from zomro_tray.money import NOT_READ, Funds, runway
 
-        funds = self._funds or Funds(unavailable_because="not read")
+        funds = self._funds or Funds(unavailable_because=NOT_READ)
         self.money_ready.emit(runway(funds, self._services))
 
     def _read_funds_step(self) -> None:

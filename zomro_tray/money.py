@@ -90,6 +90,10 @@ def _per_day(cost_text: str) -> bool:
     return "day" in words or "/d" in words or "сутк" in words or "день" in words
 
 
+#: Funds.unavailable_because before the first read: nothing to say yet (no line, not a guess).
+NOT_READ = "not read"
+
+
 @dataclass(frozen=True)
 class Funds:
     """The balance as Zomro reported it; None fields were not reported (or not readable)."""

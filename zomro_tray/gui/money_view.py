@@ -71,15 +71,15 @@ class MoneyView(QObject):
 
     def line(self) -> str:
         """ "" until the first balance read (or when signed out): no line rather than a guess."""
-        if self.runway is None:
-            return ""
-        from zomro_tray.money import money_line
+        from zomro_tray.money import NOT_READ, money_line
 
+        if self.runway is None or self.runway.funds.unavailable_because == NOT_READ:
+            return ""
         return money_line(self.runway)
 
     def note(self) -> str:
         """The line's tooltip: how Zomro charges, and what the figure leaves out."""
-        if self.runway is None:
+        if not self.line():
             return ""
         from zomro_tray.money import unpaid_warning, unpriced_note
 
