@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -320,11 +320,11 @@ def test_no_tray_shows_a_window_with_the_same_list_at_once(
     assert app.window.isVisible()
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
     window = app.window
-    assert window.list.count() == 5
+    assert len(window.visible_names()) == 5
     assert window.hint.isVisibleTo(window)
     assert "AppIndicator" in window.hint.text()
     assert "quits" in window.hint.text()
-    window.list.setCurrentRow(1)  # baza-danych-łódź, stopped
+    window.select(DB)  # baza-danych-łódź, stopped
     assert window.toggle.text() == "Start"
     window.toggle.click()
     qtbot.waitUntil(lambda: ("service.start", DB) in emulator.state.actions, timeout=5_000)
@@ -537,12 +537,11 @@ def test_the_windows_reboot_button_follows_the_same_rule(
     app.show_window()
     window = app.window
     assert window is not None
-    rows = {window.list.item(i).data(Qt.ItemDataRole.UserRole): i for i in range(5)}
-    window.list.setCurrentRow(rows[DB])  # stopped
+    window.select(DB)  # stopped
     assert not window.reboot.isEnabled()
-    window.list.setCurrentRow(rows[SUSPENDED])
+    window.select(SUSPENDED)
     assert not window.reboot.isEnabled()
-    window.list.setCurrentRow(rows[WEB])  # running
+    window.select(WEB)  # running
     assert window.reboot.isEnabled()
     window.reboot.click()
     qtbot.waitUntil(lambda: ("service.reboot", WEB) in emulator.state.actions, timeout=5_000)
@@ -760,19 +759,23 @@ def test_a_long_list_ends_the_menu_with_show_all_and_the_window_finds_by_name(
     qtbot.waitUntil(lambda: len(app.shown) == 23, timeout=10_000)
     servers = [a for a in app.menu.menu.actions() if a.text().startswith("node-")]
     assert len(servers) == MAX_MENU_SERVERS
+    # The submenus follow the same rule: the first servers, then "Show all" (the window).
+    for submenu in (app.menu.reboot_menu, app.menu.copy_menu):
+        listed = [a for a in submenu.actions() if a.text().startswith("node-")]
+        assert len(listed) == MAX_MENU_SERVERS
+        assert [a.text() for a in submenu.actions() if a.isVisible()][-1] == "Show all 23 servers…"
     show_all = next(a for a in app.menu.menu.actions() if a.text() == "Show all 23 servers…")
     assert show_all.isVisible()
     show_all.trigger()
     window = app.window
     assert window is not None
     assert window.isVisible()
-    assert window.list.count() == 23
+    assert len(window.visible_names()) == 23
     name = app.shown[20].name
     window.search.setText(name.upper())
-    visible = [window.list.item(i) for i in range(23) if not window.list.item(i).isHidden()]
-    assert [item.text().split(" — ")[0] for item in visible] == [name]
+    assert [label.split(" — ")[0] for label in window.visible_names()] == [name]
     window.search.clear()
-    assert not any(window.list.item(i).isHidden() for i in range(23))
+    assert len(window.visible_names()) == 23
 
 
 def test_copy_ip_offers_ipv6_too(make_app: MakeApp, emulator: Emulator) -> None:

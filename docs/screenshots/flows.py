@@ -77,7 +77,7 @@ def window_and_dark(app: QApplication, tray: TrayApp, out: Path) -> None:
     """The window with the first server's story (its graphs read), then both in a dark theme."""
     tray.show_window()
     assert tray.window is not None
-    tray.window.list.setCurrentRow(0)
+    tray.window.select(WEB)
     story = tray.window.story
     spin(lambda: bool(story.cpu_graph.values and story.traffic_graph.values))
     save(tray.window, out / "window.png")

@@ -243,6 +243,9 @@ class TrayMenu(QObject):
             lambda e: _Look(f"{e.name}   {e.ip_v6}", True, None, ""),
             mirrored,
         )
+        # Each submenu follows the main menu's rule: the first servers, then the window.
+        self._reboot_all = self._show_all_in(self.reboot_menu)
+        self._copy_all = self._show_all_in(self.copy_menu)
         self._open_panel = self._add(self.open_panel_clicked)
         self.menu.addSeparator()
         self.refresh_action = self._add(self.refresh_clicked)
@@ -261,6 +264,14 @@ class TrayMenu(QObject):
         # A host that draws the menu from D-Bus sends AboutToShow as well: the worker then
         # refreshes data older than a few seconds.
         self.menu.aboutToShow.connect(self.opened.emit)
+
+    def _show_all_in(self, submenu: QMenu) -> QAction:
+        """A submenu's last entry, shown when it would list more than MAX_MENU_SERVERS."""
+        submenu.addSeparator()
+        action = submenu.addAction("")
+        action.triggered.connect(self.show_all_clicked.emit)
+        action.setVisible(False)
+        return action
 
     def _add(self, signal: SignalInstance) -> QAction:
         action = self.menu.addAction("")
@@ -289,22 +300,29 @@ class TrayMenu(QObject):
     # --- what the controller tells it ---------------------------------------------------------
 
     def show_entries(self, entries: Sequence[Entry]) -> None:
-        """The first MAX_MENU_SERVERS servers; with more, "Show all N servers…" opens the
-        window, which has them all and a search field, instead of a menu off the screen."""
-        self._servers.sync(entries[:MAX_MENU_SERVERS])
+        """The first MAX_MENU_SERVERS servers, in the menu and in each submenu; with more,
+        "Show all N servers…" opens the window, which has them all and a search field, instead
+        of a menu off the screen (and a thousand entries for every tray host to re-read)."""
+        first = entries[:MAX_MENU_SERVERS]
+        self._servers.sync(first)
         count = len(entries)
-        self._show_all.setText(
-            ngettext("Show all {count} server…", "Show all {count} servers…", count).format(
-                count=count
-            )
-        )
-        self._show_all.setVisible(len(entries) > MAX_MENU_SERVERS)
-        self._empty.setVisible(not entries)
-        self._hint.setVisible(any(e.click_action is not None for e in entries))
-        self._reboots.sync(entries)
+        show_all = ngettext("Show all {count} server…", "Show all {count} servers…", count)
         with_ip = [e for e in entries if e.ip]
-        self._copies.sync(with_ip)
-        self._copies6.sync([e for e in entries if e.ip_v6])
+        with_v6 = [e for e in entries if e.ip_v6]
+        more = len(entries) > MAX_MENU_SERVERS
+        more_ips = max(len(with_ip), len(with_v6)) > MAX_MENU_SERVERS
+        for action, shown in (
+            (self._show_all, more),
+            (self._reboot_all, more),
+            (self._copy_all, more_ips),
+        ):
+            action.setText(show_all.format(count=count))
+            action.setVisible(shown)
+        self._empty.setVisible(not entries)
+        self._hint.setVisible(any(e.click_action is not None for e in first))
+        self._reboots.sync(first)
+        self._copies.sync(with_ip[:MAX_MENU_SERVERS])
+        self._copies6.sync(with_v6[:MAX_MENU_SERVERS])
         self.reboot_menu.menuAction().setVisible(bool(entries))
         self.copy_menu.menuAction().setVisible(any(e.ip or e.ip_v6 for e in entries))
 

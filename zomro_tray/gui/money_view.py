@@ -79,7 +79,8 @@ class MoneyView(QObject):
 
     def note(self) -> str:
         """The line's tooltip: how Zomro charges, and what the figure leaves out."""
-        if not self.line():
+        runway = self.runway
+        if runway is None or not self.line():
             return ""
         from zomro_tray.money import unpaid_warning, unpriced_note
 
@@ -87,8 +88,8 @@ class MoneyView(QObject):
             "Zomro charges each server once a day, 24 hours in advance, stopped servers "
             "too. When a daily charge cannot be paid, Zomro suspends the servers."
         )
-        unpaid = unpaid_warning(self.runway.unpaid) if self.runway.unpaid else ""
-        return "\n".join(part for part in (unpaid, how, unpriced_note(self.runway)) if part)
+        unpaid = unpaid_warning(runway.unpaid) if runway.unpaid else ""
+        return "\n".join(part for part in (unpaid, how, unpriced_note(runway)) if part)
 
     def show(self, menu: TrayMenu, window: ServerWindow | None) -> None:
         line, note, low = self.line(), self.note(), self.low

@@ -11,20 +11,21 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from zomro_tray.gui.icons import app_icon, funds_mark, status_dot
+from zomro_tray.gui.icons import app_icon, funds_mark
+from zomro_tray.gui.server_list import ID_ROLE, ServerListModel, ServerSearch
 from zomro_tray.gui.server_story import StoryPane, StorySource
 from zomro_tray.i18n import _, pgettext
 from zomro_tray.model import Action
@@ -74,9 +75,14 @@ class ServerWindow(QWidget):
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
-        self.list = QListWidget()
-        self.list.itemActivated.connect(self._activated)
-        self.list.currentItemChanged.connect(lambda *_: self._current_changed())
+        self.servers = ServerListModel(lambda: self.palette().placeholderText(), self)
+        self.shown_servers = ServerSearch(self.servers, self)
+        self.list = QListView()
+        self.list.setUniformItemSizes(True)  # a thousand rows: no per-row measuring
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setModel(self.shown_servers)
+        self.list.activated.connect(self._activated)
+        self.list.selectionModel().currentChanged.connect(lambda *_: self._current_changed())
         self.toggle = QPushButton()
         self.reboot = QPushButton()
         self.copy_ip = QPushButton()
@@ -120,27 +126,18 @@ class ServerWindow(QWidget):
     def show_entries(self, entries: Sequence[Entry]) -> None:
         current = self._current_id()
         self._entries = {e.service_id: e for e in entries}
-        self.list.clear()
-        for entry in entries:
-            item = QListWidgetItem(status_dot(entry.state), entry.label)
-            item.setData(Qt.ItemDataRole.UserRole, entry.service_id)
-            item.setToolTip(entry.tooltip)
-            if not entry.enabled:
-                item.setForeground(self.palette().placeholderText())
-            self.list.addItem(item)
-            if entry.service_id == current:
-                self.list.setCurrentItem(item)
-        self._filter(self.search.text())
+        self.servers.set_entries(entries)
+        if current and self._current_id() != current:
+            self.select(current)  # the list was rebuilt (servers came or went): keep the row
         self._current_changed()
 
     def _filter(self, text: str) -> None:
-        """Only the rows whose name or address holds the text (any case)."""
-        wanted = text.strip().casefold()
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            entry = self._entries.get(item.data(Qt.ItemDataRole.UserRole))
-            found = entry is not None and wanted in f"{entry.name} {entry.ip}".casefold()
-            item.setHidden(bool(wanted) and not found)
+        self.shown_servers.search(text)
+
+    def visible_names(self) -> list[str]:
+        """The rows the search lets through, as shown (tests read it)."""
+        rows = range(self.shown_servers.rowCount())
+        return [str(self.shown_servers.index(row, 0).data()) for row in rows]
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
@@ -173,27 +170,28 @@ class ServerWindow(QWidget):
 
     def select(self, service_id: str) -> None:
         """Select a server's row (a clicked notification leads here)."""
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == service_id:
-                self.list.setCurrentItem(item)
-                self.list.scrollToItem(item)
-                return
+        row = self.servers.row_of(service_id)
+        if row < 0:
+            return
+        index = self.shown_servers.mapFromSource(self.servers.index(row))
+        if index.isValid():
+            self.list.setCurrentIndex(index)
+            self.list.scrollTo(index)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         super().closeEvent(event)
         self.closed.emit()
 
     def _current_id(self) -> str:
-        item = self.list.currentItem()
-        return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
+        index = self.list.currentIndex()
+        return str(index.data(ID_ROLE)) if index.isValid() else ""
 
     def _emit_for_current(self, signal: SignalInstance) -> None:
         if self._current_id():
             signal.emit(self._current_id())
 
-    def _activated(self, item: QListWidgetItem) -> None:
-        entry = self._entries.get(str(item.data(Qt.ItemDataRole.UserRole)))
+    def _activated(self, index: QModelIndex) -> None:
+        entry = self._entries.get(str(index.data(ID_ROLE)))
         if entry is not None and entry.enabled:
             self.entry_clicked.emit(entry.service_id)
 
