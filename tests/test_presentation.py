@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from zomro_tray import i18n
+from zomro_tray.entry_maker import EntryMaker
 from zomro_tray.model import Action, BillingState, PowerState, Service
 from zomro_tray.presentation import (
     MAX_LINE,
@@ -15,7 +17,6 @@ from zomro_tray.presentation import (
     action_title,
     ago,
     elide,
-    entries,
     entry_for,
     external_changes,
     overall,
@@ -121,7 +122,7 @@ def test_offline_entries_say_how_old_they_are_and_do_nothing() -> None:
 def test_aliases_hidden_servers_and_long_names() -> None:
     settings = Settings(aliases={"1": "Sklep"}, shown_services=("1", "3"))
     long_name = "x" * (MAX_NAME + 10)
-    shown = entries(
+    shown = EntryMaker().entries(
         [
             server(PowerState.ACTIVE),
             server(PowerState.STOPPED, "2"),
@@ -135,7 +136,8 @@ def test_aliases_hidden_servers_and_long_names() -> None:
     assert shown[0].label == "Sklep — Running"
     assert shown[1].label == f"{'x' * (MAX_NAME - 1)}… — Stopping…"
     assert long_name in shown[1].tooltip  # the whole name where there is room for it
-    assert entries([server(PowerState.ACTIVE)], Settings(), {}, {"1": Action.STOP})[0].undo
+    made = EntryMaker().entries([server(PowerState.ACTIVE)], Settings(), {}, {"1": Action.STOP})
+    assert made[0].undo
 
 
 def test_elide_and_ago() -> None:
@@ -253,3 +255,25 @@ def test_the_filter_note_names_every_field() -> None:
     assert filter_note(["instance_status", "datacenter"]) == (
         "a filter saved in Zomro's panel hides some servers (instance status, datacenter)"
     )
+
+
+def test_a_refresh_makes_only_the_entries_that_changed() -> None:
+    from dataclasses import replace as changed
+
+    maker, settings = EntryMaker(), Settings()
+    servers = [changed(server(PowerState.ACTIVE), id=str(n), name=f"n{n}") for n in range(3)]
+    first = maker.entries(servers, settings, {})
+    servers[1] = changed(servers[1], power=PowerState.STOPPED)
+    second = maker.entries(servers, settings, {"2": Action.STOP})
+    assert second[0] is first[0]  # unchanged: the same entry, not made again
+    assert second[1] is not first[1]
+    assert second[1].words == "Stopped"
+    assert second[2] is not first[2]
+    assert second[2].words == "Stopping…"
+    other = Settings(aliases={"0": "shop"})
+    assert maker.entries(servers, other, {"2": Action.STOP})[0].name == "shop"
+    i18n.use("pl")
+    try:
+        assert maker.entries(servers, other, {})[1].words != "Stopped"  # the language changed
+    finally:
+        i18n.use("en")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -217,21 +217,6 @@ def _tooltip(service: Service, name: str, click: Action | None, reason: str) -> 
     if reason:
         lines.append(reason)
     return "\n".join([*lines, " · ".join(details)] if details else lines)
-
-
-def entries(
-    services: Iterable[Service],
-    settings: Settings,
-    pending: Mapping[str, Action],
-    waiting: Mapping[str, Action] | None = None,
-    last_seen: str = "",
-) -> list[Entry]:
-    waiting = waiting or {}
-    return [
-        entry_for(s, settings, pending.get(s.id), waiting.get(s.id), last_seen)
-        for s in services
-        if settings.shows(s.id)
-    ]
 
 
 def overall(shown: Sequence[Entry], connection: Connection) -> Overall:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from zomro_tray.autostart import AutoStart
 from zomro_tray.contract import ActionResult, SecretsStore, Snapshot, Timing
 from zomro_tray.credentials import Credentials
+from zomro_tray.entry_maker import EntryMaker
 from zomro_tray.gui.dialog_host import DialogHost
 from zomro_tray.gui.icons import tray_icon
 from zomro_tray.gui.language import speak
@@ -37,7 +38,6 @@ from zomro_tray.presentation import (
     Overall,
     action_title,
     ago,
-    entries,
     external_changes,
     overall,
     status_line,
@@ -83,6 +83,7 @@ class TrayApp(QObject):
         self.filtered_by: tuple[str, ...] = ()
         self.worker_pending: dict[str, Action] = {}
         self.shown: list[Entry] = []
+        self._entries = EntryMaker()  # reuses what did not change: a refresh costs its changes
         self.window: ServerWindow | None = None
         self._signing_out = False
 
@@ -119,7 +120,6 @@ class TrayApp(QObject):
         self.menu.show_all_clicked.connect(self.show_window)
         self.menu.copy_ip6_clicked.connect(lambda sid: self.copy_ip(sid, v6=True))
         self.menu.about_clicked.connect(self.dialogs.show_about)
-        self.menu.quit_clicked.connect(self.quit)
         self.menu.opened.connect(self.backend.menu_opened)
 
         loading = tooltip((), Connection.STARTING, None)
@@ -183,18 +183,12 @@ class TrayApp(QObject):
             from zomro_tray.gui.window import ServerWindow
 
             self.window = ServerWindow(self.backend)
-            self._connect_view(self.window)
-            self.window.quit_clicked.connect(self.quit)
-            self.window.closed.connect(self._window_closed)
+            self._connect_view(self.window)  # closed while it stands in for a tray: it quits
             self.render()  # the same entries and status line as the menu
         self.window.stand_in_for_tray(not self.tray_host.available)
         self.window.show()
         self.window.raise_()
         self.window.activateWindow()
-
-    def _window_closed(self) -> None:
-        if not self.tray_host.available:  # nothing else on screen would be left to quit with
-            self.quit()
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -213,6 +207,7 @@ class TrayApp(QObject):
         view.copy_ip_clicked.connect(self.copy_ip)
         view.refresh_clicked.connect(self.backend.refresh)
         view.settings_clicked.connect(self.open_settings)
+        view.quit_clicked.connect(self.quit)
 
     # --- from the worker --------------------------------------------------------------------
 
@@ -279,7 +274,9 @@ class TrayApp(QObject):
         pending = {**self.worker_pending, **self.power.local_pending}
         offline = self.connection is Connection.OFFLINE
         last_seen = ago(self.updated, datetime.now()) if offline and self.updated else ""
-        self.shown = entries(self.services, self.settings, pending, self.power.waiting, last_seen)
+        self.shown = self._entries.entries(
+            self.services, self.settings, pending, self.power.waiting, last_seen
+        )
         signed_in = self.connection is not Connection.SIGNED_OUT
         line = status_line(
             self.connection, self.updated, self.problem, self.filtered_by, self.next_try

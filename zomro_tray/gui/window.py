@@ -181,6 +181,8 @@ class ServerWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         super().closeEvent(event)
         self.closed.emit()
+        if self.standing_in:  # no tray: nothing else on screen would be left to quit with
+            self.quit_clicked.emit()
 
     def _current_id(self) -> str:
         index = self.list.currentIndex()
