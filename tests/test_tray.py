@@ -238,16 +238,20 @@ def test_the_settings_dialog_writes_settings_but_no_secret(
     app.open_settings()
     dialog = app.dialog
     dialog.refresh.setValue(120)
+    dialog.warning_days.setValue(7)
     dialog.confirm_stop.setChecked(True)
     dialog.notify_boxes[NotificationKind.CONNECTION].setChecked(False)
+    dialog.notify_boxes[NotificationKind.MONEY].setChecked(False)
     first = dialog.servers.topLevelItem(0)
     first.setText(1, "Sklep ☕")
     dialog.servers.topLevelItem(1).setCheckState(0, first.checkState(0).Unchecked)
     dialog._save_clicked()
     saved = app.preferences.store.load()
     assert saved.refresh_seconds == 120
+    assert saved.runway_warning_days == 7
     assert saved.confirm_before_stop
     assert not saved.notify(NotificationKind.CONNECTION)
+    assert not saved.notify(NotificationKind.MONEY)
     assert saved.aliases == {WEB: "Sklep ☕"}
     assert DB not in (saved.shown_services or ())
     assert emulator.demo_token not in app.preferences.store.path.read_text()
