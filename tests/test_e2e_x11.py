@@ -7,6 +7,7 @@ ZOMRO_E2E_COMMAND selects another build of the app (the installed .deb in CI's s
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import signal
@@ -132,3 +133,45 @@ def test_a_second_launch_exits_and_leaves_the_first_running(
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=15) == 0
+
+
+#: Loaded after the icon shows (the worker thread, a first click, the first balance), never before:
+#: the icon must not wait for them (issue 20).
+NOT_BEFORE_THE_ICON = (
+    "requests",
+    "urllib3",
+    "keyring",
+    "jeepney",
+    "secretstorage",
+    "PySide6.QtDBus",
+    "decimal",
+    "zomro_tray.client",
+    "zomro_tray.protocol",
+    "zomro_tray.money",
+    "zomro_tray.money_protocol",
+    "zomro_tray.details",
+    "zomro_tray.gui.window",
+    "zomro_tray.gui.settings_dialog",
+    "zomro_tray.emulator",
+)
+
+
+def test_nothing_the_icon_does_not_need_is_loaded_before_it_shows(
+    tray_display: dict[str, str], tmp_path: Path
+) -> None:
+    config = tmp_path / "config" / "zomro-tray"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text('{"api_url": "http://127.0.0.1:9/"}')
+    env = {**tray_display, "XDG_CONFIG_HOME": str(tmp_path / "config"), "ZOMRO_TOKEN": "t-1"}
+    out = tmp_path / "modules.json"
+    probe = Path(__file__).with_name("icon_probe.py")
+    command = [sys.executable, str(probe), str(out)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(out.read_text())
+    assert loaded, "the icon was never shown"
+    assert "zomro_tray.gui.tray_host" in loaded  # the probe did see the app
+    early = [
+        m for m in loaded if m.split(".")[0] in NOT_BEFORE_THE_ICON or m in NOT_BEFORE_THE_ICON
+    ]
+    assert early == []
