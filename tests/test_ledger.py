@@ -107,8 +107,9 @@ def test_a_trusted_user_without_finance_rights_keeps_the_servers(
 
 
 def test_every_billing_call_failing_leaves_the_list_working(
-    ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any
+    ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr(ledger, "FUNDS_RETRY_SECONDS", 0.0)  # tried again at every refresh
     # The list, the saved filter and whoami go through; then the balance's calls fail.
     emulator.state.inject("none", "none", "none", "html502")
     worker, heard = ledger_worker(emulator)
@@ -195,3 +196,15 @@ def test_a_failed_detail_read_says_so_and_keeps_what_was_read(
     qtbot.waitUntil(lambda: bool(last_story().problem), timeout=3000)
     assert last_story().resources is not None  # the plan read before stays
     assert "not found" in last_story().problem
+
+
+def test_a_failed_balance_read_waits_before_it_is_tried_again(
+    ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any
+) -> None:
+    emulator.state.inject("none", "none", "none", "html502")  # the balance's first call fails
+    worker, heard = ledger_worker(emulator)
+    assert money_line(read_runway(worker, heard, qtbot)) == "Balance unavailable"
+    emulator.state.calls.clear()
+    worker.refresh()
+    qtbot.wait(50)
+    assert dict(emulator.state.calls) == {"instances": 1}  # not at once: in a minute

@@ -21,7 +21,9 @@ def test_short_soak_survives_faults_and_ends_matching_the_emulator(qtbot: QtBot)
     assert result.successes > result.cycles // 3  # faults hit ~30%: most cycles still work
     assert sum(result.faults.values()) > 200
     assert len(result.faults) >= 6  # every kind of fault came up
-    assert result.clicks > 5  # offline, entries cannot be clicked: about half the time here
+    # Offline, entries cannot be clicked: about half the time here. How many rounds find Zomro
+    # answering depends on timing as well as the seed (5 to 12 clicks seen in runs of seed 11).
+    assert result.clicks >= 3
     assert result.external_changes >= 5  # 30 % of ~48 rounds: 14 on average
     assert result.mismatches == {}, "the app does not show what the emulator holds"
     assert not result.unasked_actions, f"actions nobody asked for: {result.unasked_actions}"

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 #: How often the balance is read again while the tray runs.
 FUNDS_CHECK_SECONDS = 300.0
+#: After a failed read (offline, an unreadable answer), the next try waits this long: the list's
+#: refreshes come first, and a slow Zomro should not be asked four more things at each one.
+FUNDS_RETRY_SECONDS = 60.0
 #: The plan's resources change only with a resize: read again after this long.
 RESOURCES_SECONDS = 3600.0
 
@@ -65,7 +68,7 @@ class Ledger(QObject):
         """After each good refresh: send the runway; start reading the balance when due."""
         self._services = services
         now = time.monotonic()
-        due = self._funds_read is None or now - self._funds_read >= FUNDS_CHECK_SECONDS
+        due = self._funds_read is None or now >= self._funds_read + FUNDS_CHECK_SECONDS
         client = self._client()
         if due and client is not None and self._reading is None:
             from zomro_tray import money_protocol
@@ -90,9 +93,10 @@ class Ledger(QObject):
             next(reading)
         except StopIteration as done:
             self._funds_done(done.value)
-        except errors.ZomroError as error:  # offline or signed out: the next refresh retries
+        except errors.ZomroError as error:  # offline or signed out: tried again in a minute
             log.info("could not read the balance: %s", type(error).__name__)
             self._reading = None
+            self._retry_soon()
         except Exception:  # an answer nothing foresaw: unavailable, never a wrong number
             from zomro_tray.money import Funds
 
@@ -106,11 +110,17 @@ class Ledger(QObject):
 
         self._reading = None
         self._funds = funds
-        if funds.unavailable_because != money_protocol.UNREADABLE:
-            self._funds_read = time.monotonic()  # else tried again at the next refresh
+        if funds.unavailable_because == money_protocol.UNREADABLE:
+            self._retry_soon()
+        else:
+            self._funds_read = time.monotonic()
         if funds.balance is None:
             log.info("balance unavailable: %s", funds.unavailable_because)
         self._send_runway()
+
+    def _retry_soon(self) -> None:
+        """Due again after FUNDS_RETRY_SECONDS, not after a whole FUNDS_CHECK_SECONDS."""
+        self._funds_read = time.monotonic() - FUNDS_CHECK_SECONDS + FUNDS_RETRY_SECONDS
 
     @property
     def reading_funds(self) -> bool:
