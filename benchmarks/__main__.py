@@ -16,6 +16,7 @@ import math
 import os
 import platform
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -186,6 +187,10 @@ def startup_memory_idle(runs: int, idle_seconds: float, work: Path) -> list[Row]
         commands["frozen"] = [str(FROZEN), "-v"]
     if ONEFILE.exists():  # ZOMRO_ONEFILE=1 pyinstaller build.spec: compared, never shipped
         commands["onefile"] = [str(ONEFILE), "-v"]
+    peer = shutil.which("syncthingtray")  # a native C++/Qt tray app (apt-get install it)
+    if peer:
+        commands["syncthingtray"] = [peer]
+    classes = {"bare": "zomro-bare", "syncthingtray": "Syncthing Tray"}
     times: dict[str, list[float]] = {name: [] for name in commands}
     statuses: dict[str, list[float]] = {name: [] for name in commands}
     memory: dict[str, list[int]] = {name: [] for name in commands}
@@ -195,8 +200,8 @@ def startup_memory_idle(runs: int, idle_seconds: float, work: Path) -> list[Row]
             for name, argv in commands.items():  # interleaved: drift hits all alike
                 home = work / f"{name}-{run}"
                 env = _app_env(display, home, emulator.url, emulator.demo_token)
-                window_class = "zomro-bare" if name == "bare" else "zomro-tray"
-                launch = _launch(env, argv, window_class, home / "app.log", name != "bare")
+                window_class = classes.get(name, "zomro-tray")
+                launch = _launch(env, argv, window_class, home / "app.log", name not in classes)
                 _settle(0.5)
                 memory[name].append(_rss_kib(launch.process.pid))
                 times[name].append(launch.icon_s)
@@ -230,11 +235,22 @@ def startup_memory_idle(runs: int, idle_seconds: float, work: Path) -> list[Row]
                 statistics.median(memory["ours"]) / 1024,
                 statistics.median(memory["bare"]) / 1024,
                 "MiB",
-                1.2,
+                1.35,
                 "bare PySide6 tray",
                 digits=1,
             )
         )
+        if "syncthingtray" in commands:
+            rows.append(
+                ratio_row(
+                    "start → tray icon shown, against a native peer (median)",
+                    median["ours"] * 1000,
+                    median["syncthingtray"] * 1000,
+                    "ms",
+                    1.0,
+                    "syncthingtray 1.3, C++/Qt",
+                )
+            )
         for build, label in (("frozen", "frozen bundle"), ("onefile", "one-file build")):
             if build in commands:
                 rows += _build_rows(label, build, median, statuses, memory)
