@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zomro_tray.i18n import pgettext
+from zomro_tray.i18n import decimal
 
 #: The graph's periods, in hours, as the panel offers them (1 h, 24 h, 7 d, 30 d).
 PERIODS = (1, 24, 168, 720)
@@ -79,11 +79,8 @@ class Story:
 def traffic_words(byte_count: float) -> str:
     """1536 -> "1.5 KB": traffic totals in the units people read (decimal, as Zomro bills)."""
     value = float(byte_count)
-    mark = pgettext("decimal separator", ".")
     for unit in ("B", "KB", "MB", "GB"):
         if abs(value) < 1000:
-            return (
-                f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}".replace(".", mark)
-            )
+            return f"{value:.0f} B" if unit == "B" else f"{decimal(f'{value:.1f}')} {unit}"
         value /= 1000
-    return f"{value:.1f} TB".replace(".", mark)
+    return f"{decimal(f'{value:.1f}')} TB"

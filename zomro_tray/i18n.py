@@ -52,6 +52,11 @@ def pgettext(context: str, message: str) -> str:
     return _translations.pgettext(context, message)
 
 
+def decimal(digits: str) -> str:
+    """A number written with the language's decimal mark: "12.40" is "12,40" in Polish."""
+    return digits.replace(".", pgettext("decimal separator", "."))
+
+
 def N_(message: str) -> str:  # noqa: N802 (the name gettext's tools look for)
     """Marks a sentence for translation where it is defined; ``_()`` translates it where shown."""
     return message

@@ -60,7 +60,6 @@ class Ledger(QObject):
         self._watched = ""
         self._hours = 1
         self._timer: QTimer | None = None
-        self.requests = 0  # extra requests sent, for tests and benchmarks
 
     # --- money ----------------------------------------------------------------------------
 
@@ -166,11 +165,8 @@ class Ledger(QObject):
         if wait > 0:  # this server had its request this interval: the next one waits
             self._timer_start(wait)
             return
-        what = self._next_read(service_id, now)
-        if what:
-            self._last_request[service_id] = now
-            self.requests += 1
-            self._read(client, service_id, what, now)
+        self._last_request[service_id] = now
+        self._read(client, service_id, self._next_read(service_id, now), now)
         self._timer_start(self._pace())
 
     def _timer_start(self, seconds: float) -> None:
@@ -192,7 +188,6 @@ class Ledger(QObject):
         from zomro_tray import money_protocol
         from zomro_tray.details import CPU, TRAFFIC, Story
 
-        story = Story(service_id)
         try:
             if what == "resources":
                 story = Story(

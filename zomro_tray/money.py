@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from zomro_tray.i18n import _, ngettext, pgettext
+from zomro_tray.i18n import _, decimal, ngettext
 from zomro_tray.model import PowerState, Service
 
 #: The currency Zomro bills Cloud VPS in (the panel prints prices as "€{price}").
@@ -190,8 +190,7 @@ def runway(funds: Funds, services: Iterable[Service]) -> Runway:
 def format_money(value: Decimal, currency: str) -> str:
     """12.40 € in English, 12,40 € in Polish: two places, the language's decimal mark."""
     rounded = value.quantize(_CENT, rounding=ROUND_HALF_UP)
-    digits = f"{rounded:.2f}".replace(".", pgettext("decimal separator", "."))
-    return f"{digits} {_SYMBOLS.get(currency, currency)}"
+    return f"{decimal(f'{rounded:.2f}')} {_SYMBOLS.get(currency, currency)}"
 
 
 def money_line(runway: Runway | None) -> str:

@@ -4,7 +4,7 @@ The balance has moved between calls over the panel's history (``whoami`` ``$bala
 ``notify`` item, then ``notify`` ``realbalance`` and ``dashboard.info``), and no answer here was
 seen from a live account: each reading is tried, each refuses what is not exactly one number,
 and :func:`read_funds` says "unavailable" rather than guess. Only read-only functions are sent
-(the client refuses anything else, see :data:`zomro_tray.client.ALLOWED_CALLS`).
+(the client refuses anything else, see :data:`zomro_tray.calls.ALLOWED_CALLS`).
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def credit_from_subaccount(doc: dict[str, Any]) -> Decimal | None:
     return credit.value if credit is not None and credit.value >= 0 else None
 
 
-#: Funds.unavailable_because when an answer could not be read: tried again at the next refresh
-#: (a refusal or an answer without a balance waits for the next regular read).
+#: Funds.unavailable_because when an answer could not be read: tried again soon (ledger.py's
+#: FUNDS_RETRY_SECONDS); a refusal or an answer without a balance waits for the next regular read.
 UNREADABLE = "unreadable answer"
 #: Where the balance is looked for, in order: the call, and how to read its answer.
 BALANCE_READINGS = (

@@ -44,7 +44,6 @@ class StoryPane(QWidget):
         self._source = source
         self._entry: Entry | None = None
         self._story: Story | None = None
-        self._watching = ""
         self.title = _label()
         font = self.title.font()
         font.setBold(True)
@@ -135,9 +134,9 @@ class StoryPane(QWidget):
 
     def watch(self, on: bool) -> None:
         """The window was shown (True) or hidden: read for the selected server, or stop."""
-        self._watching = "" if not on else (self._entry.service_id if self._entry else "")
+        shown = self._entry.service_id if on and self._entry else ""
         if self._source is not None:
-            self._source.watch(self._watching, self.hours)
+            self._source.watch(shown, self.hours)
 
     def _rewatch(self) -> None:
         self.watch(self.isVisible())

@@ -13,9 +13,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-#: The graph's own colours: the app's blue for the main series, its amber for the second.
-LINE = "#2b7de9"
-SECOND = "#d98a00"
+from zomro_tray.gui.icons import AMBER, BLUE
+
+#: The app's blue for the main series (CPU, traffic in), its amber for the second (traffic out).
+LINE, SECOND = BLUE, AMBER
 
 
 def scaled_points(values: Sequence[float], box: QRectF, top: float) -> list[QPointF]:
