@@ -266,8 +266,8 @@ class TrayMenu(QObject):
         self.menu.aboutToShow.connect(self.opened.emit)
 
     def _show_all_in(self, submenu: QMenu) -> QAction:
-        """A submenu's last entry, shown when it would list more than MAX_MENU_SERVERS."""
-        submenu.addSeparator()
+        """A submenu's last entry, shown when it would list more than MAX_MENU_SERVERS (below
+        the separator its last list of servers already ends with)."""
         action = submenu.addAction("")
         action.triggered.connect(self.show_all_clicked.emit)
         action.setVisible(False)
