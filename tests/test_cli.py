@@ -169,7 +169,7 @@ def test_reboot_with_wait(
     emulator: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
-    monkeypatch.setattr("zomro_tray.cli.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("zomro_tray.cli_commands.POLL_SECONDS", 0.1)
     code, out, _ = cli(capsys, "--api-url", emulator.url, "reboot", "бэкап-сервер", "--wait")
     assert code == 0
     assert "бэкап-сервер: rebooting…" in out
@@ -181,7 +181,7 @@ def test_wait_gives_up_after_the_timeout(
 ) -> None:
     emulator = make_emulator(transition_seconds=30)
     monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
-    monkeypatch.setattr("zomro_tray.cli.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("zomro_tray.cli_commands.POLL_SECONDS", 0.1)
     code, _, err = cli(
         capsys, "--api-url", emulator.url, "stop", "web-1", "--wait", "--timeout", "0.5"
     )

@@ -1,4 +1,6 @@
-"""The command line: the scriptable twin of the tray, and the way into it.
+"""The command line's shape: its commands and arguments, the process set-up, and the way into
+the tray (no command). What each command does is in ``cli_commands.py`` and ``cli_money.py``,
+loaded only when that command runs, so the tray's start pays for none of it.
 
 Exit codes: 0 success, 1 the API refused or another error, 2 usage, 3 sign-in needed or failed,
 4 network or server unavailable. Every failure is one line on stderr, never a traceback, and
@@ -8,54 +10,120 @@ secrets are read from a prompt or stdin, never from the command line where ``ps`
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import importlib
 import logging
 import os
 import sys
-import threading
-import time
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
-from zomro_tray import APP_NAME, __version__, cli_money, errors
-from zomro_tray.cli_support import (
-    API_URL_ENV,
-    UNEXPECTED,
-    Parser,
-    already_said,
-    describe,
-    find_service,
-    new_client,
-    no_core_dumps,
-    port_number,
-    positive_seconds,
-    read_secret,
-    requested_said,
-    signed_in_client,
-    speak_the_users_language,
-    tolerant_output,
-)
-from zomro_tray.credentials import Credentials
-from zomro_tray.i18n import _, ngettext
-from zomro_tray.keychain import SecretStore
+from zomro_tray import APP_NAME, __version__, errors, i18n
+from zomro_tray.endpoint import API_URL_ENV
+from zomro_tray.i18n import N_, _
 from zomro_tray.logs import redactor, setup_logging
-from zomro_tray.model import (
-    Action,
-    ActionProgress,
-    Service,
-    action_progress,
-    refusal,
-)
-from zomro_tray.presentation import filter_note
 from zomro_tray.settings import SettingsStore
-
-if TYPE_CHECKING:  # the HTTP stack loads only for commands that talk to Zomro, not for the tray
-    from zomro_tray.client import ZomroClient
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 2.0
+UNEXPECTED = N_(
+    "Something unexpected went wrong; run the command again with -v to see the details."
+)
+#: argparse's own words that this command line can show, so the catalogue has them too.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors in one plain line, like every other error of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = _("(see {command} --help)").format(command=self.prog)
+        self.exit(errors.EXIT_USAGE, f"{self.prog}: {message} {hint}\n")
+
+
+def speak_the_users_language() -> None:
+    """The language chosen in Settings, else the system's; argparse's words in it as well.
+
+    argparse looks its words up through gettext's default domain, for which no language ships
+    a catalogue; pointing its lookup at the app's catalogue translates "usage:" and its errors.
+    """
+    i18n.use(SettingsStore().chosen_language())
+    argparse._ = i18n._  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
+def tolerant_output() -> None:
+    """Print whatever the terminal cannot show as "?", never fail on it.
+
+    Windows pipes and redirects use the ANSI code page (cp1252 on English systems), which has no
+    "ł" or "ж": a server name in it must not turn ``services`` into a crash. (JSON output is
+    ASCII with escapes, so it is exact in any encoding.)"""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
+def no_core_dumps() -> None:
+    """A core dump of this process would hold the stored sign-in in clear: allow none.
+
+    RLIMIT_CORE covers a plain core file; PR_SET_DUMPABLE also stops core handlers such as
+    systemd-coredump (and other processes of the user from reading our memory)."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            pr_set_dumpable = 4
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
+
+
+def positive_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a number of seconds: {value}").format(value=repr(raw))
+        ) from None
+    if not 0 < value < 10**6:
+        raise argparse.ArgumentTypeError(
+            _("the timeout must be more than 0 seconds, not {value}").format(value=raw)
+        )
+    return value
+
+
+def port_number(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 65535):
+        raise argparse.ArgumentTypeError(
+            _("not a port number (0 to 65535): {value}").format(value=repr(raw))
+        )
+    return int(raw)
+
+
+def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """A command's handler, whose module loads only when the command runs: the tray's start
+    (no command) loads none of them before its icon shows."""
+
+    def handler(args: argparse.Namespace) -> int:
+        return int(getattr(importlib.import_module(f"zomro_tray.{module}"), name)(args) or 0)
+
+    return handler
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,15 +163,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("send username:password on every request instead of a session"),
     )
-    login.set_defaults(handler=cmd_login)
+    login.set_defaults(handler=_command("cli_commands", "cmd_login"))
 
     logout = commands.add_parser("logout", help=_("forget the stored sign-in"))
-    logout.set_defaults(handler=cmd_logout)
+    logout.set_defaults(handler=_command("cli_commands", "cmd_logout"))
 
     services = commands.add_parser("services", help=_("list the servers and their states"))
     services.add_argument("--json", action="store_true", help=_("print a JSON array"))
-    services.set_defaults(handler=cmd_services)
-    cli_money.add_commands(commands)
+    services.set_defaults(handler=_command("cli_commands", "cmd_services"))
+    balance = commands.add_parser(
+        "balance", help=_("show the balance, what the servers cost per day, and the days left")
+    )
+    balance.add_argument("--json", action="store_true", help=_("print a JSON object"))
+    balance.set_defaults(handler=_command("cli_money", "cmd_balance"))
+    show = commands.add_parser("show", help=_("show one server's details, plan and recent load"))
+    show.add_argument("service", metavar="SERVER", help=_("server id or exact name"))
+    show.add_argument("--json", action="store_true", help=_("print a JSON object"))
+    show.set_defaults(handler=_command("cli_money", "cmd_show"))
 
     power_help = {
         "start": _("start a server"),
@@ -121,20 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="SECONDS",
             help=_("how long --wait waits (default 300)"),
         )
-        sub.set_defaults(handler=cmd_power, action=action)
+        sub.set_defaults(handler=_command("cli_commands", "cmd_power"), action=action)
 
     login_item = commands.add_parser(
         "start-at-login",
         help=_("show, or turn on or off, starting the tray app when you log in"),
     )
     login_item.add_argument("state", nargs="?", choices=("on", "off"))
-    login_item.set_defaults(handler=cmd_start_at_login)
+    login_item.set_defaults(handler=_command("cli_commands", "cmd_start_at_login"))
 
     report = commands.add_parser(
         "report",
         help=_("show what Zomro's API answers (read-only, nothing identifying): for bug reports"),
     )
-    report.set_defaults(handler=cmd_report)
+    report.set_defaults(handler=_command("cli_commands", "cmd_report"))
 
     emulator = commands.add_parser("emulator", help=_("run a local emulator of Zomro's API"))
     emulator.add_argument("--host", default="127.0.0.1")
@@ -144,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="demo",
         help="demo, runout, many, single, empty, slow, flaky, expiring, hostile",
     )
-    emulator.set_defaults(handler=cmd_emulator)
+    emulator.set_defaults(handler=_command("cli_commands", "cmd_emulator"))
     return parser
 
 
@@ -172,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return errors.EXIT_ERROR
 
 
-# --- commands ---------------------------------------------------------------------------------
+# --- the tray app ----------------------------------------------------------------------------
 
 
 def run_tray(args: argparse.Namespace) -> int:
@@ -186,202 +262,3 @@ def run_tray(args: argparse.Namespace) -> int:
             ).format(error=error, command=APP_NAME)
         ) from None
     return run(api_url=args.api_url or os.environ.get(API_URL_ENV), demo=args.demo)
-
-
-def cmd_login(args: argparse.Namespace) -> int:
-    store = SecretStore()
-    client = new_client(args)
-    if args.username:
-        password = read_secret(_("Password: "))
-        if args.authinfo:
-            credentials = Credentials.from_password(args.username, password, authinfo=True)
-        else:
-            session = client.sign_in(
-                args.username, password, two_factor=lambda: read_secret(_("Two-factor code: "))
-            )
-            # Keep the session: with two-factor sign-in it cannot be renewed without a new code.
-            credentials = replace(Credentials.from_password(args.username, password), token=session)
-    else:
-        credentials = Credentials.from_token(read_secret(_("Session token: ")))
-    client.set_credentials(credentials)
-    count = len(client.list_services())
-    store.save(credentials)
-    remember_sign_in(client.api_url, credentials)
-    found = ngettext(
-        "Signed in: {count} server found. The sign-in is kept in the system keychain.",
-        "Signed in: {count} servers found. The sign-in is kept in the system keychain.",
-        count,
-    )
-    print(found.format(count=count))
-    return errors.EXIT_OK
-
-
-def remember_sign_in(url: str, credentials: Credentials) -> None:
-    """The address signed in to (so the next command and the tray go there too) and how, in
-    the settings file; the secrets stay in the keychain."""
-    settings_store = SettingsStore()
-    settings = settings_store.load(repair=False)
-    if settings_store.warning:  # a damaged file stays as it is: nothing is remembered
-        return
-    updated = replace(
-        settings,
-        api_url=url,
-        sign_in_method=credentials.method.value,
-        username=credentials.username,
-    )
-    if updated != settings:
-        try:
-            settings_store.save(updated)
-        except OSError as error:
-            message = _("the settings were not saved: {reason}").format(reason=error.strerror)
-            print(f"{APP_NAME}: {message}", file=sys.stderr)
-
-
-def cmd_logout(args: argparse.Namespace) -> int:
-    forgot = SecretStore().clear()
-    if forgot:
-        print(_("Signed out: the stored sign-in was removed."))
-    else:
-        print(_("No sign-in was stored."))
-    return errors.EXIT_OK
-
-
-def cmd_services(args: argparse.Namespace) -> int:
-    client = signed_in_client(args)
-    services = client.list_services()
-    filtered_by = client.active_filters()
-    if filtered_by:
-        note = _("note: {note}.").format(note=filter_note(filtered_by))
-        print(f"{APP_NAME}: {note}", file=sys.stderr)
-    if args.json:
-        print(json.dumps([cli_money.service_json(s) for s in services], indent=2))
-        return errors.EXIT_OK
-    if not services:
-        print(_("This account has no Cloud VPS."))
-        return errors.EXIT_OK
-    # Translators: the column headings of the server list, in capitals as the tool prints them.
-    rows = [(_("NAME"), _("STATE"), "IP", "ID")] + [
-        (s.name, describe(s), s.ip or "-", s.id) for s in services
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        padded = (cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-        print("  ".join(padded) + "  " + row[3])
-    return errors.EXIT_OK
-
-
-def cmd_power(args: argparse.Namespace) -> int:
-    client = signed_in_client(args)
-    service = find_service(client.list_services(), args.service)
-    action = Action(args.action)
-    reason = refusal(service, action)
-    if reason is not None:
-        if service.power in (action.target, action.pending_state) and action is not Action.REBOOT:
-            print(already_said(service, action))
-            return errors.EXIT_OK  # nothing to send: the server is where it was asked to go
-        raise errors.ApiRefused(reason)
-    getattr(client, action.value)(service.id)
-    print(requested_said(service.name, action))
-    if args.wait:
-        return wait_until_settled(client, service, action, args.timeout)
-    return errors.EXIT_OK
-
-
-def wait_until_settled(
-    client: ZomroClient, service: Service, action: Action, timeout: float
-) -> int:
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    last_word = ""
-    polls = 0
-    seen_transition = False
-    while True:
-        current = find_service(client.list_services(), service.id)
-        polls += 1
-        word = describe(current)
-        if word != last_word:
-            print(f"{current.name}: {word}", flush=True)
-            last_word = word
-        # The first look may predate the action (a reboot starts and ends "running").
-        progress = action_progress(
-            action, current.power, seen_transition=seen_transition, waited_enough=polls > 1
-        )
-        seen_transition = seen_transition or current.power.in_transition
-        if progress is ActionProgress.DONE:
-            return errors.EXIT_OK
-        if progress is ActionProgress.FAILED:
-            raise errors.ApiRefused(
-                _("{name} ended up {state}.").format(name=current.name, state=word)
-            )
-        if time.monotonic() >= deadline:
-            raise errors.ZomroError(
-                _("{name} is still {state} after {seconds} s.").format(
-                    name=current.name, state=word, seconds=f"{timeout:g}"
-                )
-            )
-        pause.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
-
-
-def cmd_start_at_login(args: argparse.Namespace) -> int:
-    """The login item itself is the state (as in Settings): written or removed, then read back."""
-    from zomro_tray import autostart
-
-    entry = autostart.for_this_platform()
-    if entry is None:
-        message = _("starting at login is not supported on this system.")
-        print(f"{APP_NAME}: {message}", file=sys.stderr)
-        return errors.EXIT_USAGE
-    try:
-        if args.state is not None:
-            entry.set_enabled(args.state == "on")
-        enabled = entry.is_enabled()
-    except OSError as error:
-        message = _("could not change starting at login: {reason}").format(reason=error.strerror)
-        print(f"{APP_NAME}: {message}", file=sys.stderr)
-        return errors.EXIT_ERROR
-    print(_("Start at login: on") if enabled else _("Start at login: off"))
-    return errors.EXIT_OK
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from zomro_tray import report
-
-    client = signed_in_client(args)
-    print(report.render(report.build(client, client.api_url)))
-    return errors.EXIT_OK
-
-
-def cmd_emulator(args: argparse.Namespace) -> int:
-    from zomro_tray.emulator import Emulator
-    from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
-
-    try:
-        emulator = Emulator(host=args.host, port=args.port, scenario=args.scenario)
-    except ValueError as error:
-        print(f"{APP_NAME}: {error}", file=sys.stderr)
-        return errors.EXIT_USAGE
-    except OSError as error:
-        message = _("cannot listen on {address}: {reason}").format(
-            address=f"{args.host}:{args.port}", reason=error.strerror
-        )
-        print(f"{APP_NAME}: {message}", file=sys.stderr)
-        return errors.EXIT_ERROR
-    print(
-        _("Zomro API emulator ({scenario}) listening on {address}").format(
-            scenario=args.scenario, address=emulator.url
-        )
-    )
-    print(
-        _("Demo account: {user} / {password}; demo session token: {token}").format(
-            user=DEMO_USER, password=DEMO_PASSWORD, token=emulator.demo_token
-        )
-    )
-    print(_("Try it from another terminal:"))
-    print(f"  export ZOMRO_TOKEN={emulator.demo_token}")
-    print(f"  {APP_NAME} --api-url {emulator.url} services")
-    print(_("Press Ctrl+C to stop."), flush=True)
-    try:
-        emulator.serve_forever()
-    except KeyboardInterrupt:
-        print(_("Emulator stopped."))
-    return errors.EXIT_OK

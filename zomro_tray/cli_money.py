@@ -15,21 +15,8 @@ from zomro_tray.cli_support import describe, find_service, signed_in_client
 from zomro_tray.i18n import _
 from zomro_tray.model import Service
 
-if TYPE_CHECKING:  # the tray's start-up builds this parser too: it loads these only when used
+if TYPE_CHECKING:  # the details load with the command that shows them
     from zomro_tray.details import Series
-
-
-def add_commands(commands: Any) -> None:
-    """Register ``balance`` and ``show`` on the main parser's sub-commands."""
-    balance = commands.add_parser(
-        "balance", help=_("show the balance, what the servers cost per day, and the days left")
-    )
-    balance.add_argument("--json", action="store_true", help=_("print a JSON object"))
-    balance.set_defaults(handler=cmd_balance)
-    show = commands.add_parser("show", help=_("show one server's details, plan and recent load"))
-    show.add_argument("service", metavar="SERVER", help=_("server id or exact name"))
-    show.add_argument("--json", action="store_true", help=_("print a JSON object"))
-    show.set_defaults(handler=cmd_show)
 
 
 def service_json(service: Service) -> dict[str, Any]:

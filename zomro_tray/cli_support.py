@@ -1,20 +1,20 @@
 """What the commands share: where the API is, a signed-in client, a secret from the prompt,
-a server by id or name, and the process set-up (no core dumps, output that never fails, the
-user's language, argparse's own words in it too).
+a server by id or name, and the words for a state and for what was asked. (The process set-up
+and the argument types are the parser's, in ``cli.py``.)
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from zomro_tray import APP_NAME, errors, i18n
+from zomro_tray import APP_NAME, errors
 from zomro_tray.credentials import Credentials
-from zomro_tray.i18n import N_, _
+from zomro_tray.endpoint import API_URL_ENV
+from zomro_tray.i18n import _
 from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor
 from zomro_tray.model import Action, PowerState, Service
@@ -23,76 +23,6 @@ from zomro_tray.settings import SettingsStore
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
-
-API_URL_ENV = "ZOMRO_API_URL"
-
-
-UNEXPECTED = N_(
-    "Something unexpected went wrong; run the command again with -v to see the details."
-)
-#: argparse's own words that this command line can show, so the catalogue has them too.
-ARGPARSE_WORDS = (
-    N_("usage: "),
-    N_("positional arguments"),
-    N_("options"),
-    N_("show this help message and exit"),
-    N_("argument %(argument_name)s: %(message)s"),
-    N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("invalid %(type)s value: %(value)r"),
-    N_("the following arguments are required: %s"),
-    N_("unrecognized arguments: %s"),
-    N_("expected one argument"),
-    N_("ambiguous option: %(option)s could match %(matches)s"),
-)
-
-
-class Parser(argparse.ArgumentParser):
-    """Usage errors in one plain line, like every other error of the command line."""
-
-    def error(self, message: str) -> NoReturn:
-        hint = _("(see {command} --help)").format(command=self.prog)
-        self.exit(errors.EXIT_USAGE, f"{self.prog}: {message} {hint}\n")
-
-
-def speak_the_users_language() -> None:
-    """The language chosen in Settings, else the system's; argparse's words in it as well.
-
-    argparse looks its words up through gettext's default domain, for which no language ships
-    a catalogue; pointing its lookup at the app's catalogue translates "usage:" and its errors.
-    """
-    i18n.use(SettingsStore().chosen_language())
-    argparse._ = i18n._  # type: ignore[attr-defined]
-    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
-
-
-def tolerant_output() -> None:
-    """Print whatever the terminal cannot show as "?", never fail on it.
-
-    Windows pipes and redirects use the ANSI code page (cp1252 on English systems), which has no
-    "ł" or "ж": a server name in it must not turn ``services`` into a crash. (JSON output is
-    ASCII with escapes, so it is exact in any encoding.)"""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="replace")
-
-
-def no_core_dumps() -> None:
-    """A core dump of this process would hold the stored sign-in in clear: allow none.
-
-    RLIMIT_CORE covers a plain core file; PR_SET_DUMPABLE also stops core handlers such as
-    systemd-coredump (and other processes of the user from reading our memory)."""
-    with contextlib.suppress(ImportError, ValueError, OSError):
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            pr_set_dumpable = 4
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
 
 
 def api_url(args: argparse.Namespace) -> str:
@@ -161,28 +91,6 @@ def describe(service: Service) -> str:
     """The tray's words for a state, in a sentence's lower case: "suspended by Zomro (unpaid)"."""
     words = state_words(service)
     return words[:1].lower() + words[1:]
-
-
-def positive_seconds(raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a number of seconds: {value}").format(value=repr(raw))
-        ) from None
-    if not 0 < value < 10**6:
-        raise argparse.ArgumentTypeError(
-            _("the timeout must be more than 0 seconds, not {value}").format(value=raw)
-        )
-    return value
-
-
-def port_number(raw: str) -> int:
-    if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 65535):
-        raise argparse.ArgumentTypeError(
-            _("not a port number (0 to 65535): {value}").format(value=repr(raw))
-        )
-    return int(raw)
 
 
 def already_said(service: Service, action: Action) -> str:

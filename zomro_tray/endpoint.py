@@ -12,6 +12,8 @@ from zomro_tray import errors
 from zomro_tray.i18n import _
 
 DEFAULT_API_URL = "https://api.zomro.com/"
+#: The environment variable that names another API address, for every command and the tray.
+API_URL_ENV = "ZOMRO_API_URL"
 
 
 def check_api_url(url: str) -> str:

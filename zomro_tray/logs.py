@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -76,7 +75,10 @@ def log_folder() -> Path:
 
 def log_to_file(folder: Path | None = None) -> Path | None:
     """Add a rotating log file (INFO and above, secrets masked); None if it cannot be written,
-    which costs the app nothing but the file."""
+    which costs the app nothing but the file. (Set up after the tray icon shows: the handler's
+    module loads sockets and pickle.)"""
+    from logging.handlers import RotatingFileHandler
+
     path = (folder or log_folder()) / f"{APP_NAME}.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
