@@ -153,6 +153,20 @@ NOT_BEFORE_THE_ICON = (
     "zomro_tray.gui.window",
     "zomro_tray.gui.settings_dialog",
     "zomro_tray.emulator",
+    # The app beyond its icon: made in the event loop's first turn after the icon shows.
+    "PySide6.QtNetwork",  # the single-instance socket; the lock itself is QtCore
+    "logging.handlers",  # the log file
+    "zomro_tray.gui.tray",
+    "zomro_tray.gui.menu",
+    "zomro_tray.gui.notifier",
+    "zomro_tray.gui.dialog_host",
+    "zomro_tray.worker",
+    "zomro_tray.keychain",
+    "zomro_tray.autostart",
+    # The command line's commands: the tray is the command line with none.
+    "zomro_tray.cli_commands",
+    "zomro_tray.cli_support",
+    "zomro_tray.cli_money",
 )
 
 

@@ -341,6 +341,8 @@ def test_a_second_launch_opens_the_first_ones_menu(qtbot: QtBot, tmp_path: Path)
     assert first.acquire()
     second = SingleInstance("zomro-tray-test", tmp_path)
     assert not second.acquire()
+    assert not second.notify_running()  # the lock is held, the first one does not listen yet
+    first.listen()
     with qtbot.waitSignal(first.activated, timeout=5_000):
         assert second.notify_running()
     first.close()

@@ -1,32 +1,32 @@
 """Starting the tray app: the QApplication, one instance per user, demo mode, clean exit.
 
-Only what the icon needs is imported before it shows; the client (requests) and the keychain
-(keyring) are loaded by the worker thread afterwards, so the icon appears as fast as Qt allows.
+The icon comes first: before it shows, only Qt, the settings (for the language), the instance
+lock and the icon's painter are loaded. The rest of the app (menu, worker, dialogs, the log
+file) is made in the event loop's first turn after it, and the worker thread then loads the
+client (requests) and the keychain (keyring). tests/test_e2e_x11.py checks what is loaded at
+the moment the icon shows.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
-import socket
 import sys
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
-from zomro_tray import APP_NAME, __version__, autostart, errors, logs
-from zomro_tray.credentials import Credentials
-from zomro_tray.gui.icons import app_icon
+from zomro_tray import APP_NAME, __version__, errors, logs
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.single_instance import SingleInstance
-from zomro_tray.gui.tray import TrayApp
+from zomro_tray.gui.tray_host import TrayHost, starting_host
 from zomro_tray.i18n import _
-from zomro_tray.keychain import SecretStore, SessionOnlyStore
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.settings import SettingsStore
+
+if TYPE_CHECKING:
+    from zomro_tray.gui.tray import TrayApp
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
     app.setApplicationDisplayName("zomro-tray")
     app.setDesktopFileName(APP_NAME)
     app.setQuitOnLastWindowClosed(False)  # closing a dialog must not quit a tray app
-    app.setWindowIcon(app_icon())
     speak(SettingsStore().chosen_language())  # the user's choice, in demo mode too
 
     instance = SingleInstance()
@@ -49,19 +48,51 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
         print(_("{app} is already running: its menu was opened.").format(app=APP_NAME))
         return errors.EXIT_OK
 
+    tray_host = starting_host()
+    tray_host.start()  # the icon, before the rest of the app is even loaded
+    with ExitStack() as cleanup:
+        started: list[TrayApp] = []
+        failed: list[BaseException] = []
+
+        def start_the_rest() -> None:
+            try:
+                started.append(_start(tray_host, instance, api_url, demo, cleanup))
+            except Exception as error:  # told by the command line, as before the icon existed
+                failed.append(error)
+                app.exit(errors.EXIT_ERROR)
+
+        QTimer.singleShot(0, start_the_rest)
+        code = app.exec()
+        for tray in started:
+            tray.stop_worker()
+            tray.dispose()
+        instance.close()
+    if failed:
+        raise failed[0]
+    return code
+
+
+def _start(
+    tray_host: TrayHost,
+    instance: SingleInstance,
+    api_url: str | None,
+    demo: bool,
+    cleanup: ExitStack,
+) -> TrayApp:
+    """Everything but the icon: the log file, the app and its worker, answering later launches."""
+    from zomro_tray.gui.icons import app_icon
+
     logs.log_to_file()  # no console on Windows and macOS: the file is where problems go
     log.info("%s %s started%s", APP_NAME, __version__, " in demo mode" if demo else "")
-    with ExitStack() as cleanup:
-        tray = _tray_app(api_url, demo, cleanup)
-        logs.install_excepthook(tray.tell_unexpected_error)
-        instance.activated.connect(tray.tray_host.show_menu)
-        _quit_on_signals(app, tray)
-        tray.start()
-        code = app.exec()
-        tray.stop_worker()
-        tray.dispose()
-        instance.close()
-    return code
+    app = cast(QApplication, QApplication.instance())
+    app.setWindowIcon(app_icon())
+    tray = _tray_app(api_url, demo, cleanup, tray_host)
+    logs.install_excepthook(tray.tell_unexpected_error)
+    instance.activated.connect(tray.tray_host.show_menu)
+    instance.listen()
+    _quit_on_signals(app, tray)
+    tray.start()
+    return tray
 
 
 def _set_windows_app_id() -> None:
@@ -72,12 +103,26 @@ def _set_windows_app_id() -> None:
         ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(WINDOWS_APP_ID)
 
 
-def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack) -> TrayApp:
+def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack, tray_host: TrayHost) -> TrayApp:
+    from zomro_tray.gui.tray import TrayApp
+
     if not demo:
+        from zomro_tray import autostart
+        from zomro_tray.keychain import SecretStore
+
         return TrayApp(
-            SettingsStore(), SecretStore(), api_url=api_url, autostart=autostart.for_this_platform()
+            SettingsStore(),
+            SecretStore(),
+            api_url=api_url,
+            autostart=autostart.for_this_platform(),
+            tray_host=tray_host,
         )
+    import tempfile
+
+    from zomro_tray.credentials import Credentials
     from zomro_tray.emulator import Emulator
+    from zomro_tray.keychain import SessionOnlyStore
+    from zomro_tray.settings import Settings
 
     emulator = Emulator(scenario="demo").start()
     cleanup.callback(emulator.stop)
@@ -85,11 +130,14 @@ def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack) -> TrayApp:
     store = SettingsStore(demo_dir)
     store.save(Settings(api_url=emulator.url, refresh_seconds=30))
     credentials = Credentials.from_token(emulator.demo_token)
-    return TrayApp(store, SessionOnlyStore(credentials), demo=True)
+    return TrayApp(store, SessionOnlyStore(credentials), demo=True, tray_host=tray_host)
 
 
 def _quit_on_signals(app: QApplication, tray: TrayApp) -> None:
     """Ctrl+C and SIGTERM quit cleanly. A wake-up fd, not a polling timer: no idle wake-ups."""
+    import signal
+    import socket
+
     reader, writer = socket.socketpair()
     reader.setblocking(False)
     writer.setblocking(False)

@@ -7,6 +7,10 @@ missing; the per-user local app data on Windows and macOS). The first instance t
 on a ``QLocalServer`` socket beside the lock; a second one only connects to it. Two launches at
 the same instant cannot both win, another user cannot squat the name, and two desktop sessions
 of one user (each with its own display) each get their own app.
+
+The lock is taken before the tray icon shows, the socket (QtNetwork) is opened after it: a
+second launch in that fraction of a second finds the lock held and says so, only its "show
+yourself" goes unanswered.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from zomro_tray import APP_NAME
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
 
 _SHOW = b"show\n"
 
@@ -55,19 +62,24 @@ class SingleInstance(QObject):
         self._server: QLocalServer | None = None
 
     def acquire(self) -> bool:
-        """True if this is the first instance of the session; it then listens for others."""
-        if not self._lock.tryLock(0):
-            return False
+        """True if this is the first instance of the session (then :meth:`listen`)."""
+        return bool(self._lock.tryLock(0))
+
+    def listen(self) -> None:
+        """Answer later launches (``activated``). Only the lock's holder may call this."""
+        from PySide6.QtNetwork import QLocalServer
+
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         QLocalServer.removeServer(self.address)  # ours to clear: we hold the lock
         if server.listen(self.address):
             server.newConnection.connect(self._connection)
             self._server = server
-        return True
 
     def notify_running(self, timeout_ms: int = 1000) -> bool:
         """Ask the first instance to show itself; True if it answered."""
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.address)
         if not socket.waitForConnected(timeout_ms):
@@ -84,6 +96,8 @@ class SingleInstance(QObject):
             socket.readyRead.connect(self._read)  # the socket is the server's child: no leak
 
     def _read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = self.sender()
         if isinstance(socket, QLocalSocket) and bytes(socket.readAll().data()).startswith(b"show"):
             self.activated.emit()

@@ -27,7 +27,7 @@ from zomro_tray.gui.money_view import MoneyView
 from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.gui.power import PowerClicks
 from zomro_tray.gui.preferences import Preferences, Problem
-from zomro_tray.gui.tray_host import TrayHost
+from zomro_tray.gui.tray_host import TrayHost, starting_host
 from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.i18n import _
 from zomro_tray.model import Action, Service
@@ -35,7 +35,6 @@ from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
     Connection,
     Entry,
-    Overall,
     action_title,
     ago,
     external_changes,
@@ -70,6 +69,7 @@ class TrayApp(QObject):
         api_url: str | None = None,
         autostart: AutoStart | None = None,
         demo: bool = False,
+        tray_host: TrayHost | None = None,
     ) -> None:
         super().__init__()
         self.preferences = Preferences(settings_store, autostart, api_url)
@@ -122,8 +122,9 @@ class TrayApp(QObject):
         self.menu.about_clicked.connect(self.dialogs.show_about)
         self.menu.opened.connect(self.backend.menu_opened)
 
-        loading = tooltip((), Connection.STARTING, None)
-        self.tray_host = TrayHost(self.menu.menu, tray_icon(Overall.LOADING), loading, self)
+        self.tray_host = tray_host or starting_host()  # gui/app.py shows the icon before this
+        self.tray_host.setParent(self)
+        self.tray_host.set_menu(self.menu.menu)
         self.tray_host.window_wanted.connect(self.show_window)
         self.tray_host.available_changed.connect(self._tray_availability)
         self.notifier = Notifier(lambda: self.tray_host.icon, self)
@@ -142,7 +143,9 @@ class TrayApp(QObject):
 
     def start(self) -> None:
         """Show the icon, then start the worker once the event loop runs (worker_host says why)."""
-        self.tray_host.start()  # no tray: the window shows at once (_tray_availability)
+        if self.tray_host.started and not self.tray_host.available:  # found no tray before us
+            self._tray_availability(False)
+        self.tray_host.start()  # once; no tray: the window shows at once (_tray_availability)
         self.backend.start()
         problem = self.preferences.startup_problem()
         if problem is not None:

@@ -22,6 +22,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from zomro_tray.gui.icons import tray_icon
+from zomro_tray.presentation import Connection, Overall, tooltip
+
 log = logging.getLogger(__name__)
 
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"
@@ -38,9 +41,9 @@ class TrayHost(QObject):
     #: The menu was asked for where no popup can be placed: show the window instead.
     window_wanted = Signal()
 
-    def __init__(self, menu: QMenu, icon: QIcon, tooltip: str, parent: QObject | None = None):
+    def __init__(self, icon: QIcon, tooltip: str, parent: QObject | None = None):
         super().__init__(parent)
-        self._menu = menu
+        self._menu: QMenu | None = None  # the app's menu comes once it is made (set_menu)
         self._icon_image = icon
         self._tooltip = tooltip
         self._icon: QSystemTrayIcon | None = None
@@ -60,9 +63,21 @@ class TrayHost(QObject):
 
     def start(self) -> None:
         """Show the icon if a tray exists, then follow tray hosts (once the event loop runs:
-        connecting to the session bus would otherwise delay the icon)."""
+        connecting to the session bus would otherwise delay the icon). Once only."""
+        if self.started:
+            return
         self.recheck(recreate=False)
         QTimer.singleShot(0, self._watch_sni_hosts)
+
+    @property
+    def started(self) -> bool:
+        return self._available is not None
+
+    def set_menu(self, menu: QMenu) -> None:
+        """The app's menu, made after the icon shows (start-up shows the icon first)."""
+        self._menu = menu
+        if self._icon is not None:
+            self._icon.setContextMenu(menu)
 
     def stop(self) -> None:
         self._settle.stop()
@@ -72,10 +87,10 @@ class TrayHost(QObject):
 
     def show_menu(self) -> None:
         """The menu at the pointer where a popup can be placed; else ``window_wanted``."""
-        popup = self.can_pop_up_menu
-        log.info("asked to show itself: the %s", "menu" if popup else "window")
-        if popup:
-            self._menu.popup(QCursor.pos())
+        menu = self._menu if self.can_pop_up_menu else None
+        log.info("asked to show itself: the %s", "menu" if menu else "window")
+        if menu is not None:
+            menu.popup(QCursor.pos())
         else:
             self.window_wanted.emit()
 
@@ -169,7 +184,8 @@ class TrayHost(QObject):
         self._drop_icon()
         icon = QSystemTrayIcon(self._icon_image, self)
         icon.setToolTip(self._tooltip)
-        icon.setContextMenu(self._menu)
+        if self._menu is not None:
+            icon.setContextMenu(self._menu)
         icon.activated.connect(self.activated.emit)
         icon.messageClicked.connect(self.message_clicked.emit)
         icon.show()
@@ -189,3 +205,8 @@ class TrayHost(QObject):
             self._icon.hide()
             self._icon.deleteLater()
             self._icon = None
+
+
+def starting_host(parent: QObject | None = None) -> TrayHost:
+    """The icon as it first shows, before a single server is known: "loading"."""
+    return TrayHost(tray_icon(Overall.LOADING), tooltip((), Connection.STARTING, None), parent)
