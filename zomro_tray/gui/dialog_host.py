@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from zomro_tray import logs
-from zomro_tray.gui import dialogs
 from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.model import Service
 from zomro_tray.settings import Settings
@@ -76,6 +75,8 @@ class DialogHost(QObject):
 
     def show_about(self) -> None:
         if self.about is None:
+            from zomro_tray.gui import dialogs  # loaded when first opened
+
             self.about = dialogs.about_box(logs.log_folder())
             self.about.destroyed.connect(self._about_closed)
         self.about.show()

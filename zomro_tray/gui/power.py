@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from zomro_tray.gui import dialogs
 from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.model import Action, Service, refusal
 from zomro_tray.presentation import UNDO_SECONDS
@@ -67,6 +66,8 @@ class PowerClicks(QObject):
             return
         settings = self._settings()
         if settings.protects(service_id) or settings.confirm_before_stop:
+            from zomro_tray.gui import dialogs  # loaded when a question is first asked
+
             name = settings.display_name(service_id, service.name)
             if dialogs.confirm_power(action, name) and self._still_allowed(service_id, action):
                 self.send(service_id, action)  # asked and answered: no undo time on top
