@@ -540,14 +540,15 @@ def gui_apply_time(work: Path) -> list[Row]:
                 )
             )
             rows[-1].target, rows[-1].verdict = "< 50 ms", "met" if shown < 50 else "NOT met"
+            closed_budget = 10 if count == 1000 else 50  # issue 20: 1,000 servers in 10 ms
             rows.append(
                 Row(
                     f"GUI thread: apply a refresh of {count} servers, menu closed",
                     f"{hidden:.2f} ms",
                     "",
                     "",
-                    "< 50 ms",
-                    "met" if hidden < 50 else "NOT met",
+                    f"≤ {closed_budget} ms",
+                    "met" if hidden <= closed_budget else "NOT met",
                 )
             )
         rows.append(_one_change_row(app))
@@ -639,8 +640,9 @@ def dbus_menu_apply(work: Path) -> list[Row]:
                 digits=1,
             )
         )
-        rows[-1].target = "< 50 ms"
-        rows[-1].verdict = "met" if figures["exported_ms"] < 50 else "NOT met"
+        budget = 20 if count == "1000" else 50  # issue 20: 1,000 servers exported in 20 ms
+        rows[-1].target = f"≤ {budget} ms"
+        rows[-1].verdict = "met" if figures["exported_ms"] <= budget else "NOT met"
         rows.append(
             Row(
                 f"until a tray host's GetLayout shows a refresh of {count} servers",

@@ -249,6 +249,23 @@ def test_changes_nobody_asked_for_are_told() -> None:
     ]
 
 
+def test_many_servers_changing_at_once_are_told_in_one_notification() -> None:
+    from zomro_tray.presentation import MAX_CHANGE_NOTICES, change_notices
+
+    few = [f"web-{n} stopped." for n in range(MAX_CHANGE_NOTICES)]
+    assert change_notices(few) == [("Server changed", text) for text in few]
+    many = [f"web-{n} stopped." for n in range(40)]
+    (title, text), *others = change_notices(many)
+    assert others == []
+    assert title == "40 servers changed"
+    assert text.split("\n") == [
+        "web-0 stopped.",
+        "web-1 stopped.",
+        "web-2 stopped.",
+        "…and 37 more.",
+    ]
+
+
 def test_the_filter_note_names_every_field() -> None:
     from zomro_tray.presentation import filter_note
 

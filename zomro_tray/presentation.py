@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from zomro_tray.i18n import _, clock, ngettext, pgettext
-from zomro_tray.model import Action, PowerState, Service, refusal
+from zomro_tray.model import Action, PowerState, Service, allows, refusal
 from zomro_tray.settings import Settings
 
 #: Zomro's customer control panel (its address is not in the API notes: one place to fix it).
@@ -76,15 +76,26 @@ class Entry:
     words: str  # "Running", "Stopping…", "Unknown: hibernating"
     state: PowerState  # drives the dot's colour and shape
     enabled: bool
-    tooltip: str
+    #: The whole tooltip where a click sends no power action (an undo, offline); else "".
+    notice: str
     click_action: Action | None  # what a click does: start, stop, or nothing
     ip: str
     can_reboot: bool = False
     #: A shutdown or reboot is waiting to be sent: a click takes it back.
     undo: bool = False
     ip_v6: str = ""
+    #: Why nothing can be done to the server now (its tooltip says so).
+    reason: str = ""
     #: The server itself, for the window's details (not compared: the menu diffs the rest).
     service: Service | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def tooltip(self) -> str:
+        """Made when read: a refresh makes an entry for every server, and at a thousand of
+        them the menu shows fifteen tooltips, the window one (the pointer's)."""
+        if self.notice or self.service is None:
+            return self.notice
+        return _tooltip(self.service, self.name, self.click_action, self.reason)
 
     @property
     def label(self) -> str:
@@ -169,7 +180,7 @@ def entry_for(
     click: Action | None = None
     reason = ""
     if pending is None:
-        click = next((a for a in (Action.START, Action.STOP) if refusal(service, a) is None), None)
+        click = next((a for a in (Action.START, Action.STOP) if allows(service, a)), None)
         if click is None:  # say why, in the words for what the server would need
             wanted = Action.STOP if service.power is PowerState.ACTIVE else Action.START
             reason = refusal(service, wanted) or ""
@@ -179,11 +190,12 @@ def entry_for(
         words=words,
         state=state,
         enabled=click is not None,
-        tooltip=_tooltip(service, name, click, reason),
+        notice="",
         click_action=click,
         ip=service.ip,
         ip_v6=service.ip_v6,
-        can_reboot=pending is None and refusal(service, Action.REBOOT) is None,
+        can_reboot=pending is None and allows(service, Action.REBOOT),
+        reason=reason,
         service=service,
     )
 
@@ -196,7 +208,7 @@ def _without_power(service: Service, name: str, words: str, hint: str, *, undo: 
         words=words,
         state=service.power,
         enabled=undo,
-        tooltip=hint,
+        notice=hint,
         click_action=None,
         ip=service.ip,
         ip_v6=service.ip_v6,
@@ -356,3 +368,18 @@ def external_changes(
         elif service.power is PowerState.ERROR:
             news.append(_("{name} is in an error state.").format(name=name))
     return news
+
+
+#: More servers changing at once than this are told in one notification, not one each.
+MAX_CHANGE_NOTICES = 3
+
+
+def change_notices(news: Sequence[str]) -> list[tuple[str, str]]:
+    """The notifications (title, text) for servers that changed without the user: one each,
+    or, when many change at once (a host's outage, a thousand servers), one that counts them."""
+    if len(news) <= MAX_CHANGE_NOTICES:
+        return [(_("Server changed"), text) for text in news]
+    title = ngettext("{count} server changed", "{count} servers changed", len(news))
+    rest = len(news) - MAX_CHANGE_NOTICES
+    more = ngettext("…and {count} more.", "…and {count} more.", rest).format(count=rest)
+    return [(title.format(count=len(news)), "\n".join([*news[:MAX_CHANGE_NOTICES], more]))]

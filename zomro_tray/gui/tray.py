@@ -37,6 +37,7 @@ from zomro_tray.presentation import (
     Entry,
     action_title,
     ago,
+    change_notices,
     external_changes,
     overall,
     status_line,
@@ -147,8 +148,7 @@ class TrayApp(QObject):
             self._tray_availability(False)
         self.tray_host.start()  # once; no tray: the window shows at once (_tray_availability)
         self.backend.start()
-        problem = self.preferences.startup_problem()
-        if problem is not None:
+        if (problem := self.preferences.startup_problem()) is not None:
             self.tell_problem(problem)
 
     def quit(self) -> None:
@@ -224,8 +224,8 @@ class TrayApp(QObject):
         self.updated = snapshot.fetched_at
         self.filtered_by = snapshot.filtered_by
         self.render()
-        for text in news:  # a server stopped without you: worth a warning, not a mere note
-            self.notify(NotificationKind.EXTERNAL_CHANGE, _("Server changed"), text, warning=True)
+        for title, text in change_notices(news):  # stopped without you: a warning, not a note
+            self.notify(NotificationKind.EXTERNAL_CHANGE, title, text, warning=True)
         self.refreshed.emit()
 
     def _on_connection(
