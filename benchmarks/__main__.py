@@ -282,7 +282,7 @@ def _floor_rows(
         "bare PySide6 tray",
         digits=1,
     )
-    floor_name = "bare tray + requests, one request"
+    floor_name = "bare tray + requests: one request, a menu"
     return [
         _under_the_floor(statuses_row, floor_s / bare_icon_s, 1.6),
         ratio_row(

@@ -1,7 +1,8 @@
 """The floor of any tray built like zomro-tray: the bare tray (bare_tray.py), then, once its icon
-shows, what every requests-based client must do before it can show a status: import requests
-and send one request (to the emulator, like the app under test). Its "first statuses" line is
-the moment that request returned; its memory after it is what requests costs a running tray.
+shows, the least any requests-based tray must do to show the servers' statuses: import
+requests, ask for the list (one request to the emulator, like the app under test), and put one
+menu entry per server in the icon's menu. Its "first statuses" line is the moment that menu is
+set; its memory after it is what requests and a menu cost a running tray.
 
 The start-up benchmark sets zomro-tray's first statuses and memory against this, beside the
 bare tray: the part of each figure that is ours, and the part that is Qt's and requests'."""
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 app = QApplication(sys.argv[:1])
 app.setApplicationName("zomro-bare-requests")
@@ -25,14 +26,23 @@ tray = QSystemTrayIcon(QIcon(pixmap))
 tray.show()
 
 
-def first_request() -> None:
+menu = QMenu()
+
+
+def first_statuses() -> None:
     import requests
 
     settings = Path(os.environ["XDG_CONFIG_HOME"]) / "zomro-tray" / "settings.json"
     url = json.loads(settings.read_text())["api_url"]
-    requests.Session().post(url, data={"func": "instances", "out": "json"}, timeout=10)
+    form = {"func": "instances", "out": "json", "auth": os.environ["ZOMRO_TOKEN"]}
+    answer = requests.Session().post(url, data=form, timeout=10).json()
+    for row in answer.get("doc", {}).get("elem", []):
+        name = row.get("servername", {}).get("$", "?")
+        status = row.get("instance_status", {}).get("$", "?")
+        menu.addAction(f"{name} — {status}")
+    tray.setContextMenu(menu)
     print(f"first statuses shown (monotonic {time.monotonic():.3f})", flush=True)
 
 
-QTimer.singleShot(0, first_request)
+QTimer.singleShot(0, first_statuses)
 sys.exit(app.exec())
