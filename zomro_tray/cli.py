@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument(
         "--scenario",
         default="demo",
-        help="demo, runout, many, single, empty, slow, flaky, expiring, hostile",
+        help="demo, runout, accounts, many, single, empty, slow, flaky, expiring, hostile",
     )
     emulator.set_defaults(handler=_command("cli_commands", "cmd_emulator"))
     return parser

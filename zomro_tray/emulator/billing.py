@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from zomro_tray.emulator.documents import access_denied, error_doc
 from zomro_tray.emulator.servers import Account, Document, EmulatedServer
 
 if TYPE_CHECKING:
@@ -160,8 +161,6 @@ def _signed_in(state: EmulatorState, params: dict[str, str]) -> Account | Docume
 
 
 def _with_finance(state: EmulatorState, params: dict[str, str]) -> Account | Document:
-    from zomro_tray.emulator.state import access_denied
-
     account = _signed_in(state, params)
     if isinstance(account, Account) and not account.finance_rights:
         return access_denied(params.get("func", ""))
@@ -169,8 +168,6 @@ def _with_finance(state: EmulatorState, params: dict[str, str]) -> Account | Doc
 
 
 def _own_server(state: EmulatorState, params: dict[str, str]) -> EmulatedServer | Document:
-    from zomro_tray.emulator.state import access_denied, error_doc
-
     account = _signed_in(state, params)
     if isinstance(account, dict):
         return account
@@ -183,6 +180,4 @@ def _own_server(state: EmulatorState, params: dict[str, str]) -> EmulatedServer 
 
 
 def _refused(message: str) -> Document:
-    from zomro_tray.emulator.state import error_doc
-
     return error_doc("value", "func", message)

@@ -169,7 +169,32 @@ def hostile(state: EmulatorState) -> None:
     )
 
 
+#: The accounts scenario's users beside the demo one: an agency and its clients, each with its
+#: own password (the username plus "-password") and servers.
+CLIENT_ACCOUNTS = ("agency", "client-a", "client-b", "client-c")
+
+
+def accounts(state: EmulatorState) -> None:
+    """A freelancer's five Zomro accounts: the demo one (as in "demo") and four more, each with
+    two servers of its own; tests make one of them fail (EmulatorState.fail_account)."""
+    demo(state)
+    for n, user in enumerate(CLIENT_ACCOUNTS):
+        state.accounts[user] = Account(user, f"{user}-password")
+        for m, status in enumerate(("active", "stopped")):
+            sid = str(8000000 + 10 * n + m)
+            stopped = status == "stopped"
+            state.servers[sid] = EmulatedServer(
+                sid,
+                f"{user}-{m + 1}",
+                user,
+                instance_status=status,
+                billing=STOPPED_BILLING if stopped else ("2", "Active"),
+                ip=f"192.0.2.{10 * n + m + 1}",
+            )
+
+
 SCENARIOS: dict[str, Callable[[EmulatorState], None]] = {
+    "accounts": accounts,
     "demo": demo,
     "runout": runout,
     "many": many,

@@ -19,8 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from zomro_tray.emulator.documents import access_denied
 from zomro_tray.emulator.scenarios import DEMO_USER, build_state
-from zomro_tray.emulator.state import EmulatorState
+from zomro_tray.emulator.state import RIGHTS, EmulatorState
 
 MAX_BODY = 1 << 20
 _TRUNCATED_JSON = b'{"doc": {"p_elems": {"$": "2"}, "elem": [{"id": {"$": "51'
@@ -61,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, params: dict[str, str]) -> None:
         state = self.server.state
-        fault = state.next_fault()
+        fault = state.next_fault(params)
         if state.latency:
             self.server.stopping.wait(state.latency)
         if fault == "latency":
@@ -74,6 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
                 broken = "²" if fault == "bad_count" else "9" * 4300
                 document["doc"]["p_elems"] = {"$": broken}
             self._send(200, json.dumps(document, ensure_ascii=False).encode(), "application/json")
+            return
+        elif fault == RIGHTS:
+            refused = access_denied(params.get("func", ""))
+            self._send(200, json.dumps(refused).encode(), "application/json")
             return
         elif fault == "echo_token":
             echoed = {"$": f"Bad request for session {params.get('auth', '')}, try later"}

@@ -16,6 +16,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from zomro_tray.emulator import billing
+from zomro_tray.emulator.documents import access_denied, error_doc
 from zomro_tray.emulator.servers import (
     ACTIVE_BILLING,
     STOPPED_BILLING,
@@ -68,6 +69,10 @@ FILTER_FIELDS = (
 )
 #: The faults that only a hostile server sends (the soak mixes them in with the others).
 HOSTILE_FAULTS = FAULTS[FAULTS.index("redirect") :]
+#: One account's fault beyond FAULTS: Zomro refuses its calls, as for a user without the rights.
+RIGHTS = "rights"
+#: What a user without the rights may still do: sign in and say who they are.
+SIGN_IN_FUNCTIONS = frozenset({"auth", "totp.confirm", "whoami", "keepalive"})
 
 
 @dataclass
@@ -100,6 +105,8 @@ class EmulatorState:
     calls: Counter[str] = field(default_factory=Counter)
     actions: list[tuple[str, str]] = field(default_factory=list)
     faults_served: Counter[str] = field(default_factory=Counter)
+    #: Username -> a fault every request made for that account meets (fail_account()).
+    account_faults: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lock = threading.RLock()
@@ -126,15 +133,35 @@ class EmulatorState:
         with self.lock:
             self._queued_faults.extend(faults)
 
+    def fail_account(self, username: str, fault: str) -> None:
+        """Several accounts, one failing: every request made for ``username`` meets ``fault``
+        (one of FAULTS, or RIGHTS) from now on, and the other accounts answer as usual; ""
+        heals it."""
+        if fault and fault not in (*FAULTS, RIGHTS):
+            raise ValueError(f"unknown fault: {fault!r}")
+        with self.lock:
+            self.account_faults[username] = fault
+
+    def requester(self, params: dict[str, str]) -> str:
+        """Whose request this is: the session's account, else the username it signs in with."""
+        if "authinfo" in params:
+            return params["authinfo"].partition(":")[0]
+        session = self.sessions.get(params.get("auth", ""))
+        return session.account if session is not None else params.get("username", "")
+
     def clear_faults(self) -> None:
         with self.lock:
             self._queued_faults.clear()
             self.fault_rate = 0.0
 
-    def next_fault(self) -> str:
+    def next_fault(self, params: dict[str, str] | None = None) -> str:
         with self.lock:
-            fault = ""
-            if self._queued_faults:
+            fault = self.account_faults.get(self.requester(params), "") if params else ""
+            if fault == RIGHTS and params and params.get("func") in SIGN_IN_FUNCTIONS:
+                fault = ""  # signing in works without the rights
+            if fault:
+                pass  # the account's own, whatever else is queued
+            elif self._queued_faults:
                 fault = self._queued_faults.popleft()
             elif self.fault_rate and self._random.random() < self.fault_rate:
                 fault = self._random.choice(self.fault_choices or FAULTS[1:])
@@ -343,33 +370,6 @@ _HANDLERS = {
     "service.stop": EmulatorState._power,
     "service.reboot": EmulatorState._power,
 }
-
-
-def error_doc(kind: str, obj: str, message: str) -> Document:
-    return {
-        "doc": {
-            "error": {
-                "$type": kind,
-                "$object": obj,
-                "$code": "1",
-                "param": [{"$name": "object", "$": obj}],
-                "msg": {"$": message},
-            }
-        }
-    }
-
-
-def access_denied(func: str) -> Document:
-    message = f"Insufficient privileges to perform the function {func}"
-    return {
-        "doc": {
-            "error": {
-                "$type": "access",
-                "param": {"$name": "value", "$": func},
-                "msg": {"$": message},
-            }
-        }
-    }
 
 
 def _positive(raw: str | None, default: int) -> int:
