@@ -161,7 +161,6 @@ NOT_BEFORE_THE_ICON = (
     "zomro_tray.gui.notifier",
     "zomro_tray.gui.dialog_host",
     "zomro_tray.worker",
-    "zomro_tray.keychain",
     "zomro_tray.autostart",
     # The command line's commands: the tray is the command line with none.
     "zomro_tray.cli_commands",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import keyring
 import pytest
@@ -93,9 +94,10 @@ def test_stored_text_from_older_versions_or_by_hand() -> None:
     assert Credentials.from_secret("  ") is None
 
 
-@pytest.mark.keychain
-def test_round_trip_through_the_real_secret_service() -> None:
-    """Needs gnome-keyring under dbus-run-session (tests/run sets it up, as CI does)."""
+@pytest.fixture
+def secret_service() -> Iterator[None]:
+    """The real Secret Service as keyring's backend: gnome-keyring under dbus-run-session
+    (tests/run sets it up, as CI does)."""
     try:
         backend = keyring.core.load_keyring("keyring.backends.SecretService.Keyring")
         usable = backend.priority > 0
@@ -107,14 +109,90 @@ def test_round_trip_through_the_real_secret_service() -> None:
         pytest.skip("no Secret Service keychain on this machine (run tests/run)")
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.mark.keychain
+@pytest.mark.usefixtures("secret_service")
+def test_round_trip_through_the_real_secret_service() -> None:
+    store = SecretStore()
+    assert "SecretService" in store.backend_name()
+    store.save(Credentials.from_password("real-user", "real-Pässword-42"))
+    loaded = store.load()
+    assert loaded is not None
+    assert loaded.password == "real-Pässword-42"
+    assert store.clear() is True
+    assert store.load() is None
+
+
+# --- the tray's read, in a helper process ---------------------------------------------------
+
+
+@pytest.mark.keychain
+@pytest.mark.usefixtures("secret_service")
+def test_the_tray_reads_the_real_keychain_in_a_helper_and_never_loads_keyring() -> None:
+    """The tray's store reads through this app started once more: the sign-in arrives, and
+    keyring (12 MiB of a running tray with cryptography) is never imported where it is read."""
+    import subprocess
+    import sys
+
     try:
-        store = SecretStore()
-        assert "SecretService" in store.backend_name()
-        store.save(Credentials.from_password("real-user", "real-Pässword-42"))
-        loaded = store.load()
-        assert loaded is not None
-        assert loaded.password == "real-Pässword-42"
-        assert store.clear() is True
-        assert store.load() is None
+        SecretStore().save(Credentials.from_token("tok-through-the-helper"))
+        code = (
+            "import sys; from zomro_tray.keychain import SecretStore; "
+            "c = SecretStore(read_in_helper=True).load(); "
+            "print(c.token if c else None, 'keyring' in sys.modules)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        )
+        assert done.stdout.split() == ["tok-through-the-helper", "False"], done.stderr
     finally:
-        keyring.set_keyring(previous)
+        SecretStore().clear()
+
+
+def test_the_helper_is_this_app_with_one_fixed_argument_and_no_secret() -> None:
+    import sys
+
+    from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
+    from zomro_tray.keychain import _helper_command
+
+    assert _helper_command() == [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY]
+
+
+def test_a_keychain_the_helper_cannot_use_is_said_as_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    with pytest.raises(errors.KeychainUnavailable) as raised:
+        SecretStore(read_in_helper=True).load()
+    assert str(raised.value) == str(errors.KeychainUnavailable())
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [["/nonexistent/zomro-tray"], ["python3", "-c", "print('not JSON at all')"]],
+    ids=["cannot run", "says nothing readable"],
+)
+def test_a_helper_that_fails_leaves_the_read_to_this_process(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, helper: list[str]
+) -> None:
+    from zomro_tray import keychain
+
+    SecretStore().save(Credentials.from_token("tok-read-here"))
+    monkeypatch.setattr(keychain, "_helper_command", lambda: helper)
+    loaded = SecretStore(read_in_helper=True).load()
+    assert loaded == Credentials.from_token("tok-read-here")
+
+
+def test_the_command_line_answers_the_tray_on_stdout(
+    memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
+    from zomro_tray.cli import main
+
+    SecretStore().save(Credentials.from_token("tok-for-the-tray"))
+    assert main([READ_KEYCHAIN_FOR_THE_TRAY]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert Credentials.from_secret(answer["secret"]) == Credentials.from_token("tok-for-the-tray")

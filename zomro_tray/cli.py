@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from zomro_tray import APP_NAME, __version__, errors, i18n
+from zomro_tray import APP_NAME, READ_KEYCHAIN_FOR_THE_TRAY, __version__, errors, i18n
 from zomro_tray.endpoint import API_URL_ENV
 from zomro_tray.i18n import N_, _
 from zomro_tray.logs import redactor, setup_logging
@@ -228,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     no_core_dumps()
     tolerant_output()
     speak_the_users_language()
+    if list(sys.argv[1:] if argv is None else argv) == [READ_KEYCHAIN_FOR_THE_TRAY]:
+        from zomro_tray.keychain import answer_the_tray
+
+        return answer_the_tray()  # the tray's keychain helper (keychain.py says why)
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     if args.self_test:
@@ -252,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_tray(args: argparse.Namespace) -> int:
+    from zomro_tray.keychain import SecretStore
+
+    # Its helper reads the keychain now, in a process of its own, while Qt loads (keychain.py).
+    secrets = None if args.demo else SecretStore(read_in_helper=True)
     try:
         from zomro_tray.gui.app import run
     except ImportError as error:
@@ -261,4 +269,4 @@ def run_tray(args: argparse.Namespace) -> int:
                 "The command line works: see '{command} --help'."
             ).format(error=error, command=APP_NAME)
         ) from None
-    return run(api_url=args.api_url or os.environ.get(API_URL_ENV), demo=args.demo)
+    return run(api_url=args.api_url or os.environ.get(API_URL_ENV), demo=args.demo, secrets=secrets)

@@ -6,16 +6,24 @@ keychain, no D-Bus session) this says so with :class:`errors.KeychainUnavailable
 back to a plaintext file unless the user chose such a backend explicitly.
 
 ``ZOMRO_TOKEN`` in the environment wins over the keychain, for scripts and CI.
+
+The tray reads the sign-in through a short-lived copy of itself (:meth:`SecretStore.load` with
+``read_in_helper``): keyring and its Secret Service stack (cryptography) cost a running tray
+12 MiB and its first statuses about 80 ms, and in a process of their own they cost it neither.
+The secret comes back on a pipe, never on a command line or on disk.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from zomro_tray import APP_NAME, errors
+from zomro_tray import APP_NAME, READ_KEYCHAIN_FOR_THE_TRAY, errors
 from zomro_tray.credentials import Credentials
 from zomro_tray.i18n import _
 
@@ -24,11 +32,20 @@ log = logging.getLogger(__name__)
 TOKEN_ENV = "ZOMRO_TOKEN"  # noqa: S105 - the variable's name, not a token
 ENTRY = "credentials"
 _NO_KEYCHAIN_BACKENDS = ("keyring.backends.fail", "keyring.backends.null")
+#: How long the helper may take: an unlock prompt waits for the person at the screen.
+HELPER_SECONDS = 300
 
 
 class SecretStore:
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, environ: Mapping[str, str] | None = None, *, read_in_helper: bool = False
+    ) -> None:
         self._environ = os.environ if environ is None else environ
+        self._read_in_helper = read_in_helper
+        #: The first read starts at once, in its own process, while the tray goes on starting.
+        self._helper = (
+            _Helper.start() if read_in_helper and not self.token_from_environment else None
+        )
 
     @property
     def token_from_environment(self) -> bool:
@@ -38,8 +55,25 @@ class SecretStore:
         """The stored sign-in, ``ZOMRO_TOKEN`` first; None when nothing is stored."""
         if self.token_from_environment:
             return Credentials.from_token(self._environ[TOKEN_ENV])
-        stored = self._run("read", lambda kr: kr.get_password(APP_NAME, ENTRY))
+        stored = self._read_elsewhere() if self._read_in_helper else self.read_here()
         return Credentials.from_secret(stored) if stored else None
+
+    def read_here(self) -> str | None:
+        """The stored secret, read in this process."""
+        return self._run("read", lambda kr: kr.get_password(APP_NAME, ENTRY))  # type: ignore[no-any-return]
+
+    def _read_elsewhere(self) -> str | None:
+        """The stored secret, read by this app started once more (see the module's docstring);
+        in this process after all if that copy cannot run or says nothing readable."""
+        helper, self._helper = self._helper or _Helper.start(), None
+        answer = helper.answer() if helper is not None else None
+        if answer is None:
+            log.warning("the keychain helper gave no answer: reading here")
+            return self.read_here()
+        if isinstance(answer.get("unavailable"), str):
+            raise errors.KeychainUnavailable(answer["unavailable"])
+        secret = answer.get("secret")
+        return secret if isinstance(secret, str) else None
 
     def save(self, credentials: Credentials) -> None:
         self._run("save", lambda kr: kr.set_password(APP_NAME, ENTRY, credentials.to_secret()))
@@ -116,3 +150,65 @@ class SessionOnlyStore:
         had = self._credentials is not None
         self._credentials = None
         return had
+
+
+class _Helper:
+    """One read of the keychain by this app started once more: begun now, answered later."""
+
+    def __init__(self, process: Any) -> None:
+        self._process = process
+
+    @classmethod
+    def start(cls) -> _Helper | None:
+        import subprocess
+
+        try:
+            process = subprocess.Popen(  # noqa: S603 - this app itself, with a fixed argument
+                _helper_command(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows: no console
+            )
+        except OSError:
+            return None
+        return cls(process)
+
+    def answer(self) -> dict[str, Any] | None:
+        """The helper's JSON object; None if it said nothing readable. Waits for it (an unlock
+        prompt waits for the person), at most HELPER_SECONDS."""
+        import subprocess
+
+        try:
+            out, _ = self._process.communicate(timeout=HELPER_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            raise errors.KeychainUnavailable from None
+        try:
+            answer = json.loads(out)
+        except ValueError:
+            return None
+        return answer if isinstance(answer, dict) else None
+
+
+def answer_the_tray() -> int:
+    """The helper's side (``zomro-tray --read-keychain-for-the-tray``): the stored secret, or
+    why the keychain cannot be used, as one JSON line on stdout, for the tray that started it."""
+    try:
+        answer: dict[str, Any] = {"secret": SecretStore().read_here()}
+    except errors.KeychainUnavailable as error:
+        answer = {"unavailable": str(error)}
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
+    return errors.EXIT_OK
+
+
+def _helper_command() -> list[str]:
+    """This app again, as a command that answers on a pipe: the frozen executable (on Windows
+    its console twin, which has a stdout), else this Python with this package."""
+    if getattr(sys, "frozen", False):
+        console = Path(sys.executable).with_name(f"{APP_NAME}-cli.exe")
+        own = str(console) if sys.platform == "win32" and console.is_file() else sys.executable
+        return [own, READ_KEYCHAIN_FOR_THE_TRAY]
+    return [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY]

@@ -27,13 +27,15 @@ from zomro_tray.settings import SettingsStore
 
 if TYPE_CHECKING:
     from zomro_tray.gui.tray import TrayApp
+    from zomro_tray.keychain import SecretStore
 
 log = logging.getLogger(__name__)
 
 WINDOWS_APP_ID = "ZomroTray.ZomroTray"
 
 
-def run(api_url: str | None = None, demo: bool = False) -> int:
+def run(api_url: str | None = None, demo: bool = False, secrets: SecretStore | None = None) -> int:
+    """``secrets``: the keychain, its first read already under way (cli.run_tray)."""
     _set_windows_app_id()
     app = cast(QApplication, QApplication.instance() or QApplication([sys.argv[0]]))
     app.setApplicationName(APP_NAME)
@@ -56,7 +58,15 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
 
         def start_the_rest() -> None:
             try:
-                started.append(_start(tray_host, instance, api_url, demo, cleanup))
+                tray = _start(
+                    tray_host,
+                    instance,
+                    api_url=api_url,
+                    demo=demo,
+                    cleanup=cleanup,
+                    secrets=secrets,
+                )
+                started.append(tray)
             except Exception as error:  # told by the command line, as before the icon existed
                 failed.append(error)
                 app.exit(errors.EXIT_ERROR)
@@ -75,9 +85,11 @@ def run(api_url: str | None = None, demo: bool = False) -> int:
 def _start(
     tray_host: TrayHost,
     instance: SingleInstance,
+    *,
     api_url: str | None,
     demo: bool,
     cleanup: ExitStack,
+    secrets: SecretStore | None,
 ) -> TrayApp:
     """Everything but the icon: the log file, the app and its worker, answering later launches."""
     from zomro_tray.gui.icons import app_icon
@@ -86,7 +98,7 @@ def _start(
     log.info("%s %s started%s", APP_NAME, __version__, " in demo mode" if demo else "")
     app = cast(QApplication, QApplication.instance())
     app.setWindowIcon(app_icon())
-    tray = _tray_app(api_url, demo, cleanup, tray_host)
+    tray = _tray_app(api_url, demo, cleanup, tray_host, secrets)
     logs.install_excepthook(tray.tell_unexpected_error)
     instance.activated.connect(tray.tray_host.show_menu)
     instance.listen()
@@ -103,7 +115,13 @@ def _set_windows_app_id() -> None:
         ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(WINDOWS_APP_ID)
 
 
-def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack, tray_host: TrayHost) -> TrayApp:
+def _tray_app(
+    api_url: str | None,
+    demo: bool,
+    cleanup: ExitStack,
+    tray_host: TrayHost,
+    secrets: SecretStore | None,
+) -> TrayApp:
     from zomro_tray.gui.tray import TrayApp
 
     if not demo:
@@ -112,7 +130,7 @@ def _tray_app(api_url: str | None, demo: bool, cleanup: ExitStack, tray_host: Tr
 
         return TrayApp(
             SettingsStore(),
-            SecretStore(),
+            secrets or SecretStore(read_in_helper=True),  # keyring's stack stays out of here
             api_url=api_url,
             autostart=autostart.for_this_platform(),
             tray_host=tray_host,
