@@ -13,19 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+from bare_tray import show_tray  # beside this file: the same bare tray, to the letter
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu
 
-app = QApplication(sys.argv[:1])
-app.setApplicationName("zomro-bare-requests")
-app.setQuitOnLastWindowClosed(False)
-pixmap = QPixmap(22, 22)
-pixmap.fill(QColor("#1f9d55"))
-tray = QSystemTrayIcon(QIcon(pixmap))
-tray.show()
-
-
+app, tray = show_tray("zomro-bare-requests")
 menu = QMenu()
 
 
