@@ -3,8 +3,9 @@
 The icon comes first: before it shows, only Qt, the settings (for the language), the instance
 lock and the icon's painter are loaded. The rest of the app (menu, worker, dialogs, the log
 file) is made in the event loop's first turn after it, and the worker thread then loads the
-client (requests) and the keychain (keyring). tests/test_e2e_x11.py checks what is loaded at
-the moment the icon shows.
+client (requests). The keychain is read by a helper process that the command line started
+before Qt loaded (keychain.py). tests/test_e2e_x11.py checks what is loaded at the moment the
+icon shows.
 """
 
 from __future__ import annotations
