@@ -312,6 +312,67 @@ def _under_the_floor(row: Row, floor_ratio: float, target: float) -> Row:
     return row
 
 
+def keychain_rows(runs: int, work: Path) -> list[Row]:
+    """The sign-in read from a real keychain, as the tray reads it (a helper process started at
+    launch, keychain.py), against the same sign-in in ZOMRO_TOKEN, in one run. Needs a Secret
+    Service on the session bus: `tests/sandbox python -m benchmarks` (gnome-keyring)."""
+    import keyring
+    from keyring.backends.SecretService import Keyring as SecretService
+
+    from zomro_tray.keychain import SecretStore
+
+    try:
+        usable = SecretService().priority > 0
+    except RuntimeError:  # keyring's way of saying "no D-Bus, no daemon"
+        usable = False
+    if not usable:
+        return [Row("sign-in from the keychain", "skipped: no Secret Service (tests/sandbox)")]
+    ours = [sys.executable, "-m", "zomro_tray", "-v"]
+    statuses: dict[str, list[float]] = {"keychain": [], "token": []}
+    memory: dict[str, list[int]] = {"keychain": [], "token": []}
+    keyring.set_keyring(SecretService())
+    _compile_like_an_install()
+    (work / "keychain").mkdir(parents=True, exist_ok=True)
+    with Emulator() as emulator, xdisplay.tray_display(work / "keychain") as display:
+        bus = {"DBUS_SESSION_BUS_ADDRESS": os.environ["DBUS_SESSION_BUS_ADDRESS"]}
+        SecretStore().save(Credentials.from_token(emulator.demo_token))
+        try:
+            for run in range(runs):
+                for way in ("keychain", "token"):  # interleaved: drift hits both alike
+                    home = work / "keychain" / f"{way}-{run}"
+                    env = {**_app_env(display, home, emulator.url, emulator.demo_token), **bus}
+                    if way == "keychain":
+                        del env["ZOMRO_TOKEN"]
+                    launch = _launch(env, ours, "zomro-tray", home / "app.log", True)
+                    _settle(0.5)
+                    memory[way].append(_rss_kib(launch.process.pid))
+                    if launch.status_s is not None:
+                        statuses[way].append(launch.status_s)
+                    _stop(launch)
+        finally:
+            SecretStore().clear()
+    same = "the same sign-in in ZOMRO_TOKEN"
+    return [
+        ratio_row(
+            "start → first statuses, sign-in from the keychain",
+            statistics.median(statuses["keychain"]) * 1000,
+            statistics.median(statuses["token"]) * 1000,
+            "ms",
+            None,
+            same,
+        ),
+        ratio_row(
+            "resident memory, sign-in from the keychain",
+            statistics.median(memory["keychain"]) / 1024,
+            statistics.median(memory["token"]) / 1024,
+            "MiB",
+            None,
+            same,
+            digits=1,
+        ),
+    ]
+
+
 def _build_rows(
     label: str,
     build: str,
@@ -846,7 +907,16 @@ def main() -> int:
         "--only",
         nargs="+",
         metavar="SECTION",
-        choices=["startup", "requests", "apply", "dbusmenu", "stalls", "bundle", "soak"],
+        choices=[
+            "startup",
+            "keychain",
+            "requests",
+            "apply",
+            "dbusmenu",
+            "stalls",
+            "bundle",
+            "soak",
+        ],
         help="run only these sections (implies --no-write)",
     )
     args = parser.parse_args()
@@ -860,6 +930,7 @@ def main() -> int:
         work = Path(scratch)
         sections: dict[str, Callable[[], list[Row]]] = {
             "startup": lambda: startup_memory_idle(runs, idle, work),
+            "keychain": lambda: keychain_rows(runs, work),
             "requests": requests_per_refresh,
             "apply": lambda: gui_apply_time(work),
             "dbusmenu": lambda: dbus_menu_apply(work),
@@ -870,7 +941,9 @@ def main() -> int:
         for name, section in sections.items():
             if args.only and name not in args.only:
                 continue
-            missing = xdisplay.missing_tools() if name in ("startup", "dbusmenu") else []
+            missing = (
+                xdisplay.missing_tools() if name in ("startup", "keychain", "dbusmenu") else []
+            )
             if missing:
                 rows.append(Row("start-up, memory, idle cost", f"skipped: {missing} missing"))
                 continue
