@@ -43,11 +43,11 @@ from zomro_tray.contract import Snapshot
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import add_servers
-from zomro_tray.gui.icons import status_dot
+from zomro_tray.gui.dots import status_dot
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.model import Action, PowerState, Service
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings, SettingsStore
 
 ROOT = Path(__file__).resolve().parent.parent

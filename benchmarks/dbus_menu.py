@@ -26,7 +26,7 @@ from benchmarks.__main__ import _services
 from zomro_tray.contract import Snapshot
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings, SettingsStore
 
 REPEATS = 5

@@ -30,7 +30,7 @@ from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER, add_servers
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings, SettingsStore
 
 SOAK_FAULTS = (

@@ -23,7 +23,7 @@ from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings, SettingsStore
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -145,6 +145,7 @@ NOT_BEFORE_THE_ICON = (
     "secretstorage",
     "PySide6.QtDBus",
     "decimal",
+    "datetime",  # named in annotations only, before the icon
     "zomro_tray.client",
     "zomro_tray.protocol",
     "zomro_tray.money",
@@ -156,6 +157,9 @@ NOT_BEFORE_THE_ICON = (
     # The app beyond its icon: made in the event loop's first turn after the icon shows.
     "PySide6.QtNetwork",  # the single-instance socket; the lock itself is QtCore
     "logging.handlers",  # the log file
+    "zomro_tray.model",  # the icon needs overall.py's names, not what a server is
+    "zomro_tray.presentation",
+    "zomro_tray.gui.dots",
     "zomro_tray.gui.tray",
     "zomro_tray.gui.menu",
     "zomro_tray.gui.notifier",

@@ -17,7 +17,7 @@ from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.money import Runway, money_line
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.worker import Worker
 
 WEB = "5116804"

@@ -17,7 +17,7 @@ from test_tray import DB, WEB, label
 
 from zomro_tray.emulator import Emulator
 from zomro_tray.gui.notifier import Notifier, Severity
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings
 
 from conftest import MakeApp

@@ -17,7 +17,8 @@ from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.servers import EmulatedServer
 from zomro_tray.model import Action, PowerState, Service, refusal
-from zomro_tray.presentation import MAX_LINE, Connection, entry_for, status_line, tooltip
+from zomro_tray.overall import Connection
+from zomro_tray.presentation import MAX_LINE, entry_for, status_line, tooltip
 from zomro_tray.settings import Settings
 
 

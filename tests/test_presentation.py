@@ -9,11 +9,10 @@ import pytest
 from zomro_tray import i18n
 from zomro_tray.entry_maker import EntryMaker
 from zomro_tray.model import Action, BillingState, PowerState, Service
+from zomro_tray.overall import Connection, Overall
 from zomro_tray.presentation import (
     MAX_LINE,
     MAX_NAME,
-    Connection,
-    Overall,
     action_title,
     ago,
     elide,

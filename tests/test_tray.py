@@ -22,7 +22,7 @@ from zomro_tray.gui.preferences import Problem
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
 from zomro_tray.model import Action, PowerState
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.settings import NOTIFICATION_KINDS, NotificationKind, Settings, SettingsStore
 
 from conftest import TRAY_TIMING, MakeApp, MemoryKeyring
@@ -481,7 +481,7 @@ def test_icons_differ_per_state_and_macos_gets_a_monochrome_template(qtbot: QtBo
     from PySide6.QtCore import QSize
 
     from zomro_tray.gui.icons import tray_icon
-    from zomro_tray.presentation import Overall
+    from zomro_tray.overall import Overall
 
     images = {state: tray_icon(state).pixmap(QSize(32, 32)).toImage() for state in Overall}
     assert len({img.constBits().tobytes() for img in images.values()}) == len(Overall)
@@ -724,7 +724,8 @@ def test_signing_in_again_keeps_the_method_and_the_username(
 
 
 def test_suspended_servers_alone_do_not_turn_the_icon_amber() -> None:
-    from zomro_tray.presentation import Overall, overall
+    from zomro_tray.overall import Overall
+    from zomro_tray.presentation import overall
 
     base = make_entry(PowerState.ACTIVE)
     shown = [base, replace(base, state=PowerState.SUSPENDED)]

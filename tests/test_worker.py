@@ -32,7 +32,7 @@ from zomro_tray.emulator.scenarios import (
     TWO_FACTOR_USER,
 )
 from zomro_tray.model import Action
-from zomro_tray.presentation import Connection
+from zomro_tray.overall import Connection
 from zomro_tray.worker import Worker
 
 WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"

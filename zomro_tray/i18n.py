@@ -17,8 +17,11 @@ import gettext
 import os
 import sys
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only named in annotations: the icon does not wait for it
+    from datetime import datetime
 
 DOMAIN = "zomro_tray"
 LOCALE_DIR = Path(__file__).with_name("locale")

@@ -6,15 +6,18 @@ in plain Python and keeps the menu, the fallback window and the tooltip consiste
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from zomro_tray.i18n import _, clock, ngettext, pgettext
 from zomro_tray.model import Action, PowerState, Service, allows, refusal
+from zomro_tray.overall import Connection, Overall, loading_tooltip
 from zomro_tray.settings import Settings
+
+if TYPE_CHECKING:  # only named in annotations: the icon does not wait for it
+    from datetime import datetime
 
 #: Zomro's customer control panel (its address is not in the API notes: one place to fix it).
 CONTROL_PANEL_URL = "https://cp.zomro.com/"
@@ -28,23 +31,6 @@ MAX_LINE = 70
 MAX_MENU_SERVERS = 15
 #: A shutdown or reboot clicked in the menu waits this long, and can be undone meanwhile.
 UNDO_SECONDS = 5
-
-
-class Overall(str, enum.Enum):
-    """The one state the tray icon shows; each has its own shape as well as its own colour."""
-
-    LOADING = "loading"  # nothing known yet
-    ALL_RUNNING = "all_running"
-    SOME_STOPPED = "some_stopped"
-    IN_PROGRESS = "in_progress"
-    PROBLEM = "problem"  # offline, sign-in needed, a server in error
-
-
-class Connection(str, enum.Enum):
-    STARTING = "starting"
-    ONLINE = "online"
-    OFFLINE = "offline"  # transient failures: retrying with back-off
-    SIGNED_OUT = "signed_out"  # nothing will work until the user signs in
 
 
 def power_words(state: PowerState) -> str:
@@ -264,7 +250,7 @@ def tooltip(
     if connection is Connection.SIGNED_OUT:
         return (_("zomro-tray: sign-in needed.") + "\n" + problem).strip()
     if connection is Connection.STARTING:
-        return _("zomro-tray: loading…")
+        return loading_tooltip()
     counts = Counter(e.state if e.state in _COUNTED else PowerState.BUSY for e in shown)
     summary = " · ".join(_count_words(state, n) for state, n in counts.items())
     if updated:

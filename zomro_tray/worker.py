@@ -32,8 +32,8 @@ from zomro_tray.i18n import _, ngettext
 from zomro_tray.ledger import Ledger
 from zomro_tray.logs import redactor
 from zomro_tray.model import Action, Service
+from zomro_tray.overall import Connection
 from zomro_tray.pending import PendingActions
-from zomro_tray.presentation import Connection
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient

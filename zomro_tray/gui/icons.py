@@ -30,11 +30,9 @@ from zomro_tray.gui.painter import (
     stroke,
     triangle,
 )
-from zomro_tray.model import PowerState
-from zomro_tray.presentation import Overall
+from zomro_tray.overall import Overall
 
 TRAY_SIZES = (16, 20, 22, 24, 32, 48, 64)
-DOT_SIZE = 16
 
 GREEN = "#1f9d55"
 GREY = "#7b8594"
@@ -53,23 +51,12 @@ OVERALL_COLOURS = {
     Overall.PROBLEM: RED,
     Overall.LOADING: GREY,
 }
-DOT_COLOURS = {
-    PowerState.ACTIVE: GREEN,
-    PowerState.STOPPED: GREY,
-    PowerState.STARTING: BLUE,
-    PowerState.STOPPING: BLUE,
-    PowerState.REBOOTING: BLUE,
-    PowerState.BUSY: BLUE,
-    PowerState.SUSPENDED: AMBER,
-    PowerState.ERROR: RED,
-    PowerState.UNKNOWN: GREY,
-}
 
 
 # --- glyphs (white, on top of the shape) ----------------------------------------------------------
 
 
-def _glyph_width(size: float) -> float:
+def glyph_width(size: float) -> float:
     return max(size * 0.13, 1.4)
 
 
@@ -80,7 +67,7 @@ def _check(p: QPainter, box: QRectF) -> None:
         QPointF(box.left() + s * 0.44, box.top() + s * 0.67),
         QPointF(box.left() + s * 0.72, box.top() + s * 0.36),
     )
-    stroke(p, tick, WHITE, _glyph_width(s))
+    stroke(p, tick, WHITE, glyph_width(s))
 
 
 def _stop_bar(p: QPainter, box: QRectF) -> None:
@@ -93,7 +80,7 @@ def _stop_bar(p: QPainter, box: QRectF) -> None:
 def _arrows(p: QPainter, box: QRectF) -> None:
     s = box.width()
     ring = box.adjusted(s * 0.27, s * 0.27, -s * 0.27, -s * 0.27)
-    width = _glyph_width(s * 0.85)
+    width = glyph_width(s * 0.85)
     for start in (20, 200):
         arc = QPainterPath()
         arc.arcMoveTo(ring, start)
@@ -107,9 +94,9 @@ def _arrows(p: QPainter, box: QRectF) -> None:
         stroke(p, point(tip), WHITE, width)
 
 
-def _exclamation(p: QPainter, box: QRectF) -> None:
+def exclamation(p: QPainter, box: QRectF) -> None:
     s = box.width()
-    width = _glyph_width(s * 0.95)
+    width = glyph_width(s * 0.95)
     x = box.center().x()
     stroke(
         p, line(QPointF(x, box.top() + s * 0.36), QPointF(x, box.top() + s * 0.62)), WHITE, width
@@ -128,7 +115,7 @@ _OVERALL_DESIGN = {
     Overall.ALL_RUNNING: (circle, _check),
     Overall.SOME_STOPPED: (rounded_square, _stop_bar),
     Overall.IN_PROGRESS: (circle, _arrows),
-    Overall.PROBLEM: (triangle, _exclamation),
+    Overall.PROBLEM: (triangle, exclamation),
     Overall.LOADING: (diamond, _hollow),
 }
 
@@ -229,69 +216,3 @@ def app_icon() -> QIcon:
     for size in APP_ICON_SIZES[:5]:
         icon.addPixmap(paint_app_icon(size, ratio))
     return icon
-
-
-# --- menu dots ---------------------------------------------------------------------------------
-
-
-def _dot_shape(state: PowerState, box: QRectF) -> QPainterPath:
-    s = box.width()
-    if state is PowerState.STOPPED:
-        return rounded_rect(box.adjusted(s * 0.08, s * 0.08, -s * 0.08, -s * 0.08), 2)
-    if state is PowerState.ERROR:
-        return triangle(box)
-    if state is PowerState.UNKNOWN:
-        return diamond(box)
-    return circle(box)  # running, in transition (a half disc on it), suspended (a slash)
-
-
-def _dot_glyph(state: PowerState, p: QPainter, box: QRectF) -> None:
-    """Half a white disc while in transition, a slash when suspended."""
-    s = box.width()
-    if state in (PowerState.STARTING, PowerState.STOPPING, PowerState.REBOOTING, PowerState.BUSY):
-        half = box.adjusted(s * 0.25, s * 0.25, -s * 0.25, -s * 0.25)
-        pie = QPainterPath(half.center())
-        pie.arcTo(half, 90, 180)
-        pie.closeSubpath()
-        fill(p, pie, WHITE)
-        stroke(p, pie, RIM, 1.0)
-    elif state is PowerState.SUSPENDED:
-        slash = line(
-            QPointF(box.left() + s * 0.28, box.bottom() - s * 0.28),
-            QPointF(box.right() - s * 0.28, box.top() + s * 0.28),
-        )
-        stroke(p, slash, WHITE, _glyph_width(s * 0.9))
-
-
-@cache
-def status_dot(state: PowerState) -> QIcon:
-    """The coloured mark of a server's state (cached: a refresh of many servers reuses it)."""
-    return _status_dot(state, device_pixel_ratio())
-
-
-@cache
-def _status_dot(state: PowerState, ratio: float) -> QIcon:
-    pixmap, p = canvas(DOT_SIZE, ratio)
-    inset = DOT_SIZE * 0.19
-    box = QRectF(inset, inset, DOT_SIZE - 2 * inset, DOT_SIZE - 2 * inset)
-    shape = _dot_shape(state, box)
-    fill(p, shape, DOT_COLOURS[state])
-    stroke(p, shape, RIM, 1.0)
-    _dot_glyph(state, p, box)
-    p.end()
-    return QIcon(pixmap)
-
-
-@cache
-def funds_mark(low: bool) -> QIcon:
-    """The menu's balance line: an amber "!" coin when the balance runs low, else nothing."""
-    if not low:
-        return QIcon()
-    pixmap, p = canvas(DOT_SIZE, device_pixel_ratio())
-    box = QRectF(1.5, 1.5, DOT_SIZE - 3, DOT_SIZE - 3)
-    coin = circle(box)
-    fill(p, coin, AMBER)
-    stroke(p, coin, RIM, 1.0)
-    _exclamation(p, box)
-    p.end()
-    return QIcon(pixmap)

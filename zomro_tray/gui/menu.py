@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, Si
 from PySide6.QtGui import QAction, QActionEvent
 from PySide6.QtWidgets import QMenu
 
-from zomro_tray.gui.icons import funds_mark, status_dot
+from zomro_tray.gui.dots import funds_mark, status_dot
 from zomro_tray.i18n import _, ngettext, pgettext
 from zomro_tray.model import PowerState
 from zomro_tray.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry, elide

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
-from zomro_tray.gui.icons import status_dot
+from zomro_tray.gui.dots import status_dot
 from zomro_tray.presentation import Entry
 
 ID_ROLE = Qt.ItemDataRole.UserRole

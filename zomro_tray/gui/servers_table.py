@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from zomro_tray.gui.icons import status_dot
+from zomro_tray.gui.dots import status_dot
 from zomro_tray.i18n import _
 from zomro_tray.model import Service
 from zomro_tray.presentation import state_words

@@ -31,9 +31,9 @@ from zomro_tray.gui.tray_host import TrayHost, starting_host
 from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.i18n import _
 from zomro_tray.model import Action, Service
+from zomro_tray.overall import Connection
 from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
-    Connection,
     Entry,
     action_title,
     ago,

@@ -23,7 +23,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from zomro_tray.gui.icons import tray_icon
-from zomro_tray.presentation import Connection, Overall, tooltip
+from zomro_tray.overall import Overall, loading_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -209,4 +209,4 @@ class TrayHost(QObject):
 
 def starting_host(parent: QObject | None = None) -> TrayHost:
     """The icon as it first shows, before a single server is known: "loading"."""
-    return TrayHost(tray_icon(Overall.LOADING), tooltip((), Connection.STARTING, None), parent)
+    return TrayHost(tray_icon(Overall.LOADING), loading_tooltip(), parent)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zomro_tray.gui.icons import app_icon, funds_mark
+from zomro_tray.gui.dots import funds_mark
+from zomro_tray.gui.icons import app_icon
 from zomro_tray.gui.server_list import ID_ROLE, ServerListModel, ServerSearch
 from zomro_tray.gui.server_story import StoryPane, StorySource
 from zomro_tray.i18n import _, pgettext

@@ -1,0 +1,33 @@
+"""What the whole tray says at a glance: its icon's state and its connection to Zomro.
+
+Apart from :mod:`zomro_tray.presentation` (which decides them) because the icon shows before the
+app is built: the start-up path needs these names and the "loading" words, not the rest.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from zomro_tray.i18n import _
+
+
+class Overall(str, enum.Enum):
+    """The one state the tray icon shows; each has its own shape as well as its own colour."""
+
+    LOADING = "loading"  # nothing known yet
+    ALL_RUNNING = "all_running"
+    SOME_STOPPED = "some_stopped"
+    IN_PROGRESS = "in_progress"
+    PROBLEM = "problem"  # offline, sign-in needed, a server in error
+
+
+class Connection(str, enum.Enum):
+    STARTING = "starting"
+    ONLINE = "online"
+    OFFLINE = "offline"  # transient failures: retrying with back-off
+    SIGNED_OUT = "signed_out"  # nothing will work until the user signs in
+
+
+def loading_tooltip() -> str:
+    """The icon's tooltip before anything is known."""
+    return _("zomro-tray: loading…")
