@@ -899,7 +899,7 @@ def main() -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter idle and soak")
-    parser.add_argument("--runs", type=int, help="start-up runs per app (default 7, quick 3)")
+    parser.add_argument("--runs", type=int, help="start-up runs per app (default 15, quick 5)")
     parser.add_argument("--idle-seconds", type=float, help="idle window (default 60, quick 10)")
     parser.add_argument("--soak-cycles", type=int, help="soak length (default 10000, quick 1500)")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
@@ -920,7 +920,7 @@ def main() -> int:
         help="run only these sections (implies --no-write)",
     )
     args = parser.parse_args()
-    runs = args.runs or (3 if args.quick else 7)
+    runs = args.runs or (5 if args.quick else 15)  # a ~150 ms figure on a noisy machine
     idle = args.idle_seconds or (10.0 if args.quick else 60.0)
     cycles = args.soak_cycles or (1500 if args.quick else 10_000)
     QApplication.instance() or QApplication([])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import cached_property
 
 from zomro_tray.i18n import N_, _, pgettext
 
@@ -233,11 +234,11 @@ class Service:
             return self.billing_text
         return self.raw_status.replace("_", " ") or self.billing_text or self.billing_code
 
-    @property
+    @cached_property  # asked of every server at every refresh (the rules below), made once
     def deleting(self) -> bool:
         return self.billing_text.strip().lower() == DELETING_TEXT
 
-    @property
+    @cached_property
     def special_mode(self) -> str:
         """resized, rescued... (see SPECIAL_MODES), or ""."""
         mode = self.raw_status.strip().lower()

@@ -166,7 +166,9 @@ def entry_for(
     click: Action | None = None
     reason = ""
     if pending is None:
-        click = next((a for a in (Action.START, Action.STOP) if allows(service, a)), None)
+        # At most one of the two is allowed (Start wants a stopped server, Shut down refuses
+        # one): asking Shut down first answers a running server, most of them, in one go.
+        click = next((a for a in (Action.STOP, Action.START) if allows(service, a)), None)
         if click is None:  # say why, in the words for what the server would need
             wanted = Action.STOP if service.power is PowerState.ACTIVE else Action.START
             reason = refusal(service, wanted) or ""
