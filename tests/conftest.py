@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from zomro_tray import i18n
+from zomro_tray.account import Account
 from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
@@ -132,7 +133,7 @@ def make_app(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeApp]:
         wait: bool = True,
     ) -> TrayApp:
         store = SettingsStore(tmp_path / f"settings-{len(apps)}")
-        store.save(settings or Settings(api_url=emulator.url))
+        store.save(settings or Settings(accounts=(Account(api_url=emulator.url),)))
         if secrets is None:
             secrets = SessionOnlyStore(Credentials.from_token(emulator.demo_token))
         app = TrayApp(store, secrets, timing=timing)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from zomro_tray import errors
+from zomro_tray.account import Account
 from zomro_tray.cli import main
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import (
@@ -259,7 +260,8 @@ def test_login_with_a_token_from_stdin_then_logout(
     assert code == 0
     assert len(json.loads(out)) == 5
     saved = json.loads((isolated_home / "settings.json").read_text())
-    assert (saved["api_url"], saved["sign_in_method"]) == (emulator.url, "token")
+    [account] = saved["accounts"]
+    assert (account["api_url"], account["sign_in_method"]) == (emulator.url, "token")
     assert emulator.demo_token not in json.dumps(saved)
     code, out, _ = cli(capsys, "logout")
     assert code == 0
@@ -328,7 +330,7 @@ def test_secrets_never_appear_in_config_logs_or_errors(
     # Also the SettingsStore the tray would write.
     from zomro_tray.settings import Settings, SettingsStore
 
-    SettingsStore().save(Settings(api_url=url))
+    SettingsStore().save(Settings(accounts=(Account(api_url=url),)))
 
     secrets = [DEMO_PASSWORD, "wrong-Password-77", token]
     everything = "\n".join(outputs)
@@ -338,3 +340,50 @@ def test_secrets_never_appear_in_config_logs_or_errors(
         for path in isolated_home.rglob("*"):
             if path.is_file():
                 assert secret not in path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_several_accounts_on_the_command_line(
+    make_emulator: Callable[..., Emulator],
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+    isolated_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """login --account NAME adds an account with its own keychain entry; every command takes
+    --account (by name, signed-in name or number); 'accounts' lists them, never a secret."""
+    monkeypatch.delenv("ZOMRO_TOKEN", raising=False)
+    zomro = make_emulator("accounts")
+    code, _, err = cli(capsys, "--api-url", zomro.url, "login", stdin=zomro.demo_token + "\n")
+    assert code == 0, err
+    password = "agency-password\n"
+    login = ["login", "--account", "Agency", "--username", "agency"]
+    code, out, err = cli(capsys, "--api-url", zomro.url, *login, stdin=password)
+    assert code == 0, err
+    assert "2 servers found" in out
+    assert set(memory_keyring.entries) == {
+        ("zomro-tray", "credentials"),
+        ("zomro-tray", "credentials-2"),
+    }
+    code, out, _ = cli(capsys, "accounts", "--json")
+    listed = json.loads(out)
+    assert [(a["number"], a["name"], a["sign_in_stored"]) for a in listed] == [
+        (1, "Account 1", True),
+        (2, "Agency", True),
+    ]
+    assert "agency-password" not in out
+    assert zomro.demo_token not in out
+    for wanted in ("Agency", "agency", "2"):
+        code, out, err = cli(capsys, "services", "--json", "--account", wanted)
+        assert code == 0, err
+        assert {s["name"] for s in json.loads(out)} == {"agency-1", "agency-2"}
+    code, out, _ = cli(capsys, "services", "--json")  # the first account's, by default
+    assert "agency-1" not in out
+    assert len(json.loads(out)) == 5
+    code, _, err = cli(capsys, "services", "--account", "nobody")
+    assert code != 0
+    assert "No account 'nobody'; the accounts are: Account 1, Agency." in err
+    code, out, _ = cli(capsys, "logout", "--account", "Agency")
+    assert code == 0
+    assert set(memory_keyring.entries) == {("zomro-tray", "credentials")}
+    code, out, _ = cli(capsys, "accounts")
+    assert out.splitlines() == ["1. Account 1: signed in", "2. Agency (agency): not signed in"]

@@ -141,7 +141,7 @@ def test_wrongly_typed_fields_are_named_not_dropped_silently(isolated_home: Path
     (isolated_home / "settings.json").write_text(json.dumps(data))
     store = SettingsStore(isolated_home)
     settings = store.load()
-    assert settings.api_url == "https://x/"
+    assert settings.first.api_url == "https://x/"
     assert settings.refresh_seconds == Settings().refresh_seconds
     assert "refresh_seconds" in store.warning
     assert "confirm_before_stop" in store.warning

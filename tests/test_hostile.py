@@ -207,7 +207,7 @@ def test_a_token_echoed_back_by_the_server_is_masked_everywhere(
     emulator.state.inject("echo_token", "echo_token", "echo_token")
     app.backend.refresh()
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
-    shown = [app.problem, app.tray_host.tooltip, app.menu._status.text(), *notes[0]]
+    shown = [app.feeds.first.problem, app.tray_host.tooltip, app.menu.statuses[0], *notes[0]]
     assert any("Bad request for session" in text for text in shown)
     for text in shown:
         assert emulator.demo_token not in text

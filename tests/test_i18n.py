@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from zomro_tray import cli, i18n
+from zomro_tray.account import Account
 from zomro_tray.emulator import Emulator
 from zomro_tray.gui.language import speak
 from zomro_tray.i18n import _, ngettext
@@ -265,7 +266,7 @@ def test_every_text_of_the_settings_dialog_is_translated(
     leftovers = _not_bracketed(_widget_texts(dialog))
     assert leftovers == []
     combos = dialog.findChildren(QComboBox)
-    method = dialog.method
+    method = dialog.sign_in.method
     assert all("⟦" in method.itemText(i) for i in range(method.count()))
     assert dialog.language in combos
     # The language list names each language in its own words, never translated.
@@ -339,7 +340,7 @@ def test_a_language_chosen_in_settings_applies_at_once_with_qts_own_buttons(
     app = make_app(emulator)
     english = [text for text in _menu_texts(app.menu.menu) if text]
     assert "Quit" in english
-    app.apply_settings(Settings(api_url=emulator.url, language=language))
+    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url),), language=language))
     texts = [text for text in _menu_texts(app.menu.menu) if text]
     assert quit_word in texts
     assert len(texts) == len(english)
@@ -350,7 +351,9 @@ def test_a_language_chosen_in_settings_applies_at_once_with_qts_own_buttons(
     box = app.dialog.findChild(QDialogButtonBox)
     assert cancel in [button.text().replace("&", "") for button in box.buttons()]
     app.dialog.reject()
-    app.apply_settings(Settings(api_url=emulator.url, language=""))  # the system's: English
+    app.apply_settings(
+        Settings(accounts=(Account(api_url=emulator.url),), language="")
+    )  # the system's: English
     assert "Quit" in [a.text() for a in app.menu.menu.actions()]
 
 

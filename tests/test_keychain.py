@@ -152,13 +152,19 @@ def test_the_tray_reads_the_real_keychain_in_a_helper_and_never_loads_keyring() 
         SecretStore().clear()
 
 
-def test_the_helper_is_this_app_with_one_fixed_argument_and_no_secret() -> None:
+def test_the_helper_is_this_app_with_entry_names_and_no_secret() -> None:
     import sys
 
     from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
     from zomro_tray.keychain import _helper_command
 
-    assert _helper_command() == [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY]
+    command = [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY]
+    assert _helper_command() == [*command, "credentials"]
+    assert _helper_command(["credentials", "credentials-2"]) == [
+        *command,
+        "credentials",
+        "credentials-2",
+    ]
 
 
 def test_a_keychain_the_helper_cannot_use_is_said_as_here(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,7 +185,7 @@ def test_a_helper_that_fails_leaves_the_read_to_this_process(
     from zomro_tray import keychain
 
     SecretStore().save(Credentials.from_token("tok-read-here"))
-    monkeypatch.setattr(keychain, "_helper_command", lambda: helper)
+    monkeypatch.setattr(keychain, "_helper_command", lambda entries: helper)
     loaded = SecretStore(read_in_helper=True).load()
     assert loaded == Credentials.from_token("tok-read-here")
 
@@ -193,6 +199,46 @@ def test_the_command_line_answers_the_tray_on_stdout(
     from zomro_tray.cli import main
 
     SecretStore().save(Credentials.from_token("tok-for-the-tray"))
-    assert main([READ_KEYCHAIN_FOR_THE_TRAY]) == 0
-    answer = json.loads(capsys.readouterr().out)
-    assert Credentials.from_secret(answer["secret"]) == Credentials.from_token("tok-for-the-tray")
+    SecretStore().save(Credentials.from_token("tok-of-the-second"), "credentials-2")
+    SecretStore().save(Credentials.from_token("tok-not-ours"), "elsewhere")
+    assert main([READ_KEYCHAIN_FOR_THE_TRAY, "credentials", "credentials-2", "elsewhere"]) == 0
+    answer = json.loads(capsys.readouterr().out)["secrets"]
+    assert Credentials.from_secret(answer["credentials"]) == Credentials.from_token(
+        "tok-for-the-tray"
+    )
+    second = Credentials.from_secret(answer["credentials-2"])
+    assert second == Credentials.from_token("tok-of-the-second")
+    assert "elsewhere" not in answer  # only this app's own entries, whatever it is asked
+
+
+def test_each_account_has_its_own_entry_and_the_token_variable_is_the_firsts(
+    memory_keyring: MemoryKeyring,
+) -> None:
+    store = SecretStore({"ZOMRO_TOKEN": "env-token"})
+    first, second = (
+        store.entry("credentials", first=True),
+        store.entry("credentials-2", first=False),
+    )
+    second.save(Credentials.from_token("second-token"))
+    assert first.load() == Credentials.from_token("env-token")
+    assert second.load() == Credentials.from_token("second-token")
+    assert set(memory_keyring.entries) == {("zomro-tray", "credentials-2")}
+    assert second.clear()
+    assert second.load() is None
+
+
+@pytest.mark.keychain
+@pytest.mark.usefixtures("secret_service")
+def test_the_helper_reads_every_accounts_entry_of_the_real_keychain_at_once() -> None:
+    """One helper process at launch answers for every account; each worker takes its own."""
+    try:
+        SecretStore().save(Credentials.from_token("tok-one"))
+        SecretStore().save(Credentials.from_token("tok-two"), "credentials-2")
+        store = SecretStore(read_in_helper=True, entries=["credentials", "credentials-2"])
+        second = store.entry("credentials-2", first=False).load()
+        assert second == Credentials.from_token("tok-two")
+        assert store.entry("credentials", first=True).load() == Credentials.from_token("tok-one")
+        assert store.entry("credentials-3", first=False).load() is None  # added since: read here
+    finally:
+        SecretStore().clear()
+        SecretStore().clear("credentials-2")

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QActionEvent
 from pytestqt.qtbot import QtBot
 from test_tray import DB, WEB, label
 
+from zomro_tray.account import Account
 from zomro_tray.emulator import Emulator
 from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.overall import Connection
@@ -79,7 +80,7 @@ def test_changes_held_back_by_a_qt_drawn_menu_reach_every_action_when_it_closes(
     app.menu.menu.popup(app.menu.menu.pos())
     qtbot.waitUntil(app.menu.menu.isVisible)
     aliases = {WEB: "sklep", DB: "baza", "5116806": "kopie"}
-    app.apply_settings(Settings(api_url=emulator.url, aliases=aliases))
+    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url),), aliases=aliases))
     changed = {app.menu.server_action(sid) for sid in aliases}
     assert app.menu.held_changes == len(aliases)  # one relayout while open, not three
     changes = ActionChanges(app.menu.menu)
@@ -207,13 +208,15 @@ def test_a_server_that_vanishes_while_a_qt_drawn_menu_holds_its_change(
     app = make_app(emulator)
     app.menu.menu.popup(app.menu.menu.pos())
     qtbot.waitUntil(app.menu.menu.isVisible)
-    app.apply_settings(Settings(api_url=emulator.url, aliases={WEB: "sklep", DB: "baza"}))
+    app.apply_settings(
+        Settings(accounts=(Account(api_url=emulator.url),), aliases={WEB: "sklep", DB: "baza"})
+    )
     assert app.menu.held_changes == 2
     del emulator.state.servers[WEB]
     app.backend.refresh()
     qtbot.waitUntil(lambda: app.menu.server_action(WEB) is None, timeout=5_000)
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # its action is gone now
-    app.apply_settings(Settings(api_url=emulator.url, aliases={DB: "baza-2"}))
+    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url),), aliases={DB: "baza-2"}))
     assert label(app, DB) == "baza-2 — Stopped"
     app.menu.menu.hide()
     qtbot.waitUntil(lambda: app.menu.held_changes == 0, timeout=2_000)

@@ -9,6 +9,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from zomro_tray import ledger
+from zomro_tray.account import Account
 from zomro_tray.contract import Timing
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
@@ -62,7 +63,9 @@ def test_a_runway_under_the_threshold_warns_once_and_marks_the_icon(
     emulator.state.day_seconds = 0.6
     notes: list[tuple[Any, str, str]] = []
     timing = Timing(**{**TRAY_TIMING.__dict__, "idle": 0.15})
-    app = make_app(emulator, settings=Settings(api_url=emulator.url), timing=timing)
+    app = make_app(
+        emulator, settings=Settings(accounts=(Account(api_url=emulator.url),)), timing=timing
+    )
     app.notified.connect(lambda *n: notes.append(n))
     qtbot.waitUntil(lambda: any("non-payment" in n[2] for n in notes), timeout=10_000)
     money = [n for n in notes if n[0] is NotificationKind.MONEY]
@@ -83,7 +86,9 @@ def test_the_warning_can_be_turned_off(
     emulator.state.accounts[DEMO_USER].balance = emulator.state.accounts[DEMO_USER].balance / 10
     notes: list[tuple[Any, str, str]] = []
     off = {kind.value: kind is not NotificationKind.MONEY for kind in NotificationKind}
-    app = make_app(emulator, settings=Settings(api_url=emulator.url, notifications=off))
+    app = make_app(
+        emulator, settings=Settings(accounts=(Account(api_url=emulator.url),), notifications=off)
+    )
     app.notified.connect(lambda *n: notes.append(n))
     qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
     assert "about 1 day" in app.menu.money_text

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from zomro_tray import __version__
+from zomro_tray.account import Account
 from zomro_tray.autostart import (
     LAUNCH_AGENT_LABEL,
     RUN_KEY,
@@ -218,7 +219,7 @@ def test_the_settings_switch_turns_the_login_item_on_and_off(
 
     emulator = make_emulator()  # type: ignore[operator]
     store = SettingsStore(tmp_path / "settings")
-    store.save(Settings(api_url=emulator.url))
+    store.save(Settings(accounts=(Account(api_url=emulator.url),)))
     login_item = XdgAutoStart(config_home=tmp_path / "xdg", command=["zomro-tray"])
     app = TrayApp(
         store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)), autostart=login_item

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from zomro_tray import i18n
+from zomro_tray.account import Account
 from zomro_tray.entry_maker import EntryMaker
 from zomro_tray.model import Action, BillingState, PowerState, Service
 from zomro_tray.overall import Connection, Overall
@@ -119,7 +120,8 @@ def test_offline_entries_say_how_old_they_are_and_do_nothing() -> None:
 
 
 def test_aliases_hidden_servers_and_long_names() -> None:
-    settings = Settings(aliases={"1": "Sklep"}, shown_services=("1", "3"))
+    settings = Settings(aliases={"1": "Sklep"})
+    account = Account(shown_services=("1", "3"))
     long_name = "x" * (MAX_NAME + 10)
     shown = EntryMaker().entries(
         [
@@ -130,6 +132,7 @@ def test_aliases_hidden_servers_and_long_names() -> None:
         settings,
         {"3": Action.STOP},
         {},
+        shows=account.shows,
     )
     assert [e.service_id for e in shown] == ["1", "3"]
     assert shown[0].label == "Sklep — Running"

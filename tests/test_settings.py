@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from zomro_tray.account import Account
 from zomro_tray.settings import NotificationKind, Settings, SettingsStore
 
 
@@ -23,7 +24,6 @@ def test_round_trip_leaves_no_temporary_files(isolated_home: Path) -> None:
     settings = replace(
         Settings(),
         refresh_seconds=120,
-        shown_services=("1", "2"),
         aliases={"1": "Sklep ☕"},
         confirm_before_stop=True,
         notifications={
@@ -34,6 +34,7 @@ def test_round_trip_leaves_no_temporary_files(isolated_home: Path) -> None:
             "money": False,
         },
         runway_warning_days=7,
+        accounts=(Account(shown_services=("1", "2")),),
     )
     store.save(settings)
     assert store.load() == settings
@@ -74,8 +75,8 @@ def test_one_bad_field_does_not_cost_the_others(isolated_home: Path) -> None:
     settings = SettingsStore().load()
     assert settings.refresh_seconds == 60
     assert settings.confirm_before_stop is True
-    assert settings.api_url == "http://127.0.0.1:9/"
-    assert settings.shown_services == ("5",)
+    assert settings.first.api_url == "http://127.0.0.1:9/"
+    assert settings.first.shown_services == ("5",)
     assert settings.aliases == {}
 
 
@@ -85,12 +86,13 @@ def test_refresh_interval_is_clamped() -> None:
 
 
 def test_display_names_and_visibility() -> None:
-    settings = Settings(shown_services=("1",), aliases={"1": "shop", "2": "  "})
+    settings = Settings(aliases={"1": "shop", "2": "  "})
     assert settings.display_name("1", "web-1") == "shop"
     assert settings.display_name("2", "db") == "db"
-    assert settings.shows("1")
-    assert not settings.shows("2")
-    assert Settings().shows("anything")
+    account = Account(shown_services=("1",))
+    assert account.shows("1")
+    assert not account.shows("2")
+    assert Account().shows("anything")
 
 
 def test_damaged_files_each_get_a_backup_of_their_own(isolated_home: Path) -> None:
@@ -139,7 +141,8 @@ def test_the_settings_live_in_the_platforms_config_folder(
 def test_protected_servers_and_who_signed_in_are_kept(isolated_home: Path) -> None:
     store = SettingsStore()
     settings = Settings(
-        protected_services=("2", "1"), account="demo", sign_in_method="token", username="jan"
+        accounts=(Account(who="demo", sign_in_method="token", username="jan"),),
+        protected_services=("2", "1"),
     )
     store.save(settings)
     loaded = store.load()
@@ -149,7 +152,7 @@ def test_protected_servers_and_who_signed_in_are_kept(isolated_home: Path) -> No
     raw = json.loads(store.path.read_text())
     assert raw["protected_services"] == ["2", "1"]
     bad = Settings.parse({"protected_services": "1", "sign_in_method": "magic", "account": 5})
-    assert bad[1] == ["protected_services", "account", "sign_in_method"]
+    assert bad[1] == ["protected_services", "sign_in_method", "account"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from zomro_tray.account import Account
 from zomro_tray.contract import ActionResult
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.emulator import Emulator
@@ -32,7 +33,7 @@ WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
 
 
 def use_method(dialog: Any, method: AuthMethod) -> None:
-    dialog.method.setCurrentIndex(dialog.method.findData(method))
+    dialog.sign_in.method.setCurrentIndex(dialog.sign_in.method.findData(method))
 
 
 def label(app: TrayApp, service_id: str) -> str:
@@ -90,7 +91,10 @@ def test_clicking_a_stopped_server_starts_it_once_and_shows_the_way(
 def test_stopping_asks_first_when_the_setting_says_so(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(emulator, settings=Settings(api_url=emulator.url, confirm_before_stop=True))
+    app = make_app(
+        emulator,
+        settings=Settings(accounts=(Account(api_url=emulator.url),), confirm_before_stop=True),
+    )
     answers = iter([False, True])
     monkeypatch.setattr(dialogs, "confirm_power", lambda action, name: next(answers))
     app.menu.server_action(WEB).trigger()
@@ -145,7 +149,9 @@ def test_menu_entries_are_updated_in_place(
 
 
 def test_hidden_servers_and_aliases(make_app: MakeApp, emulator: Emulator) -> None:
-    settings = Settings(api_url=emulator.url, shown_services=(WEB, DB), aliases={WEB: "Sklep"})
+    settings = Settings(
+        accounts=(Account(api_url=emulator.url, shown_services=(WEB, DB)),), aliases={WEB: "Sklep"}
+    )
     app = make_app(emulator, settings=settings)
     assert [e.label for e in app.shown] == ["Sklep — Running", "baza-danych-łódź — Stopped"]
     assert app.menu.server_action(SUSPENDED) is None
@@ -167,7 +173,7 @@ def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
     app.backend.refresh()
     qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
     assert app.menu.sign_in_action.isVisible()
-    assert app.menu._status.text() == "Sign-in needed"
+    assert app.menu.statuses[0] == "Sign-in needed"
     assert notes[-1][0] == "sign_in"
 
     app.open_settings()
@@ -175,7 +181,7 @@ def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
     assert dialog is not None
     new_token = emulator.state.new_session(DEMO_USER)
     use_method(dialog, AuthMethod.TOKEN)
-    dialog.token.setText(new_token)
+    dialog.sign_in.token.setText(new_token)
     dialog._save_clicked()  # tests the sign-in, then keeps it
     qtbot.waitUntil(lambda: app.dialog is None, timeout=10_000)
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
@@ -194,13 +200,13 @@ def test_the_dialog_reports_a_bad_token_and_keeps_nothing(
     app = make_app(emulator, secrets=SecretStore())  # nothing stored: first run
     qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)  # opens by itself
     dialog = app.dialog
-    assert "Sign in" in dialog.notice.text()
+    assert "Sign in" in dialog.sign_in.notice.text()
     use_method(dialog, AuthMethod.TOKEN)
-    dialog.token.setText("not-a-session")
-    dialog.test_button.click()
-    qtbot.waitUntil(lambda: "sign in again" in dialog.check_result.text(), timeout=5_000)
+    dialog.sign_in.token.setText("not-a-session")
+    dialog.sign_in.test_button.click()
+    qtbot.waitUntil(lambda: "sign in again" in dialog.sign_in.check_result.text(), timeout=5_000)
     dialog._save_clicked()
-    qtbot.waitUntil(dialog.test_button.isEnabled, timeout=5_000)
+    qtbot.waitUntil(dialog.sign_in.test_button.isEnabled, timeout=5_000)
     assert app.dialog is dialog
     assert not memory_keyring.entries
 
@@ -217,12 +223,12 @@ def test_two_factor_sign_in_in_the_dialog(
     app = make_app(emulator, secrets=SecretStore())
     qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)
     dialog = app.dialog
-    assert dialog.current_method() is AuthMethod.PASSWORD  # the plain way comes first
-    dialog.username.setText(TWO_FACTOR_USER)
-    dialog.password.setText(TWO_FACTOR_PASSWORD)
-    dialog.test_button.click()
-    qtbot.waitUntil(lambda: "two-factor" in dialog.check_result.text(), timeout=5_000)
-    dialog.code.setText(TWO_FACTOR_CODE)
+    assert dialog.sign_in.current_method() is AuthMethod.PASSWORD  # the plain way comes first
+    dialog.sign_in.username.setText(TWO_FACTOR_USER)
+    dialog.sign_in.password.setText(TWO_FACTOR_PASSWORD)
+    dialog.sign_in.test_button.click()
+    qtbot.waitUntil(lambda: "two-factor" in dialog.sign_in.check_result.text(), timeout=5_000)
+    dialog.sign_in.code.setText(TWO_FACTOR_CODE)
     dialog._save_clicked()
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
     assert sorted(e.name for e in app.shown) == ["totp-db", "totp-web"]
@@ -253,7 +259,7 @@ def test_the_settings_dialog_writes_settings_but_no_secret(
     assert not saved.notify(NotificationKind.CONNECTION)
     assert not saved.notify(NotificationKind.MONEY)
     assert saved.aliases == {WEB: "Sklep ☕"}
-    assert DB not in (saved.shown_services or ())
+    assert DB not in (saved.first.shown_services or ())
     assert emulator.demo_token not in app.preferences.store.path.read_text()
 
 
@@ -270,7 +276,7 @@ def test_offline_backs_off_notifies_once_and_recovers(
     app.backend.refresh()
     qtbot.waitUntil(lambda: len(delays) >= 4, timeout=10_000)
     assert app.connection is Connection.OFFLINE
-    assert app.menu._status.text().startswith("Offline, next try at ")
+    assert app.menu.statuses[0].startswith("Offline, next try at ")
     assert delays[:4] == [0.2, 0.4, 0.8, 0.8]  # exponential, capped
     # The last known state stays on show, saying how old it is; nothing can be clicked.
     assert label(app, WEB) == "web-1 — Running (last seen just now)"
@@ -401,12 +407,12 @@ def test_a_missing_keychain_is_explained_in_the_dialog(
     app = make_app(emulator, secrets=SecretStore())
     qtbot.waitUntil(lambda: app.dialog is not None, timeout=5_000)
     dialog = app.dialog
-    assert "No usable system keychain" in dialog.notice.text()
+    assert "No usable system keychain" in dialog.sign_in.notice.text()
     use_method(dialog, AuthMethod.TOKEN)
-    dialog.token.setText(emulator.demo_token)
+    dialog.sign_in.token.setText(emulator.demo_token)
     dialog._save_clicked()  # the token works, but there is nowhere safe to keep it
     no_keychain = "No usable system keychain"
-    qtbot.waitUntil(lambda: no_keychain in dialog.check_result.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: no_keychain in dialog.sign_in.check_result.text(), timeout=5_000)
     assert app.dialog is dialog  # still open: nothing was lost or silently dropped
     assert app.connection is Connection.SIGNED_OUT
     for path in tmp_path.rglob("*"):
@@ -441,7 +447,10 @@ def test_an_open_menu_relays_out_after_a_batched_update(
     qtbot.waitUntil(app.menu.menu.isVisible)
     narrow = app.menu.menu.sizeHint().width()
     app.apply_settings(
-        Settings(api_url=emulator.url, aliases={WEB: "a much, much longer name for the web server"})
+        Settings(
+            accounts=(Account(api_url=emulator.url),),
+            aliases={WEB: "a much, much longer name for the web server"},
+        )
     )
     assert label(app, WEB).startswith("a much, much longer name")
     assert app.menu.menu.sizeHint().width() > narrow
@@ -500,12 +509,14 @@ def test_icons_differ_per_state_and_macos_gets_a_monochrome_template(qtbot: QtBo
 def test_fixing_the_api_address_uses_the_stored_sign_in_again(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
-    app = make_app(emulator, settings=Settings(api_url="http://192.0.2.1/"))  # refused: plain http
+    app = make_app(
+        emulator, settings=Settings(accounts=(Account(api_url="http://192.0.2.1/"),))
+    )  # refused: plain http
     qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
-    assert "plain http://" in app.problem
+    assert "plain http://" in app.feeds.first.problem
     if app.dialog is not None:
         app.dialog.reject()
-    app.apply_settings(Settings(api_url=emulator.url))
+    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url),)))
     qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=5_000)
     assert len(app.shown) == 5
 
@@ -557,7 +568,9 @@ def test_a_notification_kind_turned_off_is_not_shown_but_problems_are(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     quiet = {kind.value: kind is not NotificationKind.ACTION_RESULT for kind in NOTIFICATION_KINDS}
-    app = make_app(emulator, settings=Settings(api_url=emulator.url, notifications=quiet))
+    app = make_app(
+        emulator, settings=Settings(accounts=(Account(api_url=emulator.url),), notifications=quiet)
+    )
     notes: list[tuple[object, ...]] = []
     app.notified.connect(lambda *n: notes.append(n))
     app.menu.server_action(WEB).trigger()
@@ -667,7 +680,7 @@ def test_clicking_the_waiting_notification_undoes_it(
 def test_a_protected_server_asks_naming_the_action_and_sends_at_once_when_told(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(api_url=emulator.url, protected_services=(WEB,))
+    settings = Settings(accounts=(Account(api_url=emulator.url),), protected_services=(WEB,))
     app = make_app(emulator, settings=settings)
     asked: list[tuple[Action, str]] = []
     monkeypatch.setattr(dialogs, "confirm_power", lambda a, n: asked.append((a, n)) or True)
@@ -684,9 +697,9 @@ def test_the_menu_names_the_account_and_sign_out_forgets_it(
     store.save(Credentials.from_token(emulator.demo_token))
     app = make_app(emulator, secrets=store)
     qtbot.waitUntil(lambda: app.account == "demo", timeout=5_000)
-    assert app.menu._account.text() == "Signed in as demo"
+    assert app.menu.heads == ["Signed in as demo"]
     assert app.menu.sign_out_action.isVisible()
-    assert app.preferences.store.load().account == "demo"
+    assert app.preferences.store.load().first.who == "demo"
     notes: list[tuple[object, ...]] = []
     app.notified.connect(lambda *n: notes.append(n))
     app.menu.sign_out_action.trigger()
@@ -694,32 +707,34 @@ def test_the_menu_names_the_account_and_sign_out_forgets_it(
     assert not memory_keyring.entries  # the keychain entry is gone
     assert not app.menu.sign_out_action.isVisible()
     assert app.menu.sign_in_action.isVisible()
-    assert not app.menu._account.isVisible()
+    assert app.menu.heads == [""]
     assert notes == []  # asked for: nothing to warn about
 
 
 def test_another_account_starts_with_all_its_servers_shown(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
-    settings = Settings(api_url=emulator.url, account="someone-else", shown_services=("1",))
+    account = Account(api_url=emulator.url, who="someone-else", shown_services=("1",))
+    settings = Settings(accounts=(account,))
     app = make_app(emulator, settings=settings)
     qtbot.waitUntil(lambda: app.account == "demo", timeout=5_000)
     qtbot.waitUntil(lambda: len(app.shown) == 5, timeout=5_000)
     saved = app.preferences.store.load()
-    assert (saved.account, saved.shown_services) == ("demo", None)
+    assert (saved.first.who, saved.first.shown_services) == ("demo", None)
 
 
 def test_signing_in_again_keeps_the_method_and_the_username(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
-    settings = Settings(api_url=emulator.url, sign_in_method="password", username="jan@example.pl")
+    account = Account(api_url=emulator.url, sign_in_method="password", username="jan@example.pl")
+    settings = Settings(accounts=(account,))
     app = make_app(emulator, settings=settings)
     app.open_settings()
     dialog = app.dialog
     assert dialog is not None
-    assert dialog.current_method() is AuthMethod.PASSWORD
-    assert dialog.username.text() == "jan@example.pl"
-    assert dialog.password.text() == ""  # never stored anywhere but the keychain
+    assert dialog.sign_in.current_method() is AuthMethod.PASSWORD
+    assert dialog.sign_in.username.text() == "jan@example.pl"
+    assert dialog.sign_in.password.text() == ""  # never stored anywhere but the keychain
     dialog.reject()
 
 

@@ -144,8 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--demo",
-        action="store_true",
+        action="store_const",
+        const="demo",
+        default="",
         help=_("run the tray against a built-in emulator: no account needed"),
+    )
+    parser.add_argument(
+        "--demo-accounts",
+        action="store_const",
+        const="accounts",
+        dest="demo",
+        help=_("the same, with several accounts: yours, an agency's and three clients'"),
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help=_("more log output"))
     parser.add_argument(
@@ -155,8 +164,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=run_tray)
     commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND", parser_class=Parser)
+    which = Parser(add_help=False)  # every command that talks to Zomro works on one account
+    which.add_argument(
+        "--account",
+        metavar="NAME",
+        help=_("the account, by its name or number in 'accounts' (default: the first)"),
+    )
 
-    login = commands.add_parser("login", help=_("sign in and store the sign-in in the keychain"))
+    login = commands.add_parser(
+        "login",
+        parents=[which],
+        help=_("sign in and store the sign-in in the keychain (a new --account name adds one)"),
+    )
     login.add_argument("--username", help=_("sign in with a username (the password is prompted)"))
     login.add_argument(
         "--authinfo",
@@ -165,18 +184,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     login.set_defaults(handler=_command("cli_commands", "cmd_login"))
 
-    logout = commands.add_parser("logout", help=_("forget the stored sign-in"))
+    logout = commands.add_parser("logout", parents=[which], help=_("forget the stored sign-in"))
     logout.set_defaults(handler=_command("cli_commands", "cmd_logout"))
 
-    services = commands.add_parser("services", help=_("list the servers and their states"))
+    accounts = commands.add_parser(
+        "accounts", help=_("list the accounts, in the tray's order, and which are signed in")
+    )
+    accounts.add_argument("--json", action="store_true", help=_("print a JSON array"))
+    accounts.set_defaults(handler=_command("cli_commands", "cmd_accounts"))
+    services = commands.add_parser(
+        "services", parents=[which], help=_("list the servers and their states")
+    )
     services.add_argument("--json", action="store_true", help=_("print a JSON array"))
     services.set_defaults(handler=_command("cli_commands", "cmd_services"))
     balance = commands.add_parser(
-        "balance", help=_("show the balance, what the servers cost per day, and the days left")
+        "balance",
+        parents=[which],
+        help=_("show the balance, what the servers cost per day, and the days left"),
     )
     balance.add_argument("--json", action="store_true", help=_("print a JSON object"))
     balance.set_defaults(handler=_command("cli_money", "cmd_balance"))
-    show = commands.add_parser("show", help=_("show one server's details, plan and recent load"))
+    show = commands.add_parser(
+        "show", parents=[which], help=_("show one server's details, plan and recent load")
+    )
     show.add_argument("service", metavar="SERVER", help=_("server id or exact name"))
     show.add_argument("--json", action="store_true", help=_("print a JSON object"))
     show.set_defaults(handler=_command("cli_money", "cmd_show"))
@@ -187,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reboot": _("reboot a server"),
     }
     for action, help_text in power_help.items():
-        sub = commands.add_parser(action, help=help_text)
+        sub = commands.add_parser(action, parents=[which], help=help_text)
         sub.add_argument("service", metavar="SERVER", help=_("server id or exact name"))
         sub.add_argument("--wait", action="store_true", help=_("wait until the server settles"))
         sub.add_argument(
@@ -208,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
+        parents=[which],
         help=_("show what Zomro's API answers (read-only, nothing identifying): for bug reports"),
     )
     report.set_defaults(handler=_command("cli_commands", "cmd_report"))
@@ -228,10 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     no_core_dumps()
     tolerant_output()
     speak_the_users_language()
-    if list(sys.argv[1:] if argv is None else argv) == [READ_KEYCHAIN_FOR_THE_TRAY]:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == [READ_KEYCHAIN_FOR_THE_TRAY]:
         from zomro_tray.keychain import answer_the_tray
 
-        return answer_the_tray()  # the tray's keychain helper (keychain.py says why)
+        return answer_the_tray(arguments[1:])  # the tray's keychain helper (keychain.py says why)
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     if args.self_test:
@@ -259,7 +291,8 @@ def run_tray(args: argparse.Namespace) -> int:
     from zomro_tray.keychain import SecretStore
 
     # Its helper reads the keychain now, in a process of its own, while Qt loads (keychain.py).
-    secrets = None if args.demo else SecretStore(read_in_helper=True)
+    entries = SettingsStore().keychain_entries()
+    secrets = None if args.demo else SecretStore(read_in_helper=True, entries=entries)
     try:
         from zomro_tray.gui.app import run
     except ImportError as error:

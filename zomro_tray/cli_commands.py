@@ -14,13 +14,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from zomro_tray import APP_NAME, cli_money, errors
+from zomro_tray.account import Account, new_key
 from zomro_tray.cli_support import (
     already_said,
+    api_url,
+    chosen_account,
     describe,
+    find_account,
     find_service,
-    new_client,
     read_secret,
     requested_said,
+    settings_of,
     signed_in_client,
 )
 from zomro_tray.credentials import Credentials
@@ -34,7 +38,7 @@ from zomro_tray.model import (
     refusal,
 )
 from zomro_tray.presentation import filter_note
-from zomro_tray.settings import SettingsStore
+from zomro_tray.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:
     import argparse
@@ -45,8 +49,11 @@ POLL_SECONDS = 2.0
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    store = SecretStore()
-    client = new_client(args)
+    """Sign in to the ``--account`` named (a new name adds an account), or the first."""
+    from zomro_tray.client import ZomroClient
+
+    account = _account_to_sign_in(settings_of(args), args.account)
+    client = ZomroClient(api_url(args, account))
     if args.username:
         password = read_secret(_("Password: "))
         if args.authinfo:
@@ -61,8 +68,8 @@ def cmd_login(args: argparse.Namespace) -> int:
         credentials = Credentials.from_token(read_secret(_("Session token: ")))
     client.set_credentials(credentials)
     count = len(client.list_services())
-    store.save(credentials)
-    remember_sign_in(client.api_url, credentials)
+    SecretStore().save(credentials, account.keychain_entry)
+    remember_sign_in(replace(account, api_url=client.api_url), credentials)
     found = ngettext(
         "Signed in: {count} server found. The sign-in is kept in the system keychain.",
         "Signed in: {count} servers found. The sign-in is kept in the system keychain.",
@@ -72,19 +79,28 @@ def cmd_login(args: argparse.Namespace) -> int:
     return errors.EXIT_OK
 
 
-def remember_sign_in(url: str, credentials: Credentials) -> None:
+def _account_to_sign_in(settings: Settings, wanted: str | None) -> Account:
+    try:
+        return find_account(settings, wanted)
+    except errors.NotFound:
+        assert wanted  # without a name, the first account is always found
+        return Account(key=new_key(settings.accounts), label=wanted.strip())
+
+
+def remember_sign_in(account: Account, credentials: Credentials) -> None:
     """The address signed in to (so the next command and the tray go there too) and how, in
-    the settings file; the secrets stay in the keychain."""
+    the settings file, under that account (added if new); the secrets stay in the keychain."""
     settings_store = SettingsStore()
     settings = settings_store.load(repair=False)
     if settings_store.warning:  # a damaged file stays as it is: nothing is remembered
         return
-    updated = replace(
-        settings,
-        api_url=url,
-        sign_in_method=credentials.method.value,
-        username=credentials.username,
+    account = replace(
+        account, sign_in_method=credentials.method.value, username=credentials.username
     )
+    if settings.account(account.key) is None:
+        updated = replace(settings, accounts=(*settings.accounts, account))
+    else:
+        updated = settings.with_account(account)
     if updated != settings:
         try:
             settings_store.save(updated)
@@ -94,11 +110,47 @@ def remember_sign_in(url: str, credentials: Credentials) -> None:
 
 
 def cmd_logout(args: argparse.Namespace) -> int:
-    forgot = SecretStore().clear()
+    account, _first = chosen_account(args)
+    forgot = SecretStore().clear(account.keychain_entry)
     if forgot:
         print(_("Signed out: the stored sign-in was removed."))
     else:
         print(_("No sign-in was stored."))
+    return errors.EXIT_OK
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
+    """The accounts in the tray's order, and whether each has a sign-in stored (no secret)."""
+    settings = settings_of(args)
+    store = SecretStore()
+    rows = []
+    for number, account in enumerate(settings.accounts, 1):
+        try:
+            stored: bool | None = store.read_here(account.keychain_entry) is not None
+        except errors.KeychainUnavailable:
+            stored = None  # unknown: the keychain cannot be asked
+        rows.append((number, account, stored))
+    if args.json:
+        listed = [
+            {
+                "number": number,
+                "name": account.title(number),
+                "label": account.label,
+                "signed_in_as": account.who,
+                "username": account.username,
+                "sign_in_method": account.sign_in_method,
+                "api_url": account.api_url,
+                "sign_in_stored": stored,
+            }
+            for number, account, stored in rows
+        ]
+        print(json.dumps(listed, indent=2))
+        return errors.EXIT_OK
+    for number, account, stored in rows:
+        state = {True: _("signed in"), False: _("not signed in"), None: _("keychain unavailable")}
+        who = account.who or account.username
+        extra = f" ({who})" if who and who != account.title(number) else ""
+        print(f"{number}. {account.title(number)}{extra}: {state[stored]}")
     return errors.EXIT_OK
 
 

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from zomro_tray import APP_NAME, errors
+from zomro_tray.account import Account
 from zomro_tray.credentials import Credentials
 from zomro_tray.endpoint import API_URL_ENV
 from zomro_tray.i18n import _
@@ -19,20 +20,56 @@ from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor
 from zomro_tray.model import Action, PowerState, Service
 from zomro_tray.presentation import state_words
-from zomro_tray.settings import SettingsStore
+from zomro_tray.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
 
 
-def api_url(args: argparse.Namespace) -> str:
-    if args.api_url or os.environ.get(API_URL_ENV):
-        return str(args.api_url or os.environ[API_URL_ENV])
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings as they are; a problem with the file is said once, and it is left alone
+    (a command that only reads never moves it)."""
     store = SettingsStore()
-    settings = store.load(repair=False)  # a command that only reads never moves the file
+    settings = store.load(repair=False)
     if store.warning:
         print(f"{APP_NAME}: {store.warning}", file=sys.stderr)
-    return settings.api_url
+    return settings
+
+
+def find_account(settings: Settings, wanted: str | None) -> Account:
+    """``--account``: by name, by who is signed in, by username, or by its number in the list
+    (any case); without it the only account, or the first."""
+    if not wanted:
+        return settings.first
+    folded = wanted.strip().casefold()
+    for number, account in enumerate(settings.accounts, 1):
+        names = (account.title(number), account.label, account.who, account.username, str(number))
+        if folded in (name.casefold() for name in names if name):
+            return account
+    listed = ", ".join(a.title(n) for n, a in enumerate(settings.accounts, 1))
+    raise errors.NotFound(
+        _("No account {wanted}; the accounts are: {listed}.").format(
+            wanted=repr(wanted), listed=listed
+        )
+    )
+
+
+def chosen_account(args: argparse.Namespace) -> tuple[Account, bool]:
+    """The account a command is for, and whether it is the first (``ZOMRO_TOKEN`` is its).
+    Given the address and ``ZOMRO_TOKEN`` and no ``--account``, a command has all it needs
+    and never reads the settings (scripts and CI run where there are none)."""
+    given = args.api_url or os.environ.get(API_URL_ENV)
+    if given and not getattr(args, "account", None) and SecretStore().token_from_environment:
+        return Account(api_url=given), True
+    settings = settings_of(args)
+    account = find_account(settings, getattr(args, "account", None))
+    return account, account.key == settings.first.key
+
+
+def api_url(args: argparse.Namespace, account: Account | None = None) -> str:
+    if args.api_url or os.environ.get(API_URL_ENV):
+        return str(args.api_url or os.environ[API_URL_ENV])
+    return (account or chosen_account(args)[0]).api_url
 
 
 def new_client(args: argparse.Namespace, credentials: Credentials | None = None) -> ZomroClient:
@@ -44,9 +81,10 @@ def new_client(args: argparse.Namespace, credentials: Credentials | None = None)
 def signed_in_client(args: argparse.Namespace) -> ZomroClient:
     from zomro_tray.client import ZomroClient
 
-    url = api_url(args)  # first: a problem with the settings file is said in any case
+    account, first = chosen_account(args)  # first: a problem with the settings is said anyway
+    url = api_url(args, account)
     try:
-        credentials = SecretStore().load()
+        credentials = SecretStore().load(account.keychain_entry, first=first)
     except errors.KeychainUnavailable as error:
         raise errors.NotSignedIn.because(error) from None
     if credentials is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.model import Action, Service
@@ -23,6 +23,13 @@ class SecretsStore(Protocol):
     def load(self) -> Credentials | None: ...
     def save(self, credentials: Credentials) -> None: ...
     def clear(self) -> bool: ...
+
+
+@runtime_checkable
+class Keychain(Protocol):
+    """A store with an entry per account (the system keychain, or the demo's memory)."""
+
+    def entry(self, name: str, *, first: bool) -> SecretsStore: ...
 
 
 @dataclass(frozen=True)

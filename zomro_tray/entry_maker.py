@@ -7,7 +7,7 @@ few of them, so the rest are reused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from zomro_tray.i18n import language
 from zomro_tray.model import Action, Service
@@ -33,7 +33,10 @@ class EntryMaker:
         pending: Mapping[str, Action],
         waiting: Mapping[str, Action] | None = None,
         last_seen: str = "",
+        *,
+        shows: Callable[[str], bool] = lambda service_id: True,
     ) -> list[Entry]:
+        """``shows`` tells which of the account's servers the user keeps in the menu."""
         waiting = waiting or {}
         context = (id(settings), language(), last_seen)  # a new Settings is a new object
         if context != self._context:
@@ -41,7 +44,7 @@ class EntryMaker:
         made: dict[str, tuple[tuple[object, ...], Entry]] = {}
         shown = []
         for service in services:
-            if not settings.shows(service.id):
+            if not shows(service.id):
                 continue
             key = (service, pending.get(service.id), waiting.get(service.id))
             known = self._made.get(service.id)

@@ -1,11 +1,14 @@
 """The sign-in lives in the OS keychain (via ``keyring``) and nowhere else.
 
-One entry, service ``zomro-tray``, holds the serialised :class:`Credentials`, so replacing a sign-in
-is one atomic write. When no real keychain is usable (keyring's fail or null backends, a locked
+Each account has one entry, service ``zomro-tray``, holding its serialised :class:`Credentials`,
+so replacing a sign-in is one atomic write: ``credentials`` for the first account (the entry every
+single-account release used), ``credentials-KEY`` for the others (:mod:`zomro_tray.account`).
+When no real keychain is usable (keyring's fail or null backends, a locked
 keychain, no D-Bus session) this says so with :class:`errors.KeychainUnavailable`; it never falls
 back to a plaintext file unless the user chose such a backend explicitly.
 
-``ZOMRO_TOKEN`` in the environment wins over the keychain, for scripts and CI.
+``ZOMRO_TOKEN`` in the environment wins over the keychain of the first listed account, for
+scripts and CI.
 
 The tray reads the sign-in through a short-lived copy of itself (:meth:`SecretStore.load` with
 ``read_in_helper``), started at launch: keyring and its Secret Service stack (cryptography)
@@ -20,72 +23,94 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from zomro_tray import APP_NAME, READ_KEYCHAIN_FOR_THE_TRAY, errors
+from zomro_tray.account import FIRST_ENTRY
 from zomro_tray.credentials import Credentials
 from zomro_tray.i18n import _
 
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "ZOMRO_TOKEN"  # noqa: S105 - the variable's name, not a token
-ENTRY = "credentials"
+ENTRY = FIRST_ENTRY
 _NO_KEYCHAIN_BACKENDS = ("keyring.backends.fail", "keyring.backends.null")
 #: How long the helper may take: an unlock prompt waits for the person at the screen.
 HELPER_SECONDS = 300
 
 
 class SecretStore:
+    """The keychain's entries of this app; :meth:`entry` gives one account's view of it."""
+
     def __init__(
-        self, environ: Mapping[str, str] | None = None, *, read_in_helper: bool = False
+        self,
+        environ: Mapping[str, str] | None = None,
+        *,
+        read_in_helper: bool = False,
+        entries: Sequence[str] = (ENTRY,),
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._read_in_helper = read_in_helper
-        #: The first read starts at once, in its own process, while the tray goes on starting.
+        #: The first read starts at once, in its own process, while the tray goes on starting;
+        #: it reads every account's entry (each worker then takes its own answer).
         self._helper = (
-            _Helper.start() if read_in_helper and not self.token_from_environment else None
+            _Helper.start(entries) if read_in_helper and not self.token_from_environment else None
         )
+        self._answers: dict[str, Any] | None = None
+        self._lock = threading.Lock()  # each account's worker thread asks for its entry
 
     @property
     def token_from_environment(self) -> bool:
         return bool(self._environ.get(TOKEN_ENV, "").strip())
 
-    def load(self) -> Credentials | None:
+    def entry(self, name: str, *, first: bool) -> EntrySecrets:
+        """One account's entry; ``ZOMRO_TOKEN`` stands for the ``first`` listed account only."""
+        return EntrySecrets(self, name, first)
+
+    def load(self, entry: str = ENTRY, *, first: bool = True) -> Credentials | None:
         """The stored sign-in, ``ZOMRO_TOKEN`` first; None when nothing is stored."""
-        if self.token_from_environment:
+        if first and self.token_from_environment:
             return Credentials.from_token(self._environ[TOKEN_ENV])
-        stored = self._read_elsewhere() if self._read_in_helper else self.read_here()
+        stored = self._read_elsewhere(entry) if self._read_in_helper else self.read_here(entry)
         return Credentials.from_secret(stored) if stored else None
 
-    def read_here(self) -> str | None:
+    def read_here(self, entry: str = ENTRY) -> str | None:
         """The stored secret, read in this process."""
-        return self._run("read", lambda kr: kr.get_password(APP_NAME, ENTRY))  # type: ignore[no-any-return]
+        return self._run("read", lambda kr: kr.get_password(APP_NAME, entry))  # type: ignore[no-any-return]
 
-    def _read_elsewhere(self) -> str | None:
+    def _read_elsewhere(self, entry: str) -> str | None:
         """The stored secret, read by this app started once more (see the module's docstring);
-        in this process after all if that copy cannot run or says nothing readable."""
-        helper, self._helper = self._helper or _Helper.start(), None
-        answer = helper.answer() if helper is not None else None
-        if answer is None:
-            log.warning("the keychain helper gave no answer: reading here")
-            return self.read_here()
-        if isinstance(answer.get("unavailable"), str):
-            raise errors.KeychainUnavailable(answer["unavailable"])
-        secret = answer.get("secret")
+        in this process after all if that copy cannot run, says nothing readable, or was not
+        asked for this entry (an account added since the tray started)."""
+        with self._lock:
+            if self._answers is None:
+                helper, self._helper = self._helper or _Helper.start([entry]), None
+                answer = helper.answer() if helper is not None else None
+                self._answers = answer or {}
+                if answer is None:
+                    log.warning("the keychain helper gave no answer: reading here")
+            answers = self._answers
+        if isinstance(answers.get("unavailable"), str):
+            raise errors.KeychainUnavailable(answers["unavailable"])
+        secrets = answers.get("secrets")
+        if not isinstance(secrets, dict) or entry not in secrets:
+            return self.read_here(entry)
+        secret = secrets.pop(entry)  # read once: a later load (a new sign-in) asks the keychain
         return secret if isinstance(secret, str) else None
 
-    def save(self, credentials: Credentials) -> None:
-        self._run("save", lambda kr: kr.set_password(APP_NAME, ENTRY, credentials.to_secret()))
+    def save(self, credentials: Credentials, entry: str = ENTRY) -> None:
+        self._run("save", lambda kr: kr.set_password(APP_NAME, entry, credentials.to_secret()))
 
-    def clear(self) -> bool:
+    def clear(self, entry: str = ENTRY) -> bool:
         """Forget the stored sign-in; True if there was one."""
         import keyring.errors
 
         def delete(kr: Any) -> bool:
             try:
-                kr.delete_password(APP_NAME, ENTRY)
+                kr.delete_password(APP_NAME, entry)
             except keyring.errors.PasswordDeleteError:
                 return False
             return True
@@ -135,6 +160,24 @@ class SecretStore:
             raise errors.KeychainUnavailable from None
 
 
+class EntrySecrets:
+    """One account's sign-in in the keychain: what its worker loads, saves and forgets."""
+
+    def __init__(self, store: SecretStore, name: str, first: bool) -> None:
+        self._store = store
+        self.name = name
+        self._first = first
+
+    def load(self) -> Credentials | None:
+        return self._store.load(self.name, first=self._first)
+
+    def save(self, credentials: Credentials) -> None:
+        self._store.save(credentials, self.name)
+
+    def clear(self) -> bool:
+        return self._store.clear(self.name)
+
+
 class SessionOnlyStore:
     """Keeps a sign-in in memory for this run only: demo mode, and nothing else."""
 
@@ -153,6 +196,16 @@ class SessionOnlyStore:
         return had
 
 
+class SessionOnlyKeychain:
+    """Demo mode's keychain for several accounts: each entry in memory, for this run only."""
+
+    def __init__(self, entries: Mapping[str, Credentials]) -> None:
+        self._entries = {name: SessionOnlyStore(c) for name, c in entries.items()}
+
+    def entry(self, name: str, *, first: bool) -> SessionOnlyStore:
+        return self._entries.setdefault(name, SessionOnlyStore())
+
+
 class _Helper:
     """One read of the keychain by this app started once more: begun now, answered later."""
 
@@ -160,12 +213,12 @@ class _Helper:
         self._process = process
 
     @classmethod
-    def start(cls) -> _Helper | None:
+    def start(cls, entries: Sequence[str]) -> _Helper | None:
         import subprocess
 
         try:
-            process = subprocess.Popen(  # noqa: S603 - this app itself, with a fixed argument
-                _helper_command(),
+            process = subprocess.Popen(  # noqa: S603 - this app itself, with entries' names
+                _helper_command(entries),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -193,11 +246,14 @@ class _Helper:
         return answer if isinstance(answer, dict) else None
 
 
-def answer_the_tray() -> int:
-    """The helper's side (``zomro-tray --read-keychain-for-the-tray``): the stored secret, or
-    why the keychain cannot be used, as one JSON line on stdout, for the tray that started it."""
+def answer_the_tray(entries: Sequence[str]) -> int:
+    """The helper's side (``zomro-tray --read-keychain-for-the-tray ENTRY…``): each entry's
+    stored secret, or why the keychain cannot be used, as one JSON line on stdout, for the tray
+    that started it. Only this app's own entries are read, whatever the arguments say."""
+    store = SecretStore()
+    own = [e for e in entries if e == ENTRY or e.startswith(f"{ENTRY}-")] or [ENTRY]
     try:
-        answer: dict[str, Any] = {"secret": SecretStore().read_here()}
+        answer: dict[str, Any] = {"secrets": {entry: store.read_here(entry) for entry in own}}
     except errors.KeychainUnavailable as error:
         answer = {"unavailable": str(error)}
     sys.stdout.write(json.dumps(answer) + "\n")
@@ -205,11 +261,11 @@ def answer_the_tray() -> int:
     return errors.EXIT_OK
 
 
-def _helper_command() -> list[str]:
+def _helper_command(entries: Sequence[str] = (ENTRY,)) -> list[str]:
     """This app again, as a command that answers on a pipe: the frozen executable (on Windows
     its console twin, which has a stdout), else this Python with this package."""
     if getattr(sys, "frozen", False):
         console = Path(sys.executable).with_name(f"{APP_NAME}-cli.exe")
         own = str(console) if sys.platform == "win32" and console.is_file() else sys.executable
-        return [own, READ_KEYCHAIN_FOR_THE_TRAY]
-    return [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY]
+        return [own, READ_KEYCHAIN_FOR_THE_TRAY, *entries]
+    return [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY, *entries]

@@ -253,19 +253,24 @@ def tooltip(
         return (_("zomro-tray: sign-in needed.") + "\n" + problem).strip()
     if connection is Connection.STARTING:
         return loading_tooltip()
-    counts = Counter(e.state if e.state in _COUNTED else PowerState.BUSY for e in shown)
-    summary = " · ".join(_count_words(state, n) for state, n in counts.items())
+    counted = summary(shown)
     if updated:
         line = _("zomro-tray: {summary} — updated {time}").format(
-            summary=summary or _("no servers"), time=clock(updated, seconds=False)
+            summary=counted or _("no servers"), time=clock(updated, seconds=False)
         )
     else:
-        line = _("zomro-tray: {summary}").format(summary=summary or _("no servers"))
+        line = _("zomro-tray: {summary}").format(summary=counted or _("no servers"))
     if connection is Connection.OFFLINE and problem:
         return f"{line}\n{problem}"
     if filtered_by:
         return f"{line}\n" + _("Note: {note}.").format(note=filter_note(filtered_by))
     return line
+
+
+def summary(shown: Sequence[Entry]) -> str:
+    """E.g. "3 running · 1 stopped" ("" for no servers)."""
+    counts = Counter(e.state if e.state in _COUNTED else PowerState.BUSY for e in shown)
+    return " · ".join(_count_words(state, n) for state, n in counts.items())
 
 
 #: States counted by name in the tooltip; every transition counts as "busy".

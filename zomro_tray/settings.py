@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from zomro_tray import APP_NAME
-from zomro_tray.endpoint import DEFAULT_API_URL
+from zomro_tray.account import SIGN_IN_METHODS, Account, new_key
 from zomro_tray.i18n import LANGUAGES, _
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,10 @@ NOTIFICATION_KINDS = tuple(
 
 @dataclass(frozen=True)
 class Settings:
-    api_url: str = DEFAULT_API_URL
+    #: The Zomro accounts shown, in the menu's order; never empty (the first one is where a
+    #: first sign-in goes).
+    accounts: tuple[Account, ...] = (Account(),)
     refresh_seconds: int = 60
-    #: Ids of the servers to show; None shows all (new servers appear by themselves).
-    shown_services: tuple[str, ...] | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     notifications: dict[str, bool] = field(
         default_factory=lambda: {kind.value: True for kind in NOTIFICATION_KINDS}
@@ -61,12 +61,6 @@ class Settings:
     start_at_login: bool = False
     #: Servers that always ask before a shutdown or reboot (no undo window: a question).
     protected_services: tuple[str, ...] = ()
-    #: Who the shown servers belong to: a new account starts with all of its servers shown.
-    account: str = ""
-    #: How the user signed in last, and as whom (never the password): signing in again asks
-    #: only for what is missing.
-    sign_in_method: str = "password"
-    username: str = ""
     #: The app's language (a code of i18n.LANGUAGES); "" follows the system's.
     language: str = ""
     #: Warn when the balance lasts fewer days than this (Zomro suspends servers it cannot charge).
@@ -82,16 +76,25 @@ class Settings:
     def protects(self, service_id: str) -> bool:
         return service_id in self.protected_services
 
-    def shows(self, service_id: str) -> bool:
-        return self.shown_services is None or service_id in self.shown_services
+    @property
+    def first(self) -> Account:
+        """The account a command uses unless told another (the only one, or the first)."""
+        return self.accounts[0]
+
+    def account(self, key: str) -> Account | None:
+        return next((a for a in self.accounts if a.key == key), None)
+
+    def with_account(self, account: Account) -> Settings:
+        """These settings with that account (found by its key) replaced."""
+        accounts = tuple(account if a.key == account.key else a for a in self.accounts)
+        return replace(self, accounts=accounts)
 
     def display_name(self, service_id: str, name: str) -> str:
         return self.aliases.get(service_id, "").strip() or name
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        if self.shown_services is not None:
-            data["shown_services"] = list(self.shown_services)
+        data["accounts"] = [account.to_json() for account in self.accounts]
         data["protected_services"] = list(self.protected_services)
         return data
 
@@ -105,32 +108,49 @@ class Settings:
         not cost the others, nor go unmentioned."""
         if not isinstance(data, dict):
             raise TypeError("settings must be a JSON object")
-        values: dict[str, Any] = {}
-        ignored: list[str] = []
-        readers = {
-            "api_url": _read_url,
-            "refresh_seconds": _read_refresh,
-            "shown_services": _read_shown,
-            "aliases": _read_aliases,
-            "notifications": _read_notifications,
-            "confirm_before_stop": _read_flag,
-            "start_at_login": _read_flag,
-            "protected_services": _read_ids,
-            "account": _read_text,
-            "sign_in_method": _read_method,
-            "username": _read_text,
-            "language": _read_language,
-            "runway_warning_days": _read_warning_days,
-        }
-        for name, read in readers.items():
-            if name not in data:
-                continue
-            value = read(data[name])
-            if value is _INVALID:
-                ignored.append(name)
-            else:
-                values[name] = value
-        return replace(cls(), **values), ignored
+        values, ignored = _read_fields(data, _SETTINGS_READERS)
+        if "accounts" in data:
+            accounts = _read_accounts(data["accounts"], ignored)
+        else:  # a single-account release's file: its sign-in fields are the first account's
+            fields, wrong = _read_fields(data, _LEGACY_ACCOUNT_READERS)
+            ignored += wrong
+            accounts = (Account(**{_LEGACY_NAMES.get(k, k): v for k, v in fields.items()}),)
+        return replace(cls(), **values, accounts=accounts or Settings().accounts), ignored
+
+
+def _read_fields(data: dict[str, Any], readers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The valid fields, and the names of those that were not."""
+    values: dict[str, Any] = {}
+    ignored: list[str] = []
+    for name, read in readers.items():
+        if name not in data:
+            continue
+        value = read(data[name])
+        if value is _INVALID:
+            ignored.append(name)
+        else:
+            values[name] = value
+    return values, ignored
+
+
+def _read_accounts(raw: Any, ignored: list[str]) -> tuple[Account, ...]:
+    """Each listed account with what of it is valid; one whose key repeats another's gets a
+    key of its own (two accounts must never share a keychain entry)."""
+    if not isinstance(raw, list):
+        ignored.append("accounts")
+        return ()
+    accounts: list[Account] = []
+    for number, item in enumerate(raw, 1):
+        if not isinstance(item, dict):
+            ignored.append(f"accounts[{number}]")
+            continue
+        fields, wrong = _read_fields(item, _ACCOUNT_READERS)
+        ignored += [f"accounts[{number}].{name}" for name in wrong]
+        account = Account(**fields)
+        if any(a.key == account.key for a in accounts):
+            account = replace(account, key=new_key(accounts))
+        accounts.append(account)
+    return tuple(accounts)
 
 
 #: What a field reader returns for a value of the wrong type (None is a valid value).
@@ -167,7 +187,7 @@ def _read_text(raw: Any) -> Any:
 
 
 def _read_method(raw: Any) -> Any:
-    return raw if raw in ("password", "token", "authinfo") else _INVALID
+    return raw if raw in SIGN_IN_METHODS else _INVALID
 
 
 def _read_language(raw: Any) -> Any:
@@ -190,6 +210,36 @@ def _read_flag(raw: Any) -> Any:
     return raw if isinstance(raw, bool) else _INVALID
 
 
+_SETTINGS_READERS = {
+    "refresh_seconds": _read_refresh,
+    "aliases": _read_aliases,
+    "notifications": _read_notifications,
+    "confirm_before_stop": _read_flag,
+    "start_at_login": _read_flag,
+    "protected_services": _read_ids,
+    "language": _read_language,
+    "runway_warning_days": _read_warning_days,
+}
+_ACCOUNT_READERS = {
+    "key": _read_text,
+    "label": _read_text,
+    "api_url": _read_url,
+    "sign_in_method": _read_method,
+    "username": _read_text,
+    "who": _read_text,
+    "shown_services": _read_shown,
+}
+#: The single-account layout (releases up to 0.1.0) kept these at the top of the file.
+_LEGACY_ACCOUNT_READERS = {
+    "api_url": _read_url,
+    "sign_in_method": _read_method,
+    "username": _read_text,
+    "account": _read_text,
+    "shown_services": _read_shown,
+}
+_LEGACY_NAMES = {"account": "who"}
+
+
 def default_config_dir() -> Path:
     from platformdirs import user_config_dir
 
@@ -208,12 +258,22 @@ class SettingsStore:
     def chosen_language(self) -> str:
         """The language picked in Settings ("" for the system's), read without a word: what is
         wrong with the file is told once, by whoever loads the settings for their own use."""
+        value = _read_language(self._peek().get("language", ""))
+        return value if isinstance(value, str) else ""
+
+    def keychain_entries(self) -> list[str]:
+        """Every account's keychain entry, read without a word (as :meth:`chosen_language`):
+        the tray's keychain helper reads them all while Qt loads."""
+        raw = self._peek().get("accounts")
+        accounts = _read_accounts(raw, []) if isinstance(raw, list) else ()
+        return [account.keychain_entry for account in accounts] or [Account().keychain_entry]
+
+    def _peek(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_bytes())
         except (OSError, ValueError, RecursionError):
-            return ""
-        value = _read_language(data.get("language", "")) if isinstance(data, dict) else ""
-        return value if isinstance(value, str) else ""
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def load(self, repair: bool = True) -> Settings:
         """The settings, or defaults with :attr:`warning` saying why.

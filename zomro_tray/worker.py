@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from zomro_tray import errors
 from zomro_tray.contract import (
@@ -107,6 +107,15 @@ class Worker(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             self.moveToThread(app.thread())
+
+    @Slot()
+    def retire(self) -> None:
+        """The account was removed: forget its sign-in (the keychain is read and written only
+        in this thread), then end the thread; nothing waits for it."""
+        thread = QThread.currentThread()
+        self.sign_out()
+        self.shutdown()
+        thread.quit()
 
     def abort(self) -> None:
         """Called from the GUI thread at quit: break off a request in flight."""

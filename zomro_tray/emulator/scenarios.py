@@ -107,9 +107,11 @@ def many(state: EmulatorState, count: int = 23) -> None:
     add_servers(state, count)
 
 
-def add_servers(state: EmulatorState, count: int, account: str = DEMO_USER) -> None:
+def add_servers(
+    state: EmulatorState, count: int, account: str = DEMO_USER, first_id: int = 6000000
+) -> None:
     for n in range(count):
-        sid = str(6000000 + n)
+        sid = str(first_id + n)
         stopped = n % 4 == 3
         state.servers[sid] = EmulatedServer(
             sid,
@@ -178,8 +180,9 @@ def accounts(state: EmulatorState) -> None:
     """A freelancer's five Zomro accounts: the demo one (as in "demo") and four more, each with
     two servers of its own; tests make one of them fail (EmulatorState.fail_account)."""
     demo(state)
+    balances = ("84.20", "5.10", "0.60", "31.00")  # client-b runs out within days
     for n, user in enumerate(CLIENT_ACCOUNTS):
-        state.accounts[user] = Account(user, f"{user}-password")
+        state.accounts[user] = Account(user, f"{user}-password", balance=Decimal(balances[n]))
         for m, status in enumerate(("active", "stopped")):
             sid = str(8000000 + 10 * n + m)
             stopped = status == "stopped"

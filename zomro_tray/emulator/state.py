@@ -103,6 +103,8 @@ class EmulatorState:
     day_seconds: float = 0.0
     started: float = field(default_factory=time.monotonic)
     calls: Counter[str] = field(default_factory=Counter)
+    #: The same, per account: (whose request, func) -> count (several accounts' tests).
+    calls_by: Counter[tuple[str, str]] = field(default_factory=Counter)
     actions: list[tuple[str, str]] = field(default_factory=list)
     faults_served: Counter[str] = field(default_factory=Counter)
     #: Username -> a fault every request made for that account meets (fail_account()).
@@ -202,6 +204,7 @@ class EmulatorState:
         func = params.get("func", "")
         with self.lock:
             self.calls[func] += 1
+            self.calls_by[(self.requester(params), func)] += 1
             handler = _HANDLERS.get(func)
             if handler is None:
                 return error_doc("missed", "func", f"Unknown function {func!r}")

@@ -27,16 +27,19 @@ from zomro_tray.i18n import _
 from zomro_tray.settings import SettingsStore
 
 if TYPE_CHECKING:
+    from zomro_tray.emulator import Emulator
     from zomro_tray.gui.tray import TrayApp
-    from zomro_tray.keychain import SecretStore
+    from zomro_tray.keychain import SecretStore, SessionOnlyKeychain
+    from zomro_tray.settings import Settings
 
 log = logging.getLogger(__name__)
 
 WINDOWS_APP_ID = "ZomroTray.ZomroTray"
 
 
-def run(api_url: str | None = None, demo: bool = False, secrets: SecretStore | None = None) -> int:
-    """``secrets``: the keychain, its first read already under way (cli.run_tray)."""
+def run(api_url: str | None = None, demo: str = "", secrets: SecretStore | None = None) -> int:
+    """``secrets``: the keychain, its first read already under way (cli.run_tray); ``demo``:
+    the emulator's scenario to show instead of Zomro ("demo", or "accounts" for several)."""
     _set_windows_app_id()
     app = cast(QApplication, QApplication.instance() or QApplication([sys.argv[0]]))
     app.setApplicationName(APP_NAME)
@@ -88,7 +91,7 @@ def _start(
     instance: SingleInstance,
     *,
     api_url: str | None,
-    demo: bool,
+    demo: str,
     cleanup: ExitStack,
     secrets: SecretStore | None,
 ) -> TrayApp:
@@ -118,7 +121,7 @@ def _set_windows_app_id() -> None:
 
 def _tray_app(
     api_url: str | None,
-    demo: bool,
+    demo: str,
     cleanup: ExitStack,
     tray_host: TrayHost,
     secrets: SecretStore | None,
@@ -129,27 +132,47 @@ def _tray_app(
         from zomro_tray import autostart
         from zomro_tray.keychain import SecretStore
 
+        store = SettingsStore()
         return TrayApp(
-            SettingsStore(),
-            secrets or SecretStore(read_in_helper=True),  # keyring's stack stays out of here
+            store,
+            # keyring's stack stays out of here (keychain.py)
+            secrets or SecretStore(read_in_helper=True, entries=store.keychain_entries()),
             api_url=api_url,
             autostart=autostart.for_this_platform(),
             tray_host=tray_host,
         )
     import tempfile
 
-    from zomro_tray.credentials import Credentials
     from zomro_tray.emulator import Emulator
-    from zomro_tray.keychain import SessionOnlyStore
-    from zomro_tray.settings import Settings
 
-    emulator = Emulator(scenario="demo").start()
+    emulator = Emulator(scenario=demo).start()
     cleanup.callback(emulator.stop)
     demo_dir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="zomro-demo-")))
     store = SettingsStore(demo_dir)
-    store.save(Settings(api_url=emulator.url, refresh_seconds=30))
-    credentials = Credentials.from_token(emulator.demo_token)
-    return TrayApp(store, SessionOnlyStore(credentials), demo=True, tray_host=tray_host)
+    settings, keychain = demo_accounts(emulator, several=demo == "accounts")
+    store.save(settings)
+    return TrayApp(store, keychain, demo=True, tray_host=tray_host)
+
+
+def demo_accounts(emulator: Emulator, several: bool) -> tuple[Settings, SessionOnlyKeychain]:
+    """The demo's account, signed in with its token; with ``several``, the emulator's agency
+    and its three clients after it, each signed in with its password, in memory only."""
+    from zomro_tray.account import Account
+    from zomro_tray.credentials import Credentials
+    from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS
+    from zomro_tray.keychain import SessionOnlyKeychain
+    from zomro_tray.settings import Settings
+
+    accounts = [Account(label=_("My servers") if several else "", api_url=emulator.url)]
+    signed_in = {accounts[0].keychain_entry: Credentials.from_token(emulator.demo_token)}
+    for number, user in enumerate(CLIENT_ACCOUNTS if several else (), 2):
+        account = Account(
+            key=str(number), label=user.replace("-", " ").title(), api_url=emulator.url
+        )
+        accounts.append(account)
+        signed_in[account.keychain_entry] = Credentials.from_password(user, f"{user}-password")
+    settings = Settings(accounts=tuple(accounts), refresh_seconds=30)
+    return settings, SessionOnlyKeychain(signed_in)
 
 
 def _quit_on_signals(app: QApplication, tray: TrayApp) -> None:

@@ -7,37 +7,46 @@ user saved; the app decides what to do with it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from zomro_tray import logs
-from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.model import Service
 from zomro_tray.settings import Settings
 
 if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon and the menu
+    from zomro_tray.gui.feeds import Feeds
     from zomro_tray.gui.settings_dialog import SettingsDialog
 
 
-class DialogHost(QObject):
-    #: Settings, Credentials | None (a new sign-in, tested, to keep in the keychain).
-    saved = Signal(object, object)
+class AccountStatus(NamedTuple):
+    """What Settings shows of an account beside its settings: who is signed in, and its
+    servers (to choose from)."""
 
-    def __init__(self, backend: WorkerHost, parent: QObject | None = None) -> None:
+    key: str
+    who: str
+    signed_in: bool
+    services: Sequence[Service]
+
+
+class DialogHost(QObject):
+    #: Settings, Credentials | None (a new sign-in, tested, to keep in the keychain), and the
+    #: key of the account it signs in.
+    saved = Signal(object, object, str)
+
+    def __init__(self, feeds: Feeds, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._backend = backend
+        self._feeds = feeds
         self.dialog: SettingsDialog | None = None
         self.about: QMessageBox | None = None
 
     def open_settings(
         self,
         settings: Settings,
-        services: Sequence[Service],
+        accounts: Sequence[AccountStatus],
         *,
-        signed_in: bool,
-        account: str,
         autostart_supported: bool,
         notice: str = "",
     ) -> None:
@@ -48,18 +57,13 @@ class DialogHost(QObject):
         from zomro_tray.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            settings,
-            services,
-            signed_in,
-            notice=notice,
-            account=account,
-            autostart_supported=autostart_supported,
+            settings, accounts, notice=notice, autostart_supported=autostart_supported
         )
-        worker = self._backend.worker
-        dialog.check_requested.connect(self._backend.check_sign_in)
+        feeds = self._feeds
+        dialog.check_requested.connect(feeds.check_sign_in)
         dialog.save_requested.connect(self.saved.emit)
-        worker.sign_in_checked.connect(dialog.on_sign_in_checked)
-        worker.credentials_saved.connect(dialog.on_credentials_saved)
+        feeds.sign_in_checked.connect(dialog.on_sign_in_checked)
+        feeds.credentials_saved.connect(dialog.on_credentials_saved)
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog
         dialog.show()
@@ -67,9 +71,8 @@ class DialogHost(QObject):
 
     def _dialog_closed(self) -> None:
         if self.dialog is not None:
-            worker = self._backend.worker
-            worker.sign_in_checked.disconnect(self.dialog.on_sign_in_checked)
-            worker.credentials_saved.disconnect(self.dialog.on_credentials_saved)
+            self._feeds.sign_in_checked.disconnect(self.dialog.on_sign_in_checked)
+            self._feeds.credentials_saved.disconnect(self.dialog.on_credentials_saved)
             self.dialog.deleteLater()
         self.dialog = None
 

@@ -10,164 +10,96 @@ change is applied to the actions at once, submenus included. Entries are updated
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QActionEvent
+from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from zomro_tray.gui.dots import funds_mark, status_dot
+from zomro_tray.gui.dots import funds_mark
+from zomro_tray.gui.entry_list import EntryList, Look
 from zomro_tray.i18n import _, ngettext, pgettext
-from zomro_tray.model import PowerState
-from zomro_tray.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry, elide
+from zomro_tray.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry
 
 
-class _HeldChanges(QObject):
-    """Gathers a sync's ActionChanged events into one per changed action.
+class SectionView(NamedTuple):
+    """What the menu shows of one account: who ("" hides the line), its balance line and that
+    line's tooltip, whether the balance is low, its status line, and its servers."""
 
-    Each setter (text, icon, enabled, tooltip) sends its own ActionChanged, and each one costs:
-    a native or D-Bus copy of the menu re-reads the action (Qt's DBusMenu exporter encodes the
-    icon and signals the host every time), and an open, Qt-drawn QMenu lays out all its items
-    again, O(n²) for n changes, seconds for a thousand servers. So during :meth:`batch` the events
-    are held back, and at its end each changed action gets exactly one. A menu Qt is drawing
-    gets one relayout now and the rest when it closes (cheap then: a hidden menu does not lay
-    itself out), so its exported copy still hears of every action.
-    """
-
-    def __init__(self, menu: QMenu, mirrored: Callable[[], bool]) -> None:
-        super().__init__(menu)
-        self._menu = menu
-        self._mirrored = mirrored
-        self._held: dict[int, QAction] = {}
-        menu.aboutToHide.connect(self._replay_soon)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.ActionChanged:
-            assert isinstance(event, QActionEvent)
-            action = event.action()
-            self._held[id(action)] = action
-            return True
-        return False
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Changes inside the block reach the menu as one event per changed action."""
-        if not (self._mirrored() or self._menu.isVisible()):
-            yield  # nobody mirrors or draws it: Qt's own handling of each event is cheapest
-            return
-        self._menu.installEventFilter(self)  # only now: outside a batch, no Python per event
-        try:
-            yield
-        finally:
-            self._menu.removeEventFilter(self)
-            if not self._menu.isVisible():
-                self._replay()
-            else:
-                first = next(iter(self._still_in_menu()), None)
-                if first is not None:
-                    QCoreApplication.sendEvent(
-                        self._menu, QActionEvent(QEvent.Type.ActionChanged, first)
-                    )
-
-    def forget(self, action: QAction) -> None:
-        """The action leaves the menu (its server is gone): no event may name it any more."""
-        self._held.pop(id(action), None)
-
-    def _still_in_menu(self) -> list[QAction]:
-        owned = set(map(id, self._menu.actions()))
-        return [action for key, action in self._held.items() if key in owned]
-
-    def _replay_soon(self) -> None:
-        QTimer.singleShot(0, self._replay)  # after the menu is hidden: no relayout per event
-
-    def _replay(self) -> None:
-        if self._menu.isVisible():
-            return  # opened again meanwhile: the next close replays them
-        actions = self._still_in_menu()
-        self._held = {}
-        for action in actions:
-            QCoreApplication.sendEvent(self._menu, QActionEvent(QEvent.Type.ActionChanged, action))
-
-    @property
-    def pending(self) -> int:
-        """Changes not yet replayed (tests read it)."""
-        return len(self._held)
+    head: str
+    money: str
+    money_note: str
+    low: bool
+    status: str  # "" hides it
+    entries: Sequence[Entry]
 
 
-class _Look(NamedTuple):
-    """What an entry's action shows; each part is set only when it changed (each setter is
-    an event, and work for whoever mirrors the menu). No state: no status mark."""
+class _Section:
+    """One account's run of the menu: who, balance, status, then its servers, and a separator.
 
-    text: str
-    enabled: bool
-    state: PowerState | None
-    tooltip: str
+    The servers come first in it, the first MAX_MENU_SERVERS of them; "Show all…" opens the
+    window, which has them all and a search field."""
 
+    def __init__(self, owner: TrayMenu, before: QAction, mirrored: Callable[[], bool]) -> None:
+        menu = self._menu = owner.menu
+        self.head = _action(menu, before, enabled=False)
+        # The balance and its runway, under the account. Enabled, so its warning mark keeps its
+        # colour; a click opens the window, where each server's cost per day is.
+        self.money = _action(menu, before)
+        self.money.triggered.connect(owner.show_all_clicked.emit)
+        self.status = _action(menu, before, enabled=False)
+        self.status.setVisible(True)
+        self.top = _action(menu, before, separator=True)
+        self.empty = _action(menu, before, enabled=False)
+        self.show_all = _action(menu, before)
+        self.show_all.triggered.connect(owner.show_all_clicked.emit)
+        self.end = _action(menu, before, separator=True)
+        self.end.setVisible(True)
+        self.top.setVisible(True)
+        self.servers = EntryList(menu, self.end, owner.entry_clicked.emit, _server_look, mirrored)
 
-class _EntryList:
-    """A run of actions in a menu kept equal to a list of entries, without rebuilding it."""
+    def show(self, view: SectionView) -> None:
+        self.head.setText(view.head)
+        self.head.setVisible(bool(view.head))
+        self.money.setText(view.money)
+        self.money.setToolTip(view.money_note or view.money)
+        self.money.setIcon(funds_mark(view.low))
+        self.money.setVisible(bool(view.money))
+        self.status.setText(view.status)
+        self.status.setVisible(bool(view.status))
+        entries = view.entries
+        self.servers.sync(entries[:MAX_MENU_SERVERS])
+        count = len(entries)
+        self.show_all.setText(
+            ngettext("Show all {count} server…", "Show all {count} servers…", count).format(
+                count=count
+            )
+        )
+        self.show_all.setVisible(count > MAX_MENU_SERVERS)
+        self.empty.setText(_("No servers to show"))
+        self.empty.setVisible(not entries)
 
-    def __init__(
-        self,
-        menu: QMenu,
-        anchor: QAction,
-        on_click: Callable[[str], None],
-        render: Callable[[Entry], _Look],
-        mirrored: Callable[[], bool],
-    ) -> None:
-        self._menu = menu
-        self._anchor = anchor  # the entries live just above this action
-        self._on_click = on_click
-        self._render = render
-        self._changes = _HeldChanges(menu, mirrored)
-        self._actions: dict[str, QAction] = {}
-        self._shown: dict[str, _Look] = {}
-        self._order: list[str] = []
-
-    def sync(self, entries: Sequence[Entry]) -> None:
-        order = [e.service_id for e in entries]
-        for gone in set(self._actions) - set(order):
-            action = self._actions.pop(gone)
-            self._changes.forget(action)
+    def remove(self) -> None:
+        """The account was removed: its actions leave the menu, and are deleted."""
+        self.servers.sync(())
+        for action in (self.head, self.money, self.status, self.top, self.empty, self.show_all):
             self._menu.removeAction(action)
-            action.deleteLater()  # the menu still owns it: a vanished server must not leak
-            self._shown.pop(gone, None)
-        with self._changes.batch():
-            for entry in entries:
-                self._update(entry)
-        if order != self._order:
-            for sid in order:  # re-inserting moves an action: the order follows the list
-                self._menu.insertAction(self._anchor, self._actions[sid])
-            self._order = order
+            action.deleteLater()
+        self._menu.removeAction(self.end)
+        self.end.deleteLater()
 
-    def _update(self, entry: Entry) -> None:
-        look = self._render(entry)
-        before = self._shown.get(entry.service_id)
-        if before == look:
-            return
-        action = self._actions.get(entry.service_id)
-        if action is None:
-            action = QAction(self._menu)
-            action.triggered.connect(lambda _=False, sid=entry.service_id: self._on_click(sid))
-            self._actions[entry.service_id] = action
-        if before is None or before.text != look.text:
-            action.setText(look.text.replace("&", "&&"))  # a name's & is not a shortcut
-        if look.state is not None and (before is None or before.state != look.state):
-            action.setIcon(status_dot(look.state))
-        if before is None or before.enabled != look.enabled:
-            action.setEnabled(look.enabled)
-        if before is None or before.tooltip != look.tooltip:
-            action.setToolTip(look.tooltip)
-        self._shown[entry.service_id] = look
 
-    def action(self, service_id: str) -> QAction | None:
-        return self._actions.get(service_id)
-
-    @property
-    def held_changes(self) -> int:
-        return self._changes.pending
+def _action(
+    menu: QMenu, before: QAction, *, enabled: bool = True, separator: bool = False
+) -> QAction:
+    """A hidden action of the menu's, placed before ``before``."""
+    action = QAction(menu)
+    action.setSeparator(separator)
+    action.setEnabled(enabled)
+    action.setVisible(False)
+    menu.insertAction(before, action)
+    return action
 
 
 class TrayMenu(QObject):
@@ -190,57 +122,35 @@ class TrayMenu(QObject):
     def __init__(
         self, parent: QObject | None = None, mirrored: Callable[[], bool] = lambda: False
     ) -> None:
-        """``mirrored`` tells whether a tray host or the OS copies the menu (see _HeldChanges)."""
+        """``mirrored`` tells whether a tray host or the OS copies the menu (see entry_list)."""
         super().__init__(parent)
         self.menu = QMenu()
         self.menu.setToolTipsVisible(True)
-        self._account = self.menu.addAction("")
-        self._account.setEnabled(False)
-        self._account.setVisible(False)
-        # The balance and its runway, under the account. Enabled, so its warning mark keeps its
-        # colour; a click opens the window, where each server's cost per day is.
-        self._money = self.menu.addAction("")
-        self._money.triggered.connect(self.show_all_clicked.emit)
-        self._money.setVisible(False)
-        self._status = self.menu.addAction(_("Loading servers…"))
-        self._status.setEnabled(False)
-        self._hint = self.menu.addAction("")
-        self._hint.setEnabled(False)
-        self._hint.setVisible(False)
-        self.menu.addSeparator()
-        servers_end = self.menu.addSeparator()
-        self._empty = QAction(self.menu)
-        self._empty.setEnabled(False)
-        self.menu.insertAction(servers_end, self._empty)
-        self._servers = _EntryList(
-            self.menu, servers_end, self.entry_clicked.emit, _server_look, mirrored
-        )
-        self._show_all = QAction("", self.menu)
-        self._show_all.triggered.connect(self.show_all_clicked.emit)
-        self._show_all.setVisible(False)
-        self.menu.insertAction(servers_end, self._show_all)
-
+        self._mirrored = mirrored
         self.reboot_menu = self.menu.addMenu("")
         self.copy_menu = self.menu.addMenu("")
-        self._reboots = _EntryList(
+        self._tools = self.reboot_menu.menuAction()  # the account sections go above it
+        self._sections = [_Section(self, self._tools, mirrored)]
+        self._hint = _action(self.menu, self._sections[0].top, enabled=False)
+        self._reboots = EntryList(
             self.reboot_menu,
             self.reboot_menu.addSeparator(),
             self.reboot_clicked.emit,
             _reboot_render,
             mirrored,
         )
-        self._copies = _EntryList(
+        self._copies = EntryList(
             self.copy_menu,
             self.copy_menu.addSeparator(),
             self.copy_ip_clicked.emit,
             _copy_render,
             mirrored,
         )
-        self._copies6 = _EntryList(  # IPv6 addresses, below the IPv4 ones
+        self._copies6 = EntryList(  # IPv6 addresses, below the IPv4 ones
             self.copy_menu,
             self.copy_menu.addSeparator(),
             self.copy_ip6_clicked.emit,
-            lambda e: _Look(f"{e.name}   {e.ip_v6}", True, None, ""),
+            lambda e: Look(f"{e.name}   {e.ip_v6}", True, None, ""),
             mirrored,
         )
         # Each submenu follows the main menu's rule: the first servers, then the window.
@@ -257,7 +167,7 @@ class TrayMenu(QObject):
         self.menu.addSeparator()
         self._quit = self._add(self.quit_clicked)
         self._offline = False
-        self._account_name = ""
+        self._sections[0].status.setText(_("Loading servers…"))
         self.retranslate()
         self.reboot_menu.menuAction().setVisible(False)
         self.copy_menu.menuAction().setVisible(False)
@@ -285,7 +195,8 @@ class TrayMenu(QObject):
                 seconds=UNDO_SECONDS
             )
         )
-        self._empty.setText(_("No servers to show"))
+        for section in self._sections:
+            section.empty.setText(_("No servers to show"))
         self.reboot_menu.setTitle(pgettext("menu", "Reboot"))
         self.copy_menu.setTitle(_("Copy IP address"))
         self._open_panel.setText(_("Open Zomro control panel"))
@@ -295,64 +206,65 @@ class TrayMenu(QObject):
         self._settings.setText(_("Settings…"))
         self._about.setText(_("About zomro-tray"))
         self._quit.setText(_("Quit"))
-        self._account.setText(_("Signed in as {account}").format(account=elide(self._account_name)))
 
     # --- what the controller tells it ---------------------------------------------------------
 
-    def show_entries(self, entries: Sequence[Entry]) -> None:
-        """The first MAX_MENU_SERVERS servers, in the menu and in each submenu; with more,
-        "Show all N servers…" opens the window, which has them all and a search field, instead
-        of a menu off the screen (and a thousand entries for every tray host to re-read)."""
-        first = entries[:MAX_MENU_SERVERS]
-        self._servers.sync(first)
+    def show_sections(
+        self, sections: Sequence[SectionView], *, sign_in: bool, sign_out: bool, offline: bool
+    ) -> None:
+        """One section per account, in order; then the submenus, over every account's first
+        servers. ``sign_in``/``sign_out`` offer those items, ``offline`` says "Retry now"."""
+        while len(self._sections) < len(sections):
+            self._sections.append(_Section(self, self._tools, self._mirrored))
+        while len(self._sections) > max(len(sections), 1):
+            self._sections.pop().remove()
+        for section, view in zip(self._sections, sections, strict=False):
+            section.show(view)
+        entries = [e for view in sections for e in view.entries]
+        first = [e for view in sections for e in view.entries[:MAX_MENU_SERVERS]]
+        self._hint.setVisible(any(e.click_action is not None for e in first))
+        self._show_tools(entries, first)
+        self.sign_in_action.setVisible(sign_in)
+        self.sign_out_action.setVisible(sign_out)
+        self._offline = offline
+        self.refresh_action.setText(_("Retry now") if offline else _("Refresh now"))
+
+    def _show_tools(self, entries: Sequence[Entry], first: Sequence[Entry]) -> None:
         count = len(entries)
         show_all = ngettext("Show all {count} server…", "Show all {count} servers…", count)
         with_ip = [e for e in entries if e.ip]
         with_v6 = [e for e in entries if e.ip_v6]
-        more = len(entries) > MAX_MENU_SERVERS
+        more = len(first) < count
         more_ips = max(len(with_ip), len(with_v6)) > MAX_MENU_SERVERS
-        for action, shown in (
-            (self._show_all, more),
-            (self._reboot_all, more),
-            (self._copy_all, more_ips),
-        ):
+        for action, shown in ((self._reboot_all, more), (self._copy_all, more_ips)):
             action.setText(show_all.format(count=count))
             action.setVisible(shown)
-        self._empty.setVisible(not entries)
-        self._hint.setVisible(any(e.click_action is not None for e in first))
         self._reboots.sync(first)
         self._copies.sync(with_ip[:MAX_MENU_SERVERS])
         self._copies6.sync(with_v6[:MAX_MENU_SERVERS])
         self.reboot_menu.menuAction().setVisible(bool(entries))
         self.copy_menu.menuAction().setVisible(any(e.ip or e.ip_v6 for e in entries))
 
-    def show_status(self, text: str, signed_in: bool, offline: bool = False) -> None:
-        self._status.setText(text)
-        self.sign_in_action.setVisible(not signed_in)
-        self._offline = offline
-        self.refresh_action.setText(_("Retry now") if offline else _("Refresh now"))
-
-    def show_account(self, account: str) -> None:
-        """Who is signed in, at the top; Sign out is offered while someone is."""
-        self._account_name = account
-        self._account.setText(_("Signed in as {account}").format(account=elide(account)))
-        self._account.setVisible(bool(account))
-        self.sign_out_action.setVisible(bool(account))
-
-    def show_money(self, line: str, note: str, low: bool) -> None:
-        """The balance line ("" hides it: nobody signed in); ``note`` is its tooltip."""
-        self._money.setText(line)
-        self._money.setToolTip(note or line)
-        self._money.setIcon(funds_mark(low))
-        self._money.setVisible(bool(line))
-
     @property
     def money_text(self) -> str:
-        return self._money.text() if self._money.isVisible() else ""
+        """The first account's balance line as shown ("" when hidden)."""
+        money = self._sections[0].money
+        return money.text() if money.isVisible() else ""
+
+    @property
+    def heads(self) -> list[str]:
+        """Each section's "Signed in as" line as shown ("" when hidden; tests read it)."""
+        return [s.head.text() if s.head.isVisible() else "" for s in self._sections]
+
+    @property
+    def statuses(self) -> list[str]:
+        return [s.status.text() for s in self._sections]
 
     def server_action(self, service_id: str) -> QAction | None:
         """The menu entry of a server (tests look it up)."""
-        return self._servers.action(service_id)
+        return next(
+            (a for s in self._sections if (a := s.servers.action(service_id)) is not None), None
+        )
 
     def reboot_action(self, service_id: str) -> QAction | None:
         return self._reboots.action(service_id)
@@ -363,18 +275,18 @@ class TrayMenu(QObject):
     @property
     def held_changes(self) -> int:
         """Changes a Qt-drawn open menu holds back until it closes (tests read it)."""
-        lists = (self._servers, self._reboots, self._copies, self._copies6)
+        lists = [s.servers for s in self._sections] + [self._reboots, self._copies, self._copies6]
         return sum(entry_list.held_changes for entry_list in lists)
 
 
-def _server_look(entry: Entry) -> _Look:
-    return _Look(entry.label, entry.enabled, entry.state, entry.tooltip)
+def _server_look(entry: Entry) -> Look:
+    return Look(entry.label, entry.enabled, entry.state, entry.tooltip)
 
 
-def _reboot_render(entry: Entry) -> _Look:
+def _reboot_render(entry: Entry) -> Look:
     """Names only: enabled says which can be rebooted; the marks are in the list above."""
-    return _Look(entry.name, entry.can_reboot, None, "")
+    return Look(entry.name, entry.can_reboot, None, "")
 
 
-def _copy_render(entry: Entry) -> _Look:
-    return _Look(f"{entry.name}   {entry.ip}", True, None, "")
+def _copy_render(entry: Entry) -> Look:
+    return Look(f"{entry.name}   {entry.ip}", True, None, "")

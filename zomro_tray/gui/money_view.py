@@ -13,8 +13,6 @@ from zomro_tray.i18n import _
 from zomro_tray.settings import NotificationKind, Settings
 
 if TYPE_CHECKING:  # money.py loads with the first balance, after the icon is shown
-    from zomro_tray.gui.menu import TrayMenu
-    from zomro_tray.gui.window import ServerWindow
     from zomro_tray.money import Runway, RunwayAlarm
 
 
@@ -90,9 +88,3 @@ class MoneyView(QObject):
         )
         unpaid = unpaid_warning(runway.unpaid) if runway.unpaid else ""
         return "\n".join(part for part in (unpaid, how, unpriced_note(runway)) if part)
-
-    def show(self, menu: TrayMenu, window: ServerWindow | None) -> None:
-        line, note, low = self.line(), self.note(), self.low
-        menu.show_money(line, note, low)
-        if window is not None:
-            window.show_money(line, note, low)

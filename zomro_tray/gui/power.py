@@ -10,16 +10,22 @@ as the default; once answered, it goes out at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.model import Action, Service, refusal
 from zomro_tray.presentation import UNDO_SECONDS
 from zomro_tray.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class Sender(Protocol):
+    """Where an action goes out: the worker of the account that has the server."""
+
+    def request_action(self, service_id: str, action: Action) -> None: ...
 
 
 class PowerClicks(QObject):
@@ -30,7 +36,7 @@ class PowerClicks(QObject):
 
     def __init__(
         self,
-        backend: WorkerHost,
+        backend: Sender,
         settings: Callable[[], Settings],
         services: Callable[[], Mapping[str, Service]],
         worker_pending: Callable[[], Mapping[str, Action]],
@@ -97,11 +103,13 @@ class PowerClicks(QObject):
     def settled(self, service_id: str) -> None:
         self.local_pending.pop(service_id, None)
 
-    def forget_all(self) -> None:
-        """Signed out: nothing clicked may still go out."""
-        for service_id in list(self._timers):
+    def forget(self, service_ids: Collection[str]) -> None:
+        """An account signed out: nothing clicked on its servers may still go out (another
+        account's waiting shutdown is not this one's to cancel)."""
+        for service_id in [sid for sid in self._timers if sid in service_ids]:
             self.undo(service_id)
-        self.local_pending.clear()
+        for service_id in service_ids:
+            self.local_pending.pop(service_id, None)
 
     def _wait(self, service_id: str, action: Action) -> None:
         if service_id in self.waiting:

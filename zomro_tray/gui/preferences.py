@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from zomro_tray.account import Account
 from zomro_tray.autostart import AutoStart
 from zomro_tray.i18n import _
 from zomro_tray.settings import Settings, SettingsStore
@@ -28,7 +29,8 @@ class Preferences:
         self.autostart = autostart
         self.settings = store.load()
         if api_url:  # --api-url: for this run only, not written to the settings file
-            self.settings = replace(self.settings, api_url=api_url)
+            first = replace(self.settings.first, api_url=api_url)
+            self.settings = self.settings.with_account(first)
 
     def startup_problem(self) -> Problem | None:
         """The settings file was damaged and set aside at start-up."""
@@ -45,15 +47,16 @@ class Preferences:
             return self.settings
         return replace(self.settings, start_at_login=self._autostart_enabled())
 
-    def for_account(self, account: str) -> Settings | None:
-        """The settings for a newly signed-in account, or None if nothing changes. The first
-        account keeps what was chosen before; another one starts with all its servers shown
-        (the old account's selection would hide every one of them)."""
+    def for_account(self, account: Account, who: str) -> Settings | None:
+        """The settings once ``who`` signed in to that account, or None if nothing changes.
+        Its first sign-in keeps what was chosen before; another person starts with all of
+        their servers shown (the old person's selection would hide every one of them)."""
         settings = self.settings
-        if account == settings.account:
+        current = settings.account(account.key)
+        if current is None or who == current.who:
             return None
-        shown = settings.shown_services if not settings.account else None
-        return replace(settings, account=account, shown_services=shown)
+        shown = current.shown_services if not current.who else None
+        return settings.with_account(replace(current, who=who, shown_services=shown))
 
     def save(self, settings: Settings) -> list[Problem]:
         problems = []

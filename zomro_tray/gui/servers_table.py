@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -45,14 +45,17 @@ class ServersTable(QTreeWidget):
             )
             header.setSectionResizeMode(column, mode)
 
-    def fill(self, services: Sequence[Service], settings: Settings) -> None:
-        """(Re)fill from a live list, keeping what the user already changed."""
+    def fill(
+        self, services: Sequence[Service], settings: Settings, shows: Callable[[str], bool]
+    ) -> None:
+        """(Re)fill from a live list, keeping what the user already changed; ``shows`` says
+        whether the server's account shows it now."""
         edited = {choice.service_id: choice for choice in self.choices()}
         self.clear()
         for service in services:
             choice = edited.get(service.id) or ServerChoice(
                 service.id,
-                settings.shows(service.id),
+                shows(service.id),
                 settings.aliases.get(service.id, ""),
                 settings.protects(service.id),
             )

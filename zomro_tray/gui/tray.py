@@ -16,11 +16,10 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from zomro_tray.autostart import AutoStart
-from zomro_tray.contract import ActionResult, SecretsStore, Snapshot, Timing
+from zomro_tray.contract import ActionResult, Keychain, SecretsStore, Snapshot, Timing
 from zomro_tray.credentials import Credentials
-from zomro_tray.entry_maker import EntryMaker
-from zomro_tray.gui.dialog_host import DialogHost
-from zomro_tray.gui.icons import tray_icon
+from zomro_tray.gui.dialog_host import AccountStatus, DialogHost
+from zomro_tray.gui.feeds import AccountFeed, Feeds
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.menu import TrayMenu
 from zomro_tray.gui.money_view import MoneyView
@@ -28,6 +27,7 @@ from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.gui.power import PowerClicks
 from zomro_tray.gui.preferences import Preferences, Problem
 from zomro_tray.gui.tray_host import TrayHost, starting_host
+from zomro_tray.gui.tray_view import TrayView
 from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.i18n import _
 from zomro_tray.model import Action, Service
@@ -36,12 +36,8 @@ from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
     Entry,
     action_title,
-    ago,
     change_notices,
     external_changes,
-    overall,
-    status_line,
-    tooltip,
     waiting_title,
 )
 from zomro_tray.settings import NotificationKind, Settings, SettingsStore
@@ -63,7 +59,7 @@ class TrayApp(QObject):
     def __init__(
         self,
         settings_store: SettingsStore,
-        secrets: SecretsStore,
+        secrets: SecretsStore | Keychain,
         *,
         credentials: Credentials | None = None,
         timing: Timing | None = None,
@@ -75,38 +71,28 @@ class TrayApp(QObject):
         super().__init__()
         self.preferences = Preferences(settings_store, autostart, api_url)
         self.demo = demo
-        self.account = ""
-        self.services: tuple[Service, ...] = ()
-        self.connection = Connection.STARTING
-        self.problem = ""
-        self.updated: datetime | None = None
-        self.next_try: datetime | None = None  # offline: when the worker tries again
-        self.filtered_by: tuple[str, ...] = ()
-        self.worker_pending: dict[str, Action] = {}
-        self.shown: list[Entry] = []
-        self._entries = EntryMaker()  # reuses what did not change: a refresh costs its changes
+        self.shown: list[Entry] = []  # every account's entries, in the menu's order
         self.window: ServerWindow | None = None
         self._signing_out = False
+        self._first_shown = False
 
-        settings = self.settings
-        self.backend = WorkerHost(
+        self.feeds = Feeds(
             secrets,
-            settings.api_url,
-            settings.refresh_seconds,
+            lambda: self.settings,
+            self.notify,
             timing=timing,
             credentials=credentials,
             parent=self,
         )
-        self.money = MoneyView(lambda: self.settings, self.notify, self)
-        self._connect_worker()
-        self.money.changed.connect(self.render)
-        self.dialogs = DialogHost(self.backend, self)
+        self.feeds.added.connect(self._connect_feed)
+        self.feeds.sync(self.settings)
+        self.dialogs = DialogHost(self.feeds, self)
         self.dialogs.saved.connect(self._save_from_dialog)
         self.power = PowerClicks(
-            self.backend,
+            self.feeds,
             lambda: self.settings,
             lambda: {s.id: s for s in self.services},
-            lambda: self.worker_pending,
+            self.feeds.pending,
             undo_seconds=(timing or Timing()).undo,
             parent=self,
         )
@@ -121,7 +107,7 @@ class TrayApp(QObject):
         self.menu.show_all_clicked.connect(self.show_window)
         self.menu.copy_ip6_clicked.connect(lambda sid: self.copy_ip(sid, v6=True))
         self.menu.about_clicked.connect(self.dialogs.show_about)
-        self.menu.opened.connect(self.backend.menu_opened)
+        self.menu.opened.connect(self.feeds.menu_opened)
 
         self.tray_host = tray_host or starting_host()  # gui/app.py shows the icon before this
         self.tray_host.setParent(self)
@@ -131,14 +117,37 @@ class TrayApp(QObject):
         self.notifier = Notifier(lambda: self.tray_host.icon, self)
         self.tray_host.message_clicked.connect(self.notifier.tray_message_clicked)
         self.notifier.clicked.connect(self._notification_clicked)
+        self.view = TrayView(self)
 
     @property
     def settings(self) -> Settings:
         return self.preferences.settings
 
     @property
+    def services(self) -> tuple[Service, ...]:
+        """Every account's servers."""
+        return tuple(s for feed in self.feeds for s in feed.services)
+
+    # The first account's parts: what tests and benchmarks of one account read.
+    @property
+    def backend(self) -> WorkerHost:
+        return self.feeds.first.backend
+
+    @property
     def worker(self) -> Worker:
-        return self.backend.worker
+        return self.feeds.first.worker
+
+    @property
+    def money(self) -> MoneyView:
+        return self.feeds.first.money
+
+    @property
+    def connection(self) -> Connection:
+        return self.feeds.first.connection
+
+    @property
+    def account(self) -> str:
+        return self.feeds.first.who
 
     # --- start and stop --------------------------------------------------------------------
 
@@ -147,7 +156,7 @@ class TrayApp(QObject):
         if self.tray_host.started and not self.tray_host.available:  # found no tray before us
             self._tray_availability(False)
         self.tray_host.start()  # once; no tray: the window shows at once (_tray_availability)
-        self.backend.start()
+        self.feeds.start()
         if (problem := self.preferences.startup_problem()) is not None:
             self.tell_problem(problem)
 
@@ -159,7 +168,7 @@ class TrayApp(QObject):
         QApplication.quit()
 
     def stop_worker(self) -> None:  # the tests and the app's exit path call this
-        self.backend.stop()
+        self.feeds.stop()
 
     def dispose(self) -> None:
         """Delete the Qt objects now, in the GUI thread: the cyclic collector could run in any."""
@@ -185,7 +194,7 @@ class TrayApp(QObject):
         if self.window is None:
             from zomro_tray.gui.window import ServerWindow
 
-            self.window = ServerWindow(self.backend)
+            self.window = ServerWindow(self.feeds)
             self._connect_view(self.window)  # closed while it stands in for a tray: it quits
             self.render()  # the same entries and status line as the menu
         self.window.stand_in_for_tray(not self.tray_host.available)
@@ -195,56 +204,56 @@ class TrayApp(QObject):
 
     # --- wiring ------------------------------------------------------------------------------
 
-    def _connect_worker(self) -> None:
-        w = self.worker
-        w.snapshot_ready.connect(self._on_snapshot)
-        w.connection_changed.connect(self._on_connection)
-        w.action_finished.connect(self._on_action_finished)
-        w.sign_in_required.connect(self._on_sign_in_required)
-        w.account_changed.connect(self._on_account)
-        w.ledger.money_ready.connect(self.money.on_money)
+    def _connect_feed(self, feed: AccountFeed) -> None:
+        feed.snapshot_ready.connect(self._on_snapshot)
+        feed.connection_changed.connect(self._on_connection)
+        feed.action_finished.connect(self._on_action_finished)
+        feed.sign_in_required.connect(self._on_sign_in_required)
+        feed.account_changed.connect(self._on_account)
+        feed.money.changed.connect(self.render)
 
     def _connect_view(self, view: TrayMenu | ServerWindow) -> None:
         view.entry_clicked.connect(self.toggle)
         view.reboot_clicked.connect(lambda sid: self.power.power(sid, Action.REBOOT))
         view.copy_ip_clicked.connect(self.copy_ip)
-        view.refresh_clicked.connect(self.backend.refresh)
+        view.refresh_clicked.connect(self.feeds.refresh)
         view.settings_clicked.connect(self.open_settings)
         view.quit_clicked.connect(self.quit)
 
     # --- from the worker --------------------------------------------------------------------
 
-    def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if self.updated is None:  # -v shows how long start-up took (the benchmark reads it)
+    def _on_snapshot(self, feed: AccountFeed, snapshot: Snapshot) -> None:
+        if not self._first_shown:  # -v shows how long start-up took (the benchmark reads it)
+            self._first_shown = True
             log.info("first statuses shown (monotonic %.3f)", time.monotonic())
-        mine = set(self.worker_pending) | set(snapshot.pending) | set(self.power.local_pending)
-        news = external_changes(self.services, snapshot.services, mine, self.settings)
-        self.services = snapshot.services
-        self.worker_pending = dict(snapshot.pending)
-        self.updated = snapshot.fetched_at
-        self.filtered_by = snapshot.filtered_by
+        mine = set(feed.worker_pending) | set(snapshot.pending) | set(self.power.local_pending)
+        news = external_changes(feed.services, snapshot.services, mine, self.settings)
+        feed.services = snapshot.services
+        feed.worker_pending = dict(snapshot.pending)
+        feed.updated = snapshot.fetched_at
+        feed.filtered_by = snapshot.filtered_by
         self.render()
         for title, text in change_notices(news):  # stopped without you: a warning, not a note
-            self.notify(NotificationKind.EXTERNAL_CHANGE, title, text, warning=True)
+            feed.notify(NotificationKind.EXTERNAL_CHANGE, title, text, warning=True)
         self.refreshed.emit()
 
     def _on_connection(
-        self, connection: Connection, message: str, next_try: datetime | None
+        self, feed: AccountFeed, connection: Connection, message: str, next_try: datetime | None
     ) -> None:
-        before = self.connection
-        self.connection = connection
-        self.problem = message if connection is not Connection.ONLINE else ""
-        self.next_try = next_try
+        before = feed.connection
+        feed.connection = connection
+        feed.problem = message if connection is not Connection.ONLINE else ""
+        feed.next_try = next_try
         self.render()
         kind = NotificationKind.CONNECTION
         if connection is Connection.OFFLINE and before is not Connection.OFFLINE:
-            self.notify(kind, _("Zomro cannot be reached"), message, warning=True)
+            feed.notify(kind, _("Zomro cannot be reached"), message, warning=True)
         elif connection is Connection.ONLINE and before is Connection.OFFLINE:
-            self.notify(kind, _("Back online"), _("The connection to Zomro is restored."))
+            feed.notify(kind, _("Back online"), _("The connection to Zomro is restored."))
 
-    def _on_action_finished(self, result: ActionResult) -> None:
+    def _on_action_finished(self, feed: AccountFeed, result: ActionResult) -> None:
         self.power.settled(result.service_id)
-        self.worker_pending.pop(result.service_id, None)
+        feed.worker_pending.pop(result.service_id, None)
         self.render()
         entry = self.entry(result.service_id)
         title = action_title(result.action, result.ok, entry.name if entry else result.service_id)
@@ -252,51 +261,30 @@ class TrayApp(QObject):
         kind = NotificationKind.ACTION_RESULT
         self.notify(kind, title, body, warning=not result.ok, target=result.service_id)
 
-    def _on_sign_in_required(self, message: str, first_run: bool) -> None:
-        self.power.forget_all()
-        self.worker_pending.clear()
+    def _on_sign_in_required(self, feed: AccountFeed, message: str, first_run: bool) -> None:
+        self.power.forget({s.id for s in feed.services} | set(feed.worker_pending))
+        feed.worker_pending.clear()
         if self._signing_out:  # the user asked for it: nothing to tell
             self._signing_out = False
-        elif first_run and self.dialog is None:
+        elif first_run and self.dialog is None and feed is self.feeds.first:
             self.open_settings(notice=message)
         else:
-            self.notify(NotificationKind.SIGN_IN, _("Sign-in needed"), message, warning=True)
+            feed.notify(NotificationKind.SIGN_IN, _("Sign-in needed"), message, warning=True)
 
-    def _on_account(self, account: str) -> None:
-        """Someone signed in (or out); another account starts with all of its servers shown."""
-        self.account = account
-        self.menu.show_account(account)
-        self.money.forget()
-        changed = self.preferences.for_account(account) if account and not self.demo else None
+    def _on_account(self, feed: AccountFeed, who: str) -> None:
+        """Someone signed in (or out); another person starts with all of their servers shown."""
+        feed.money.forget()
+        changed = None if self.demo or not who else self.preferences.for_account(feed.account, who)
         if changed is not None:
             self.apply_settings(changed)
+        else:
+            self.render()
 
     # --- showing ------------------------------------------------------------------------------
 
     def render(self) -> None:
-        pending = {**self.worker_pending, **self.power.local_pending}
-        offline = self.connection is Connection.OFFLINE
-        last_seen = ago(self.updated, datetime.now()) if offline and self.updated else ""
-        self.shown = self._entries.entries(
-            self.services, self.settings, pending, self.power.waiting, last_seen
-        )
-        signed_in = self.connection is not Connection.SIGNED_OUT
-        line = status_line(
-            self.connection, self.updated, self.problem, self.filtered_by, self.next_try
-        )
-        if self.demo:
-            line = _("Demo — {status}").format(status=line)
-        self.menu.show_entries(self.shown)
-        self.menu.show_status(line, signed_in, offline)
-        state = overall(self.shown, self.connection)
-        self.tray_host.set_icon(tray_icon(state, low_funds=self.money.low))
-        self.money.show(self.menu, self.window)
-        self.tray_host.set_tooltip(
-            tooltip(self.shown, self.connection, self.updated, self.problem, self.filtered_by)
-        )
-        if self.window is not None:
-            self.window.show_entries(self.shown)
-            self.window.show_status(line)
+        """Every account's section in the menu, the icon, its tooltip and the window."""
+        self.view.render()
 
     def notify(
         self,
@@ -348,8 +336,10 @@ class TrayApp(QObject):
             self.open_server(target)
 
     def sign_out(self) -> None:
+        """The menu's Sign out, offered while one account is listed (Settings removes one of
+        several)."""
         self._signing_out = True
-        self.backend.sign_out()
+        self.feeds.first.backend.sign_out()
 
     def copy_ip(self, service_id: str, v6: bool = False) -> None:
         entry = self.entry(service_id)
@@ -374,19 +364,26 @@ class TrayApp(QObject):
         return self.dialogs.dialog
 
     def open_settings(self, notice: str = "") -> None:
+        accounts = [
+            AccountStatus(
+                f.account.key, f.who, f.connection is not Connection.SIGNED_OUT, f.services
+            )
+            for f in self.feeds
+        ]
         self.dialogs.open_settings(
             self.preferences.for_dialog(),
-            self.services,
-            signed_in=self.connection is not Connection.SIGNED_OUT,
-            account=self.account,
+            accounts,
             autostart_supported=self.preferences.autostart_supported,
             notice=notice,
         )
 
-    def _save_from_dialog(self, settings: Settings, credentials: Credentials | None) -> None:
+    def _save_from_dialog(
+        self, settings: Settings, credentials: Credentials | None, key: str
+    ) -> None:
         self.apply_settings(settings)
-        if credentials is not None:
-            self.backend.save_credentials(credentials, settings.api_url)
+        feed = self.feeds.feed(key)
+        if credentials is not None and feed is not None:
+            feed.backend.save_credentials(credentials, feed.account.api_url)
 
     def apply_settings(self, settings: Settings) -> None:
         if settings.language != self.settings.language:  # at once, no restart: fixed texts here
@@ -396,5 +393,6 @@ class TrayApp(QObject):
                 self.window.retranslate()
         for problem in self.preferences.save(settings):
             self.tell_problem(problem)
-        self.backend.apply_settings(settings.api_url, settings.refresh_seconds)
+        for removed in self.feeds.sync(settings):
+            self.power.forget({s.id for s in removed.services})
         self.render()

@@ -15,18 +15,20 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QPushButton,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from zomro_tray.gui.dots import funds_mark
 from zomro_tray.gui.icons import app_icon
-from zomro_tray.gui.server_list import ID_ROLE, ServerListModel, ServerSearch
+from zomro_tray.gui.server_list import ACCOUNT, ID_ROLE, SERVER, ServerListModel, ServerSearch
 from zomro_tray.gui.server_story import StoryPane, StorySource
 from zomro_tray.i18n import _, pgettext
 from zomro_tray.model import Action
@@ -64,24 +66,20 @@ class ServerWindow(QWidget):
         self.setWindowTitle("zomro-tray")
         self.setWindowIcon(app_icon())
         self.resize(780, 460)
-        self.hint = QLabel(no_tray_hint())
+        self.hint = _plain(no_tray_hint())
         self.hint.setWordWrap(True)
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setVisible(False)
-        self.status = QLabel(_("Loading servers…"))
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.money, self.money_mark = QLabel(), QLabel()
-        self.money.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = _plain(_("Loading servers…"))
+        self.money, self.money_mark = _plain(""), QLabel()
         self.story = StoryPane(stories)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.servers = ServerListModel(lambda: self.palette().placeholderText(), self)
         self.shown_servers = ServerSearch(self.servers, self)
-        self.list = QListView()
-        self.list.setUniformItemSizes(True)  # a thousand rows: no per-row measuring
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setModel(self.shown_servers)
+        self.accounts = QComboBox()  # several accounts: one account's servers, or all
+        self.accounts.currentIndexChanged.connect(self._account_chosen)
+        self.list = _server_view(self.shown_servers)
         self.list.activated.connect(self._activated)
         self.list.selectionModel().currentChanged.connect(lambda *_: self._current_changed())
         self.toggle = QPushButton()
@@ -105,10 +103,12 @@ class ServerWindow(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.status)
         layout.addLayout(_row((self.money_mark, 0), (self.money, 1)))
-        layout.addWidget(self.search)
+        layout.addLayout(_row((self.search, 3), (self.accounts, 1)))
         layout.addLayout(_row((self.list, 2), (self.story, 3)), 1)
         layout.addLayout(buttons)
         self._entries: dict[str, Entry] = {}
+        self._owners: list[str] = []
+        self._several(False)
         self.show_money("", "", False)
         self.retranslate()
 
@@ -116,6 +116,8 @@ class ServerWindow(QWidget):
         """Every fixed text in the current language (the controller re-sends the rest)."""
         self.hint.setText(no_tray_hint())
         self.search.setPlaceholderText(_("Find a server by name or address"))
+        if self.accounts.count():
+            self.accounts.setItemText(0, _("All accounts"))
         self.reboot.setText(pgettext("button", "Reboot"))
         self.copy_ip.setText(_("Copy IP"))
         self.refresh.setText(_("Refresh"))
@@ -124,16 +126,42 @@ class ServerWindow(QWidget):
         self.story.retranslate()
         self._update_buttons()
 
-    def show_entries(self, entries: Sequence[Entry]) -> None:
+    def show_entries(self, entries: Sequence[Entry], owners: dict[str, str]) -> None:
+        """The servers, and each one's account's name (all "" while there is one account)."""
         current = self._current_id()
         self._entries = {e.service_id: e for e in entries}
-        self.servers.set_entries(entries)
+        names = list(dict.fromkeys(owners.values()))
+        if names != self._owners:
+            self._show_accounts(names)
+        self.servers.set_entries(entries, owners)
         if current and self._current_id() != current:
             self.select(current)  # the list was rebuilt (servers came or went): keep the row
         self._current_changed()
 
     def _filter(self, text: str) -> None:
         self.shown_servers.search(text)
+
+    def _show_accounts(self, names: list[str]) -> None:
+        """The filter's choices: every account, then each one; kept if it is still there."""
+        chosen = self.accounts.currentData() or ""
+        self._owners = names
+        self.accounts.blockSignals(True)
+        self.accounts.clear()
+        self.accounts.addItem(_("All accounts"), "")
+        for name in names:
+            self.accounts.addItem(name, name)  # a server's text: plain in a combo box
+        self.accounts.setCurrentIndex(max(self.accounts.findData(chosen), 0))
+        self.accounts.blockSignals(False)
+        self._several(any(names))
+        self._account_chosen()
+
+    def _several(self, several: bool) -> None:
+        self.accounts.setVisible(several)
+        self.list.setHeaderHidden(not several)
+        self.list.setColumnHidden(ACCOUNT, not several)
+
+    def _account_chosen(self) -> None:
+        self.shown_servers.only_account(str(self.accounts.currentData() or ""))
 
     def visible_names(self) -> list[str]:
         """The rows the search lets through, as shown (tests read it)."""
@@ -174,7 +202,7 @@ class ServerWindow(QWidget):
         row = self.servers.row_of(service_id)
         if row < 0:
             return
-        index = self.shown_servers.mapFromSource(self.servers.index(row))
+        index = self.shown_servers.mapFromSource(self.servers.index(row, SERVER))
         if index.isValid():
             self.list.setCurrentIndex(index)
             self.list.scrollTo(index)
@@ -215,6 +243,27 @@ class ServerWindow(QWidget):
             self.toggle.setText(_("Start / Shut down"))
         self.reboot.setEnabled(bool(entry and entry.can_reboot))
         self.copy_ip.setEnabled(bool(entry and entry.ip))
+
+
+def _plain(text: str) -> QLabel:
+    """A label that shows its text as it is (a server's words are never markup)."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _server_view(model: ServerSearch) -> QTreeView:
+    """The list: a server per row, its account beside it (while there are several)."""
+    view = QTreeView()
+    view.setRootIsDecorated(False)
+    view.setUniformRowHeights(True)  # a thousand rows: no per-row measuring
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setModel(model)
+    header = view.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(SERVER, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(ACCOUNT, QHeaderView.ResizeMode.ResizeToContents)
+    return view
 
 
 def _row(*widgets: tuple[QWidget, int]) -> QHBoxLayout:

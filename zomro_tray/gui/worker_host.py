@@ -35,6 +35,7 @@ class WorkerHost(QObject):
     _network_back = Signal()
     _watch = Signal(str, int)
     _shutdown = Signal()
+    _retire = Signal()
 
     def __init__(
         self,
@@ -64,6 +65,7 @@ class WorkerHost(QObject):
         self._sign_out.connect(w.sign_out)
         self._network_back.connect(w.network_back)
         self._shutdown.connect(w.shutdown)
+        self._retire.connect(w.retire)
         self._watch.connect(w.ledger.watch)
 
     def start(self) -> None:
@@ -108,6 +110,13 @@ class WorkerHost(QObject):
         self._thread.quit()
         if not self._thread.wait(QUIT_WAIT_MS):
             log.warning("the worker did not stop within %d ms", QUIT_WAIT_MS)
+
+    def retire(self) -> None:
+        """The account was removed: its worker forgets the sign-in in the keychain and ends
+        its thread by itself (:meth:`stop` at quit still waits for it)."""
+        self._stopped = True
+        if self._thread.isRunning():
+            self._retire.emit()
 
     def is_running(self) -> bool:
         return self._thread.isRunning()

@@ -1,0 +1,250 @@
+"""Several Zomro accounts in one tray (issue 21), end to end against the emulator over HTTP:
+each account its own section, worker, keychain entry and sentence; one failing in any way
+leaves the others current; Settings adds, renames, reorders and removes them; a settings file
+from the single-account release comes through whole."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from zomro_tray.account import Account
+from zomro_tray.account_words import combined
+from zomro_tray.credentials import Credentials
+from zomro_tray.emulator import Emulator
+from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS, DEMO_PASSWORD, DEMO_USER
+from zomro_tray.emulator.state import RIGHTS
+from zomro_tray.gui.tray import TrayApp
+from zomro_tray.keychain import SecretStore
+from zomro_tray.overall import Connection, Overall
+from zomro_tray.settings import Settings, SettingsStore
+
+from conftest import MakeApp, MemoryKeyring
+
+USERS = (DEMO_USER, *CLIENT_ACCOUNTS)
+LABELS = ("Mine", "Agency", "Client A", "Client B", "Client C")
+DATA = Path(__file__).parent / "data"
+
+
+def password_of(user: str) -> str:
+    return DEMO_PASSWORD if user == DEMO_USER else f"{user}-password"
+
+
+@pytest.fixture
+def accounts(make_emulator: Callable[..., Emulator]) -> Emulator:
+    return make_emulator("accounts", fault_latency=30.0)
+
+
+def signed_in(emulator: Emulator, count: int, wrong: str = "") -> tuple[Settings, SecretStore]:
+    """``count`` accounts, each with its password in its own keychain entry (``wrong`` gets a
+    wrong one)."""
+    listed = tuple(
+        Account(key=str(n) if n > 1 else "", label=LABELS[n - 1], api_url=emulator.url)
+        for n in range(1, count + 1)
+    )
+    store = SecretStore({})
+    for account, user in zip(listed, USERS, strict=False):
+        password = "not-the-password" if user == wrong else password_of(user)
+        store.save(Credentials.from_password(user, password), account.keychain_entry)
+    return Settings(accounts=listed), store
+
+
+def online(app: TrayApp, users: tuple[str, ...]) -> Callable[[], bool]:
+    def check() -> bool:
+        feeds = [f for f in app.feeds if f.who in users]
+        return len(feeds) == len(users) and all(f.connection is Connection.ONLINE for f in feeds)
+
+    return check
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_each_account_has_its_own_section_in_the_menu_and_the_window(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring, count: int
+) -> None:
+    settings, store = signed_in(accounts, count)
+    app = make_app(accounts, settings=settings, secrets=store)
+    qtbot.waitUntil(online(app, USERS[:count]), timeout=10_000)
+    heads = [f"{label} — signed in as {user}" for label, user in zip(LABELS, USERS, strict=False)]
+    qtbot.waitUntil(lambda: app.menu.heads == heads[:count], timeout=5_000)
+    for feed, user in zip(app.feeds, USERS, strict=False):
+        mine = set(accounts.state.snapshot(user))
+        assert {s.id for s in feed.services} == mine  # its own servers, nobody else's
+        assert all(app.menu.server_action(sid) is not None for sid in mine)
+    assert len(app.tray_host.tooltip.splitlines()) == count + 1  # a line per account
+    assert app.view.state is Overall.SOME_STOPPED  # every account has a stopped server
+    assert not app.menu.sign_out_action.isVisible()  # several: Settings removes one
+    app.show_window()
+    window = app.window
+    assert window is not None
+    assert window.accounts.isVisibleTo(window)
+    assert not window.list.isColumnHidden(1)
+    window.accounts.setCurrentIndex(window.accounts.findData(LABELS[1]))
+    assert sorted(window.visible_names()) == ["agency-1 — Running", "agency-2 — Stopped"]
+
+
+def test_a_click_goes_out_through_the_servers_own_account(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    settings, store = signed_in(accounts, 3)
+    app = make_app(accounts, settings=settings, secrets=store)
+    qtbot.waitUntil(online(app, USERS[:3]), timeout=10_000)
+    stopped = next(s for s in list(app.feeds)[1].services if s.name == "agency-2")
+    action = app.menu.server_action(stopped.id)
+    assert action is not None
+    action.trigger()  # Start goes out at once
+    started = ("service.start", stopped.id)
+    qtbot.waitUntil(lambda: started in accounts.state.actions, timeout=5_000)
+    assert accounts.state.calls_by[("agency", "service.start")] == 1  # as the agency, no one else
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_requests_per_refresh_are_one_list_per_account(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring, count: int
+) -> None:
+    settings, store = signed_in(accounts, count)
+    app = make_app(accounts, settings=settings, secrets=store)
+    qtbot.waitUntil(online(app, USERS[:count]), timeout=10_000)
+    feeds = list(app.feeds)
+    before = accounts.state.calls_by.copy()
+    refreshes = [feed.worker.refreshes for feed in feeds]
+    app.feeds.refresh()
+    qtbot.waitUntil(
+        lambda: all(f.worker.refreshes > n for f, n in zip(feeds, refreshes, strict=True)),
+        timeout=5_000,
+    )
+    for feed, done in zip(feeds, refreshes, strict=True):
+        lists = accounts.state.calls_by[(feed.who, "instances")] - before[(feed.who, "instances")]
+        assert lists == feed.worker.refreshes - done  # one page each: one list per refresh
+    untouched = [accounts.state.calls_by[(u, "instances")] for u in USERS[count:]]
+    assert untouched == [0] * (len(USERS) - count)  # nobody asks for an unlisted account
+
+
+FAILURES = {
+    "sign-in": "",  # a wrong password
+    "rights": RIGHTS,
+    "timeout": "latency",
+    "hostile answer": "redirect",
+    "an HTML page": "html502",
+}
+
+
+@pytest.mark.parametrize("count", [2, 5])
+@pytest.mark.parametrize("how", list(FAILURES))
+@pytest.mark.usefixtures("memory_keyring")
+def test_one_failing_account_has_its_own_sentence_and_never_holds_the_others_back(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, how: str, count: int
+) -> None:
+    failing = USERS[1]  # the second account: the first one's failure opens Settings
+    if FAILURES[how]:
+        accounts.state.fail_account(failing, FAILURES[how])
+    settings, store = signed_in(accounts, count, wrong=failing if how == "sign-in" else "")
+    app = make_app(accounts, settings=settings, secrets=store, wait=False)
+    others = tuple(u for u in USERS[:count] if u != failing)
+    qtbot.waitUntil(online(app, others), timeout=10_000)  # the slow one still waits: not them
+    bad = list(app.feeds)[1]
+    for feed in app.feeds:
+        if feed is not bad:
+            assert {s.id for s in feed.services} == set(accounts.state.snapshot(feed.who))
+    if how == "timeout":
+        assert bad.connection is Connection.STARTING  # its request is still out
+        return
+    qtbot.waitUntil(lambda: bad.connection is not Connection.STARTING, timeout=10_000)
+    assert bad.connection in (Connection.OFFLINE, Connection.SIGNED_OUT)
+    assert bad.problem  # a sentence of its own
+    status = app.menu.statuses[1]
+    assert status != app.menu.statuses[0]
+    assert app.menu.statuses[0].startswith("Updated")
+    assert app.menu.heads[1].startswith("Agency")
+    assert "Agency: " in app.tray_host.tooltip
+    assert app.view.state is Overall.PROBLEM  # the icon shows the one in trouble
+
+
+def test_settings_add_reorder_and_remove_accounts_each_with_its_keychain_entry(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    settings, store = signed_in(accounts, 1)
+    app = make_app(accounts, settings=settings, secrets=store)
+    qtbot.waitUntil(online(app, (DEMO_USER,)), timeout=10_000)
+    assert app.menu.heads == [f"Signed in as {DEMO_USER}"]  # one account: as it always was
+    app.open_settings()
+    dialog = app.dialog
+    assert dialog is not None
+    page = dialog.sign_in
+    page.add_account()
+    page.label.setText("Agency")
+    page.label.textEdited.emit("Agency")
+    page.username.setText("agency")
+    page.password.setText(password_of("agency"))
+    dialog._save_clicked()  # tested first, then kept in its own entry
+    qtbot.waitUntil(lambda: app.dialog is None, timeout=10_000)
+    qtbot.waitUntil(online(app, (DEMO_USER, "agency")), timeout=10_000)
+    assert ("zomro-tray", "credentials-2") in memory_keyring.entries
+    assert [a.label for a in app.preferences.store.load().accounts] == ["Mine", "Agency"]
+    assert app.menu.heads == ["Mine — signed in as demo", "Agency — signed in as agency"]
+
+    app.open_settings()
+    page = app.dialog.sign_in
+    page.list.setCurrentRow(1)
+    page.move_account(-1)  # the agency first
+    app.dialog._save_clicked()
+    assert [a.label for a in app.settings.accounts] == ["Agency", "Mine"]
+    qtbot.waitUntil(lambda: app.menu.heads[0].startswith("Agency"), timeout=5_000)
+
+    app.open_settings()
+    page = app.dialog.sign_in
+    page.list.setCurrentRow(0)
+    page.remove_account()
+    app.dialog._save_clicked()
+    gone = ("zomro-tray", "credentials-2")
+    qtbot.waitUntil(lambda: gone not in memory_keyring.entries, timeout=5_000)
+    assert ("zomro-tray", "credentials") in memory_keyring.entries  # the other one's is kept
+    assert [f.who for f in app.feeds] == [DEMO_USER]
+    qtbot.waitUntil(lambda: app.menu.heads == [f"Signed in as {DEMO_USER}"], timeout=5_000)
+    assert all(e.service_id not in accounts.state.snapshot("agency") for e in app.shown)
+
+
+def test_a_settings_file_of_the_single_account_release_loses_nothing(tmp_path: Path) -> None:
+    """A file written by 0.1.0 (tests/data): its sign-in fields become the first account,
+    everything else stays, and the first save writes the new layout with all of it."""
+    old = json.loads((DATA / "settings-0.1.0.json").read_text(encoding="utf-8"))
+    store = SettingsStore(tmp_path / "config")
+    store.config_dir.mkdir()
+    shutil.copy(DATA / "settings-0.1.0.json", store.path)
+    settings = store.load()
+    assert store.warning == ""
+    first = settings.first
+    assert (first.key, first.api_url, first.sign_in_method, first.username, first.who) == (
+        "",
+        old["api_url"],
+        old["sign_in_method"],
+        old["username"],
+        old["account"],
+    )
+    assert first.shown_services == tuple(old["shown_services"])
+    assert first.keychain_entry == "credentials"  # the sign-in stored by 0.1.0 is found
+    for name in ("aliases", "notifications", "refresh_seconds", "runway_warning_days"):
+        assert getattr(settings, name) == old[name], name
+    assert (settings.confirm_before_stop, settings.start_at_login, settings.language) == (
+        old["confirm_before_stop"],
+        old["start_at_login"],
+        old["language"],
+    )
+    assert settings.protected_services == tuple(old["protected_services"])
+    store.save(settings)
+    assert store.load() == settings
+    written = json.loads(store.path.read_text(encoding="utf-8"))
+    assert "api_url" not in written
+    assert written["accounts"][0]["who"] == old["account"]
+
+
+def test_the_icon_takes_the_most_urgent_accounts_state() -> None:
+    assert combined([Overall.ALL_RUNNING, Overall.PROBLEM]) is Overall.PROBLEM
+    assert combined([Overall.SOME_STOPPED, Overall.ALL_RUNNING]) is Overall.SOME_STOPPED
+    assert combined([Overall.IN_PROGRESS, Overall.SOME_STOPPED]) is Overall.IN_PROGRESS
+    assert combined([Overall.LOADING, Overall.ALL_RUNNING]) is Overall.ALL_RUNNING
+    assert combined([Overall.LOADING, Overall.LOADING]) is Overall.LOADING
