@@ -89,7 +89,7 @@ class AccountsPage(QWidget):
         self.remove_button.clicked.connect(self.remove_account)
         self.up_button.clicked.connect(lambda: self.move_account(-1))
         self.down_button.clicked.connect(lambda: self.move_account(1))
-        buttons = QVBoxLayout()
+        buttons = self._buttons = QVBoxLayout()
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -100,7 +100,7 @@ class AccountsPage(QWidget):
         layout.addLayout(chooser)
         layout.addLayout(self._sign_in_form())
         layout.addStretch(1)
-        self._fill_list()
+        self._fill_list()  # after the form: it shows the name's row only for several
         self.list.currentRowChanged.connect(self._chosen)
         self._load(0)
 
@@ -191,7 +191,14 @@ class AccountsPage(QWidget):
         for number, account in enumerate(self._accounts, 1):
             self.list.addItem(account.title(number))
         self.list.blockSignals(False)
-        self.remove_button.setEnabled(len(self._accounts) > 1)
+        # One account (most people): its sign-in alone, and a way to add another.
+        several = len(self._accounts) > 1
+        for widget in (self.list, self.remove_button, self.up_button, self.down_button):
+            widget.setVisible(several)
+        self.form.setRowVisible(self.label, several)  # a name tells accounts apart
+        self.add_button.setText(_("Add account") if several else _("Add another account"))
+        right = Qt.AlignmentFlag.AlignRight
+        self._buttons.setAlignment(self.add_button, Qt.AlignmentFlag(0) if several else right)
 
     def _chosen(self, row: int) -> None:
         if row < 0 or row == self._current:
