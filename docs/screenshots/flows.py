@@ -19,9 +19,11 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from zomro_tray.account import Account
 from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
+from zomro_tray.gui.app import demo_accounts
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
@@ -98,7 +100,7 @@ def main() -> None:
     emulator = Emulator(build_state("demo", transition_seconds=60)).start()
     with tempfile.TemporaryDirectory() as folder:
         store = SettingsStore(Path(folder))
-        store.save(Settings(api_url=emulator.url))
+        store.save(Settings(accounts=(Account(api_url=emulator.url),)))
         # First sign-in: nothing stored, the dialog opens by itself.
         first = TrayApp(store, SessionOnlyStore(None), timing=Timing())
         first.start()
@@ -133,6 +135,34 @@ def main() -> None:
         tray.backend.refresh()
         spin(lambda: tray.connection is Connection.OFFLINE)
         save(menu, out / "offline.png")
+        tray.stop_worker()
+        tray.dispose()
+    emulator.stop()
+    several_accounts(out)
+
+
+def several_accounts(out: Path) -> None:
+    """Five accounts, one of them refused by Zomro: the menu's sections, Settings' Accounts
+    tab, and the window with its account column and filter."""
+    emulator = Emulator(build_state("accounts", transition_seconds=60)).start()
+    emulator.state.fail_account("client-c", "rights")
+    settings, keychain = demo_accounts(emulator, several=True)
+    with tempfile.TemporaryDirectory() as folder:
+        store = SettingsStore(Path(folder))
+        store.save(settings)
+        tray = TrayApp(store, keychain, timing=Timing())
+        tray.start()
+        spin(lambda: all(f.connection is not Connection.STARTING for f in tray.feeds))
+        spin(lambda: all(f.money.line() for f in list(tray.feeds)[:4]), seconds=5)
+        save(tray.menu.menu, out / "menu-accounts.png")
+        tray.open_settings()
+        assert tray.dialog is not None
+        tray.dialog.sign_in.list.setCurrentRow(1)
+        save(tray.dialog, out / "settings-accounts.png")
+        tray.dialog.reject()
+        tray.show_window()
+        assert tray.window is not None
+        save(tray.window, out / "window-accounts.png")
         tray.stop_worker()
         tray.dispose()
     emulator.stop()
