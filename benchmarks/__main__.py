@@ -38,14 +38,16 @@ from benchmarks import xdisplay
 from benchmarks.probes import StallMeter
 from benchmarks.soak import CHECKPOINT, run_soak, spin_until
 from zomro_tray import __version__
+from zomro_tray.account import Account
 from zomro_tray.client import ZomroClient
 from zomro_tray.contract import Snapshot
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import add_servers
+from zomro_tray.emulator.servers import Account as EmulatedAccount
 from zomro_tray.gui.dots import status_dot
 from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.keychain import SessionOnlyKeychain, SessionOnlyStore
 from zomro_tray.model import Action, PowerState, Service
 from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings, SettingsStore
@@ -525,6 +527,71 @@ def requests_per_refresh() -> list[Row]:
     return rows
 
 
+#: Several accounts in one tray: each account's servers (ids apart), paged at 100 rows.
+ACCOUNT_SERVERS = {"agency": 1, "client-a": 10, "client-b": 100, "client-c": 250, "client-d": 1000}
+
+
+def requests_per_refresh_of_accounts(work: Path) -> list[Row]:
+    """The tray with five accounts: one refresh of each costs one list request per page of
+    that account, and nothing for the others (each worker asks for its own account only)."""
+    state = build_state("empty", default_page_size=100)
+    for number, (user, count) in enumerate(ACCOUNT_SERVERS.items()):
+        state.accounts[user] = EmulatedAccount(user, f"{user}-password")
+        add_servers(state, count, user, first_id=7000000 + 10_000 * number)
+    with Emulator(state) as emulator:
+        accounts = tuple(
+            Account(key=str(n), label=user, api_url=emulator.url)
+            for n, user in enumerate(ACCOUNT_SERVERS, 2)
+        )
+        keychain = SessionOnlyKeychain(
+            {
+                a.keychain_entry: Credentials.from_password(a.label, f"{a.label}-password")
+                for a in accounts
+            }
+        )
+        store = SettingsStore(work / "accounts")
+        store.save(Settings(accounts=accounts))
+        app = TrayApp(store, keychain)
+        try:
+            app.start()
+            feeds = list(app.feeds)
+            spin_until(lambda: all(f.connection is Connection.ONLINE for f in feeds), 60)
+            before = emulator.state.calls_by.copy()
+            refreshes = [f.worker.refreshes for f in feeds]
+            app.feeds.refresh()
+            spin_until(
+                lambda: all(f.worker.refreshes > n for f, n in zip(feeds, refreshes, strict=True)),
+                60,
+            )
+            done = [f.worker.refreshes - n for f, n in zip(feeds, refreshes, strict=True)]
+            lists = [
+                emulator.state.calls_by[(u, "instances")] - before[(u, "instances")]
+                for u in ACCOUNT_SERVERS
+            ]
+            shown = [len(f.services) for f in feeds]
+        finally:
+            app.stop_worker()
+            app.dispose()
+    rows = []
+    for (user, count), made, asked, listed in zip(
+        ACCOUNT_SERVERS.items(), done, lists, shown, strict=True
+    ):
+        pages = max(1, math.ceil(count / state.max_page_size))
+        per_refresh = asked / max(made, 1)
+        rows.append(
+            Row(
+                f"requests per refresh, 5 accounts in the tray: {user}, {count} servers"
+                f" ({listed} listed)",
+                f"{per_refresh:g}",
+                f"{pages} page(s) of {state.max_page_size}",
+                f"{per_refresh / pages:.2f}×",
+                "= pages of that account",
+                "met" if per_refresh == pages and listed == count else "NOT met",
+            )
+        )
+    return rows
+
+
 def _services(count: int, flip: bool) -> tuple[Service, ...]:
     states = (PowerState.ACTIVE, PowerState.STOPPED, PowerState.STARTING)
     return tuple(
@@ -552,7 +619,7 @@ def gui_apply_time(work: Path) -> list[Row]:
     qt = QApplication.instance()
     rows = []
     store = SettingsStore(work / "apply")
-    store.save(Settings(api_url="http://127.0.0.1:9/"))
+    store.save(Settings(accounts=(Account(api_url="http://127.0.0.1:9/"),)))
     app = TrayApp(store, SessionOnlyStore())
     try:
         for count in (10, 100, 1000):
@@ -728,7 +795,7 @@ def gui_stalls(work: Path) -> list[Row]:
     rows = []
     with Emulator(state) as emulator:
         store = SettingsStore(work / "stall")
-        store.save(Settings(api_url=emulator.url))
+        store.save(Settings(accounts=(Account(api_url=emulator.url),)))
         app = TrayApp(store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)))
         try:
             app.start()
@@ -931,7 +998,7 @@ def main() -> int:
         sections: dict[str, Callable[[], list[Row]]] = {
             "startup": lambda: startup_memory_idle(runs, idle, work),
             "keychain": lambda: keychain_rows(runs, work),
-            "requests": requests_per_refresh,
+            "requests": lambda: requests_per_refresh() + requests_per_refresh_of_accounts(work),
             "apply": lambda: gui_apply_time(work),
             "dbusmenu": lambda: dbus_menu_apply(work),
             "stalls": lambda: gui_stalls(work),

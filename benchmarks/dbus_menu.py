@@ -23,6 +23,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.__main__ import _services
+from zomro_tray.account import Account
 from zomro_tray.contract import Snapshot
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
@@ -101,7 +102,7 @@ def measure() -> dict[str, Any]:
     trays = {}
     for name in ("exported", "unexported"):
         store = SettingsStore(work / name)
-        store.save(Settings(api_url="http://127.0.0.1:9/"))
+        store.save(Settings(accounts=(Account(api_url="http://127.0.0.1:9/"),)))
         trays[name] = TrayApp(store, SessionOnlyStore())
         trays[name].connection = Connection.ONLINE
     trays["exported"].tray_host.start()  # only this one gets an icon, so only its menu is exported

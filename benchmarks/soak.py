@@ -24,6 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from zomro_tray.account import Account
 from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
@@ -164,7 +165,7 @@ def run_soak(
     result = SoakResult()
     with tempfile.TemporaryDirectory(prefix="zomro-soak-") as home, Emulator(state) as emulator:
         store = SettingsStore(Path(home))
-        store.save(Settings(api_url=emulator.url))
+        store.save(Settings(accounts=(Account(api_url=emulator.url),)))
         timing = Timing(
             fast=0.005,
             stale=0.02,
@@ -223,7 +224,7 @@ def _drive(
         if time.monotonic() > deadline:
             raise TimeoutError(
                 f"soak stalled at cycle {app.worker.attempts}: {app.connection.value}, "
-                f"{app.problem!r}"
+                f"{app.feeds.first.problem!r}"
             )
         target = min(app.worker.attempts + 25, cycles)
         spin_until(lambda t=target: app.worker.attempts >= t, 30)
@@ -262,7 +263,7 @@ def _settle_and_compare(app: TrayApp, state: object) -> dict[str, tuple[str, str
             if shown.get(sid) != status
         }
 
-    spin_until(lambda: not app.worker_pending and not app.power.local_pending, 15)
+    spin_until(lambda: not app.feeds.pending() and not app.power.local_pending, 15)
     seen = app.worker.refreshes
     spin_until(lambda: app.worker.refreshes >= seen + 3 and not mismatches(), 15)
     return mismatches()
