@@ -162,6 +162,11 @@ def test_one_failing_account_has_its_own_sentence_and_never_holds_the_others_bac
     assert app.menu.heads[1].startswith("Agency")
     assert "Agency: " in app.tray_host.tooltip
     assert app.view.state is Overall.PROBLEM  # the icon shows the one in trouble
+    if bad.connection is Connection.SIGNED_OUT:  # "Sign in…" opens on the account it is for
+        app.menu.sign_in_action.trigger()
+        assert app.dialog is not None
+        assert app.dialog.sign_in.current_key == bad.account.key
+        app.dialog.reject()
 
 
 def test_settings_add_reorder_and_remove_accounts_each_with_its_keychain_entry(
@@ -248,3 +253,27 @@ def test_the_icon_takes_the_most_urgent_accounts_state() -> None:
     assert combined([Overall.IN_PROGRESS, Overall.SOME_STOPPED]) is Overall.IN_PROGRESS
     assert combined([Overall.LOADING, Overall.ALL_RUNNING]) is Overall.ALL_RUNNING
     assert combined([Overall.LOADING, Overall.LOADING]) is Overall.LOADING
+
+
+def test_the_demo_with_several_accounts_shows_each_ones_servers_and_balance(
+    qtbot: QtBot, tmp_path: Path, make_emulator: Callable[..., Emulator]
+) -> None:
+    """``zomro-tray --demo-accounts``: five accounts, each signed in from memory only."""
+    from zomro_tray.gui.app import demo_accounts
+
+    emulator = make_emulator("accounts")
+    settings, keychain = demo_accounts(emulator, several=True)
+    store = SettingsStore(tmp_path)
+    store.save(settings)
+    app = TrayApp(store, keychain, demo=True)
+    try:
+        app.start()
+        qtbot.waitUntil(online(app, USERS), timeout=10_000)
+        qtbot.waitUntil(lambda: all(f.money.line() for f in app.feeds), timeout=10_000)
+        balances = [f.money.line().split(" — ")[0] for f in app.feeds]
+        assert len(set(balances)) == 5  # each account's own balance
+        assert [len(f.services) for f in app.feeds] == [5, 2, 2, 2, 2]
+        assert app.menu.statuses[0].startswith("Demo — ")
+    finally:
+        app.stop_worker()
+        app.dispose()

@@ -102,7 +102,15 @@ class AccountsPage(QWidget):
         layout.addStretch(1)
         self._fill_list()  # after the form: it shows the name's row only for several
         self.list.currentRowChanged.connect(self._chosen)
-        self._load(0)
+        self._load(self._first_needing_sign_in())
+
+    def _first_needing_sign_in(self) -> int:
+        """Opened from "Sign in…" or a notification: the first account that needs it."""
+        for row, account in enumerate(self._accounts):
+            status = self._statuses.get(account.key)
+            if status is not None and not status.signed_in:
+                return row
+        return 0
 
     def _sign_in_form(self) -> QVBoxLayout:
         self.notice = QLabel("")
