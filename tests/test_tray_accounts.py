@@ -87,6 +87,24 @@ def test_each_account_has_its_own_section_in_the_menu_and_the_window(
     assert sorted(window.visible_names()) == ["agency-1 — Running", "agency-2 — Stopped"]
 
 
+def test_each_account_renews_its_own_session(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    """The agency's session ends: its worker signs in again, with its own password, and the
+    other account's session is left alone (no sign-in, no gap)."""
+    settings, store = signed_in(accounts, 2)
+    app = make_app(accounts, settings=settings, secrets=store)
+    qtbot.waitUntil(online(app, USERS[:2]), timeout=10_000)
+    signed = accounts.state.calls_by.copy()
+    accounts.state.expire_sessions("agency")
+    app.feeds.refresh()
+    renewed = ("agency", "auth")
+    qtbot.waitUntil(lambda: accounts.state.calls_by[renewed] > signed[renewed], timeout=5_000)
+    qtbot.waitUntil(online(app, USERS[:2]), timeout=5_000)
+    assert accounts.state.calls_by[(DEMO_USER, "auth")] == signed[(DEMO_USER, "auth")]
+    assert all(f.connection is Connection.ONLINE for f in app.feeds)
+
+
 def test_a_click_goes_out_through_the_servers_own_account(
     make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
 ) -> None:

@@ -123,9 +123,12 @@ class EmulatorState:
             self.sessions[token] = Session(username, time.monotonic(), awaiting_two_factor)
         return token
 
-    def expire_sessions(self) -> None:
+    def expire_sessions(self, username: str = "") -> None:
+        """Every session ends, or only ``username``'s (several accounts: each on its own)."""
         with self.lock:
-            self.sessions.clear()
+            for token, session in list(self.sessions.items()):
+                if not username or session.account == username:
+                    del self.sessions[token]
 
     def inject(self, *faults: str) -> None:
         """Queue faults for the next requests, one each, in order."""
