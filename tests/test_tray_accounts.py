@@ -231,6 +231,30 @@ def test_settings_add_reorder_and_remove_accounts_each_with_its_keychain_entry(
     assert all(e.service_id not in accounts.state.snapshot("agency") for e in app.shown)
 
 
+def test_the_servers_tab_hides_a_server_in_its_own_account_only(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> None:
+    settings, store = signed_in(accounts, 2)
+    app = make_app(accounts, settings=settings, secrets=store)
+    qtbot.waitUntil(online(app, USERS[:2]), timeout=10_000)
+    app.open_settings()
+    dialog = app.dialog
+    assert dialog is not None
+    table = dialog.servers
+    rows = [table.topLevelItem(i) for i in range(table.topLevelItemCount())]
+    assert {row.text(4) for row in rows} == {"Mine", "Agency"}  # the Account column
+    hidden = next(row for row in rows if row.text(0) == "agency-2")
+    hidden.setCheckState(0, hidden.checkState(0).Unchecked)
+    dialog._save_clicked()
+    mine, agency = app.preferences.store.load().accounts
+    assert mine.shown_services is None  # all of the first account's still shown
+    assert agency.shown_services is not None
+    assert set(agency.shown_services) == set(accounts.state.snapshot("agency")) - {
+        s.id for s in list(app.feeds)[1].services if s.name == "agency-2"
+    }
+    assert [e.name for e in app.shown if e.name.startswith("agency")] == ["agency-1"]
+
+
 def test_a_settings_file_of_the_single_account_release_loses_nothing(tmp_path: Path) -> None:
     """A file written by 0.1.0 (tests/data): its sign-in fields become the first account,
     everything else stays, and the first save writes the new layout with all of it."""

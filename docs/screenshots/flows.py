@@ -159,6 +159,8 @@ def several_accounts(out: Path) -> None:
         assert tray.dialog is not None
         tray.dialog.sign_in.list.setCurrentRow(1)
         save(tray.dialog, out / "settings-accounts.png")
+        tray.dialog.tabs.setCurrentIndex(1)
+        save(tray.dialog, out / "settings-servers-accounts.png")
         tray.dialog.reject()
         tray.show_window()
         assert tray.window is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -14,7 +14,7 @@ from zomro_tray.model import Service
 from zomro_tray.presentation import state_words
 from zomro_tray.settings import Settings
 
-SHOW, ALIAS, STATE, ASK = range(4)
+SHOW, ALIAS, STATE, ASK, ACCOUNT = range(5)
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,13 @@ def _check(on: bool) -> Qt.CheckState:
 class ServersTable(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setHeaderLabels([_("Show"), _("Alias (optional)"), _("State"), _("Always ask")])
+        self.setHeaderLabels(
+            [_("Show"), _("Alias (optional)"), _("State"), _("Always ask"), _("Account")]
+        )
         self.setRootIsDecorated(False)
         header = self.header()
         header.setStretchLastSection(False)
-        for column in (SHOW, ALIAS, STATE, ASK):  # all readable; the alias takes what is left
+        for column in (SHOW, ALIAS, STATE, ASK, ACCOUNT):  # all readable; the alias takes the rest
             stretch = column == ALIAS
             mode = (
                 QHeaderView.ResizeMode.Stretch
@@ -46,10 +48,15 @@ class ServersTable(QTreeWidget):
             header.setSectionResizeMode(column, mode)
 
     def fill(
-        self, services: Sequence[Service], settings: Settings, shows: Callable[[str], bool]
+        self,
+        services: Sequence[Service],
+        settings: Settings,
+        shows: Callable[[str], bool],
+        owners: Mapping[str, str],
     ) -> None:
         """(Re)fill from a live list, keeping what the user already changed; ``shows`` says
-        whether the server's account shows it now."""
+        whether the server's account shows it now, ``owners`` names its account (a column
+        shown while there are several)."""
         edited = {choice.service_id: choice for choice in self.choices()}
         self.clear()
         for service in services:
@@ -59,7 +66,8 @@ class ServersTable(QTreeWidget):
                 settings.aliases.get(service.id, ""),
                 settings.protects(service.id),
             )
-            item = QTreeWidgetItem([service.name, choice.alias, state_words(service)])
+            owner = owners.get(service.id, "")
+            item = QTreeWidgetItem([service.name, choice.alias, state_words(service), "", owner])
             item.setData(SHOW, Qt.ItemDataRole.UserRole, service.id)
             item.setIcon(STATE, status_dot(service.power))
             item.setFlags(
@@ -68,6 +76,7 @@ class ServersTable(QTreeWidget):
             item.setCheckState(SHOW, _check(choice.shown))
             item.setCheckState(ASK, _check(choice.always_ask))
             self.addTopLevelItem(item)
+        self.setColumnHidden(ACCOUNT, not any(owners.values()))
         self._fit_columns()
 
     def _fit_columns(self) -> None:
@@ -77,6 +86,7 @@ class ServersTable(QTreeWidget):
         widths = [
             max(header.sectionSizeHint(column), self.sizeHintForColumn(column))
             for column in range(self.columnCount())
+            if not self.isColumnHidden(column)
         ]
         frame = 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
         self.setMinimumWidth(sum(widths) + frame)

@@ -163,16 +163,23 @@ class SettingsDialog(QDialog):
         return page
 
     def fill_servers(self) -> None:
-        """Every account's servers, each ticked as its account shows it."""
+        """Every account's servers, each ticked as its account shows it, and named after its
+        account while there are several."""
         owners = {s.id: key for key, services in self._services.items() for s in services}
         accounts = {a.key: a for a in self._settings.accounts}
+        several = len(self._settings.accounts) > 1
+        numbers = {a.key: n for n, a in enumerate(self._settings.accounts, 1)}
+        names = {
+            sid: accounts[key].title(numbers[key]) if several and key in accounts else ""
+            for sid, key in owners.items()
+        }
 
         def shows(service_id: str) -> bool:
             account = accounts.get(owners.get(service_id, ""))
             return account is None or account.shows(service_id)
 
         every = [s for services in self._services.values() for s in services]
-        self.servers.fill(every, self._settings, shows)
+        self.servers.fill(every, self._settings, shows, names)
 
     def _servers_found(self, key: str, services: Sequence[Service]) -> None:
         """A tested sign-in's servers take the place of what that account listed."""
