@@ -4,7 +4,7 @@
 # 1. `EXECUTABLE emulator` on a free loopback port; 2. `services --json` with ZOMRO_TOKEN lists
 # the demo account's five servers; 3. `login` (token on stdin) keeps the sign-in in the system
 # keychain, `services` works without ZOMRO_TOKEN, and so does the tray's keychain helper
-# (`--read-keychain-for-the-tray`), `logout` removes it.
+# (`--read-keychain-for-the-tray`), `accounts` sees it, `logout` removes it.
 set -euo pipefail
 app=$1
 log=$(mktemp)
@@ -26,10 +26,14 @@ unset ZOMRO_TOKEN
 echo "$token" | "$app" --api-url "$url" login
 "$app" --api-url "$url" services | grep -q "web-1"
 echo "services from the keychain's sign-in: ok"
-# The tray reads the keychain through this executable started once more (zomro_tray/keychain.py).
-"$app" --read-keychain-for-the-tray | grep -q '"secret": "' || {
+# The tray reads the keychain through this executable started once more (zomro_tray/keychain.py),
+# every account's entry at once; the first account's is "credentials".
+"$app" --read-keychain-for-the-tray credentials | grep -q '"credentials": "' || {
   echo "the tray's keychain helper read no sign-in" >&2; exit 1; }
 echo "the tray's keychain helper: ok"
+"$app" accounts --json | grep -q '"sign_in_stored": true' || {
+  echo "accounts does not see the stored sign-in" >&2; exit 1; }
+echo "accounts: ok"
 "$app" logout
 if "$app" --api-url "$url" services >/dev/null 2>&1; then
   echo "still signed in after logout" >&2; exit 1
