@@ -387,3 +387,26 @@ def test_several_accounts_on_the_command_line(
     assert set(memory_keyring.entries) == {("zomro-tray", "credentials")}
     code, out, _ = cli(capsys, "accounts")
     assert out.splitlines() == ["1. Account 1: signed in", "2. Agency (agency): not signed in"]
+
+
+@pytest.mark.parametrize("command", [["services"], ["services", "--json"], ["accounts", "--json"]])
+def test_a_reader_that_leaves_early_is_not_an_error(emulator: Emulator, command: list[str]) -> None:
+    """``zomro-tray services | head -1`` or ``| grep -q``: the pipe closes before all is
+    written; that is how such a reader works, so no "Something unexpected" and exit code 0."""
+    env = {
+        **os.environ,
+        "ZOMRO_TOKEN": emulator.demo_token,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "PYTHONUNBUFFERED": "1",  # every print a write of its own: the pipe breaks mid-way
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "zomro_tray", "--api-url", emulator.url, *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdout is not None
+    child.stdout.close()  # the reader is gone before a line is written
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert err == b""

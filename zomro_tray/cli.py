@@ -278,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(APP_NAME + ": " + _("interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left early (| head, | grep -q): nothing is wrong
+        return errors.EXIT_OK
     except Exception:  # a bug: one line for the user, the traceback in the log (-v)
         log.info("unexpected failure", exc_info=True)
         print(f"{APP_NAME}: {errors.UnexpectedFailure(_(UNEXPECTED))}", file=sys.stderr)
