@@ -54,6 +54,24 @@ def signed_in(emulator: Emulator, count: int, wrong: str = "") -> tuple[Settings
     return Settings(accounts=listed), store
 
 
+OpenTray = Callable[..., TrayApp]
+
+
+@pytest.fixture
+def open_tray(
+    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+) -> OpenTray:
+    """The tray with the first ``count`` accounts signed in, once all are current."""
+
+    def start(count: int) -> TrayApp:
+        settings, store = signed_in(accounts, count)
+        app = make_app(accounts, settings=settings, secrets=store)
+        qtbot.waitUntil(online(app, USERS[:count]), timeout=10_000)
+        return app
+
+    return start
+
+
 def online(app: TrayApp, users: tuple[str, ...]) -> Callable[[], bool]:
     def check() -> bool:
         feeds = [f for f in app.feeds if f.who in users]
@@ -64,11 +82,9 @@ def online(app: TrayApp, users: tuple[str, ...]) -> Callable[[], bool]:
 
 @pytest.mark.parametrize("count", [2, 5])
 def test_each_account_has_its_own_section_in_the_menu_and_the_window(
-    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring, count: int
+    open_tray: OpenTray, accounts: Emulator, qtbot: QtBot, count: int
 ) -> None:
-    settings, store = signed_in(accounts, count)
-    app = make_app(accounts, settings=settings, secrets=store)
-    qtbot.waitUntil(online(app, USERS[:count]), timeout=10_000)
+    app = open_tray(count)
     heads = [f"{label} — signed in as {user}" for label, user in zip(LABELS, USERS, strict=False)]
     qtbot.waitUntil(lambda: app.menu.heads == heads[:count], timeout=5_000)
     for feed, user in zip(app.feeds, USERS, strict=False):
@@ -88,13 +104,11 @@ def test_each_account_has_its_own_section_in_the_menu_and_the_window(
 
 
 def test_each_account_renews_its_own_session(
-    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+    open_tray: OpenTray, accounts: Emulator, qtbot: QtBot
 ) -> None:
     """The agency's session ends: its worker signs in again, with its own password, and the
     other account's session is left alone (no sign-in, no gap)."""
-    settings, store = signed_in(accounts, 2)
-    app = make_app(accounts, settings=settings, secrets=store)
-    qtbot.waitUntil(online(app, USERS[:2]), timeout=10_000)
+    app = open_tray(2)
     signed = accounts.state.calls_by.copy()
     accounts.state.expire_sessions("agency")
     app.feeds.refresh()
@@ -106,11 +120,9 @@ def test_each_account_renews_its_own_session(
 
 
 def test_a_click_goes_out_through_the_servers_own_account(
-    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+    open_tray: OpenTray, accounts: Emulator, qtbot: QtBot
 ) -> None:
-    settings, store = signed_in(accounts, 3)
-    app = make_app(accounts, settings=settings, secrets=store)
-    qtbot.waitUntil(online(app, USERS[:3]), timeout=10_000)
+    app = open_tray(3)
     stopped = next(s for s in list(app.feeds)[1].services if s.name == "agency-2")
     action = app.menu.server_action(stopped.id)
     assert action is not None
@@ -122,11 +134,9 @@ def test_a_click_goes_out_through_the_servers_own_account(
 
 @pytest.mark.parametrize("count", [2, 5])
 def test_requests_per_refresh_are_one_list_per_account(
-    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring, count: int
+    open_tray: OpenTray, accounts: Emulator, qtbot: QtBot, count: int
 ) -> None:
-    settings, store = signed_in(accounts, count)
-    app = make_app(accounts, settings=settings, secrets=store)
-    qtbot.waitUntil(online(app, USERS[:count]), timeout=10_000)
+    app = open_tray(count)
     feeds = list(app.feeds)
     before = accounts.state.calls_by.copy()
     refreshes = [feed.worker.refreshes for feed in feeds]
@@ -232,11 +242,9 @@ def test_settings_add_reorder_and_remove_accounts_each_with_its_keychain_entry(
 
 
 def test_the_servers_tab_hides_a_server_in_its_own_account_only(
-    make_app: MakeApp, accounts: Emulator, qtbot: QtBot, memory_keyring: MemoryKeyring
+    open_tray: OpenTray, accounts: Emulator
 ) -> None:
-    settings, store = signed_in(accounts, 2)
-    app = make_app(accounts, settings=settings, secrets=store)
-    qtbot.waitUntil(online(app, USERS[:2]), timeout=10_000)
+    app = open_tray(2)
     app.open_settings()
     dialog = app.dialog
     assert dialog is not None

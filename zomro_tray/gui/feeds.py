@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,16 @@ from zomro_tray.worker import Worker
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class FeedContext:
+    """What every account's feed shares with the app: its settings, its notifications (the
+    app's ``notify``), and the workers' pace."""
+
+    settings: Callable[[], Settings]
+    notify: Callable[..., None]
+    timing: Timing | None = None
+
+
 class AccountFeed(QObject):
     """One account: its worker (in its own thread) and its last snapshot, connection and
     balance. The worker's signals come back with the feed first, so the app knows whose."""
@@ -46,10 +57,7 @@ class AccountFeed(QObject):
         self,
         account: Account,
         secrets: SecretsStore,
-        settings: Callable[[], Settings],
-        notify: Callable[..., None],
-        *,
-        timing: Timing | None = None,
+        context: FeedContext,
         credentials: Credentials | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -57,16 +65,16 @@ class AccountFeed(QObject):
         self.account = account
         #: The account's name in notifications and the menu, once there is more than one.
         self.tag = ""
-        self._notify = notify
+        self._notify = context.notify
         self.backend = WorkerHost(
             secrets,
             account.api_url,
-            settings().refresh_seconds,
-            timing=timing,
+            context.settings().refresh_seconds,
+            timing=context.timing,
             credentials=credentials,
             parent=self,
         )
-        self.money = MoneyView(settings, self.notify, self)
+        self.money = MoneyView(context.settings, self.notify, self)
         self.who = ""
         self.services: tuple[Service, ...] = ()
         self.connection = Connection.STARTING
@@ -127,18 +135,13 @@ class Feeds(QObject):
     def __init__(
         self,
         secrets: SecretsStore | Keychain,
-        settings: Callable[[], Settings],
-        notify: Callable[..., None],
-        *,
-        timing: Timing | None = None,
+        context: FeedContext,
         credentials: Credentials | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._secrets = secrets
-        self._settings = settings
-        self._notify = notify
-        self._timing = timing
+        self._context = context
         self._preset = credentials  # tests and the demo: the first account's sign-in
         self._feeds: list[AccountFeed] = []
         self._retiring: list[AccountFeed] = []  # removed; their threads end by themselves
@@ -164,8 +167,9 @@ class Feeds(QObject):
     # --- the account list ---------------------------------------------------------------------
 
     def sync(self, settings: Settings) -> list[AccountFeed]:
-        """Make a feed for each new account, stop the removed ones' (returned: their keychain
-        entries are the app's to forget), keep the order, and pass on each one's address."""
+        """Make a feed for each new account; retire each removed one's (its worker forgets its
+        keychain entry, then ends: returned, so the app forgets what was clicked on its
+        servers); keep the order; pass on each one's address and pace."""
         kept = {f.account.key: f for f in self._feeds}
         removed = [f for f in self._feeds if settings.account(f.account.key) is None]
         for feed in removed:
@@ -186,15 +190,9 @@ class Feeds(QObject):
         return removed
 
     def _make(self, account: Account, first: bool) -> AccountFeed:
-        feed = AccountFeed(
-            account,
-            self._secrets_for(account, first),
-            self._settings,
-            self._notify,
-            timing=self._timing,
-            credentials=self._preset if first else None,
-            parent=self,
-        )
+        secrets = self._secrets_for(account, first)
+        preset = self._preset if first else None
+        feed = AccountFeed(account, secrets, self._context, preset, parent=self)
         worker = feed.worker
         worker.ledger.story_ready.connect(self._story)
         worker.sign_in_checked.connect(self._checked)

@@ -19,7 +19,7 @@ from zomro_tray.autostart import AutoStart
 from zomro_tray.contract import ActionResult, Keychain, SecretsStore, Snapshot, Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.dialog_host import AccountStatus, DialogHost
-from zomro_tray.gui.feeds import AccountFeed, Feeds
+from zomro_tray.gui.feeds import AccountFeed, FeedContext, Feeds
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.menu import TrayMenu
 from zomro_tray.gui.money_view import MoneyView
@@ -76,14 +76,8 @@ class TrayApp(QObject):
         self._signing_out = False
         self._first_shown = False
 
-        self.feeds = Feeds(
-            secrets,
-            lambda: self.settings,
-            self.notify,
-            timing=timing,
-            credentials=credentials,
-            parent=self,
-        )
+        context = FeedContext(lambda: self.settings, self.notify, timing)
+        self.feeds = Feeds(secrets, context, credentials, parent=self)
         self.feeds.added.connect(self._connect_feed)
         self.feeds.sync(self.settings)
         self.dialogs = DialogHost(self.feeds, self)
