@@ -627,11 +627,11 @@ def gui_apply_time(work: Path) -> list[Row]:
             flip = iter(range(10**6))
 
             def apply(visible: bool, snapshots: list[Snapshot] = snapshots, flip=flip) -> None:
-                app._on_snapshot(snapshots[next(flip) % 2])
+                app._on_snapshot(app.feeds.first, snapshots[next(flip) % 2])
                 if visible:
                     qt.processEvents()  # the repaint that follows belongs to the cost
 
-            app.connection = Connection.ONLINE
+            app.feeds.first.connection = Connection.ONLINE
             hidden = _median_ms(lambda: apply(False))
             app.menu.menu.popup(app.menu.menu.pos())
             qt.processEvents()
@@ -697,7 +697,7 @@ def _window_row(app: TrayApp, qt: QApplication) -> Row:
     qt.processEvents()
 
     def apply() -> None:
-        app._on_snapshot(snapshots[next(flips) % 2])
+        app._on_snapshot(app.feeds.first, snapshots[next(flips) % 2])
         qt.processEvents()  # the repaint belongs to the cost
 
     took = _median_ms(apply)
@@ -721,8 +721,8 @@ def _one_change_row(app: TrayApp) -> Row:
         if n % 2:
             fresh = (replace(fresh[0], power=PowerState.STOPPED), *fresh[1:])
         snapshots.append(Snapshot(fresh, datetime.now()))
-    app._on_snapshot(snapshots[-1])
-    took = _median_ms(lambda: app._on_snapshot(snapshots.pop(0)))
+    app._on_snapshot(app.feeds.first, snapshots[-1])
+    took = _median_ms(lambda: app._on_snapshot(app.feeds.first, snapshots.pop(0)))
     return Row(
         "GUI thread: apply a refresh of 1000 servers, one changed, menu closed",
         f"{took:.2f} ms",

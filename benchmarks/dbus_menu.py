@@ -104,7 +104,7 @@ def measure() -> dict[str, Any]:
         store = SettingsStore(work / name)
         store.save(Settings(accounts=(Account(api_url="http://127.0.0.1:9/"),)))
         trays[name] = TrayApp(store, SessionOnlyStore())
-        trays[name].connection = Connection.ONLINE
+        trays[name].feeds.first.connection = Connection.ONLINE
     trays["exported"].tray_host.start()  # only this one gets an icon, so only its menu is exported
     _pump_until(app, lambda: trays["exported"].tray_host.available, 20)
     settled = time.perf_counter() + 0.5  # the item registers with the watcher
@@ -125,7 +125,7 @@ def measure() -> dict[str, Any]:
         for flip, snapshot in enumerate(snapshots):
             for name, tray in trays.items():
                 started = time.perf_counter()
-                tray._on_snapshot(snapshot)
+                tray._on_snapshot(tray.feeds.first, snapshot)
                 elapsed = (time.perf_counter() - started) * 1000
                 if flip:  # the first round creates the actions: not a refresh
                     gui[name].append(elapsed)
