@@ -25,7 +25,7 @@ from zomro_tray.gui.language import speak
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.overall import Connection
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.settings import NotificationKind, Settings, SettingsStore
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -118,6 +118,20 @@ TRAY_TIMING = Timing(
     fast=0.2, stale=0.5, backoff_start=0.2, backoff_cap=0.8, action_timeout=10, undo=0.3
 )
 MakeApp = Callable[..., TrayApp]
+
+
+def notes_of(app: TrayApp) -> list[tuple[Any, str, str]]:
+    """The app's notifications from now on (kind, title, text), but the balance notices: the
+    demo's (a server suspended for non-payment) come whenever its balance is first read, so a
+    test counting its own notifications would miss its number."""
+    notes: list[tuple[Any, str, str]] = []
+
+    def heard(kind: Any, title: str, text: str) -> None:
+        if kind is not NotificationKind.MONEY:
+            notes.append((kind, title, text))
+
+    app.notified.connect(heard)
+    return notes
 
 
 @pytest.fixture

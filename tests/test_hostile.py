@@ -23,6 +23,8 @@ from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
 from zomro_tray.gui import dialogs
 from zomro_tray.model import Action
 
+from conftest import notes_of
+
 MIB = 1024 * 1024
 
 
@@ -202,8 +204,7 @@ def test_a_token_echoed_back_by_the_server_is_masked_everywhere(
     make_app: Any, emulator: Emulator, qtbot: Any
 ) -> None:
     app = make_app(emulator)
-    notes: list[tuple[str, str, str]] = []
-    app.notified.connect(lambda *n: notes.append(n))
+    notes = notes_of(app)
     emulator.state.inject("echo_token", "echo_token", "echo_token")
     app.backend.refresh()
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)

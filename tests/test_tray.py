@@ -26,7 +26,7 @@ from zomro_tray.model import Action, PowerState
 from zomro_tray.overall import Connection
 from zomro_tray.settings import NOTIFICATION_KINDS, NotificationKind, Settings, SettingsStore
 
-from conftest import TRAY_TIMING, MakeApp, MemoryKeyring
+from conftest import TRAY_TIMING, MakeApp, MemoryKeyring, notes_of
 
 FAST = TRAY_TIMING
 WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
@@ -109,8 +109,7 @@ def test_action_results_and_refusals_are_notified(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     app = make_app(emulator)
-    notes: list[tuple[str, str, str]] = []
-    app.notified.connect(lambda *n: notes.append(n))
+    notes = notes_of(app)
     app.power.send(SUSPENDED, Action.START)
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
     assert notes[0][0] == "action_result"
@@ -126,8 +125,7 @@ def test_a_server_stopped_elsewhere_is_notified(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     app = make_app(emulator)
-    notes: list[tuple[str, str, str]] = []
-    app.notified.connect(lambda *n: notes.append(n))
+    notes = notes_of(app)
     emulator.state.set_power(WEB, "stopped")
     emulator.state.set_power("5116806", "stopped", billing=("3_abusesuspend", "Suspended"))
     app.backend.refresh()
@@ -700,8 +698,7 @@ def test_the_menu_names_the_account_and_sign_out_forgets_it(
     assert app.menu.heads == ["Signed in as demo"]
     assert app.menu.sign_out_action.isVisible()
     assert app.preferences.store.load().first.who == "demo"
-    notes: list[tuple[object, ...]] = []
-    app.notified.connect(lambda *n: notes.append(n))
+    notes = notes_of(app)
     app.menu.sign_out_action.trigger()
     qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
     assert not memory_keyring.entries  # the keychain entry is gone
