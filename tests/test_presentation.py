@@ -167,6 +167,7 @@ def _shown(*states: PowerState) -> list:  # type: ignore[type-arg]
     ("states", "connection", "expected"),
     [
         ((PowerState.ACTIVE,), Connection.OFFLINE, Overall.PROBLEM),
+        ((PowerState.ACTIVE,), Connection.REFUSED, Overall.PROBLEM),
         ((PowerState.ACTIVE,), Connection.SIGNED_OUT, Overall.PROBLEM),
         ((PowerState.ACTIVE,), Connection.STARTING, Overall.LOADING),
         ((PowerState.ACTIVE, PowerState.ERROR), Connection.ONLINE, Overall.PROBLEM),
@@ -209,6 +210,10 @@ def test_the_status_line() -> None:
     )
     assert status_line(Connection.OFFLINE, NOON, "") == "Offline — retrying"
     later = NOON + timedelta(seconds=40)
+    denied = "Zomro says: Insufficient privileges."
+    refused = status_line(Connection.REFUSED, NOON, denied, (), later)
+    assert refused.startswith("Refused, next try at ")  # it answered: not "offline"
+    assert refused.endswith(f"— {denied}")
     assert status_line(Connection.OFFLINE, NOON, "Zomro is not answering.", (), later) == (
         "Offline, next try at 12:00:45 — Zomro is not answering."
     )

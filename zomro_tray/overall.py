@@ -25,7 +25,15 @@ class Connection(str, enum.Enum):
     STARTING = "starting"
     ONLINE = "online"
     OFFLINE = "offline"  # transient failures: retrying with back-off
+    #: Zomro answers but refuses this account (no rights for the list): retried the same way,
+    #: but it is not the network, and the words say so.
+    REFUSED = "refused"
     SIGNED_OUT = "signed_out"  # nothing will work until the user signs in
+
+    @property
+    def retrying(self) -> bool:
+        """Not current, and tried again after a back-off."""
+        return self in (Connection.OFFLINE, Connection.REFUSED)
 
 
 def loading_tooltip() -> str:

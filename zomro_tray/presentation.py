@@ -225,7 +225,7 @@ def _tooltip(service: Service, name: str, click: Action | None, reason: str) -> 
 
 
 def overall(shown: Sequence[Entry], connection: Connection) -> Overall:
-    if connection in (Connection.OFFLINE, Connection.SIGNED_OUT):
+    if connection.retrying or connection is Connection.SIGNED_OUT:
         return Overall.PROBLEM
     if connection is Connection.STARTING:
         return Overall.LOADING
@@ -260,7 +260,7 @@ def tooltip(
         )
     else:
         line = _("zomro-tray: {summary}").format(summary=counted or _("no servers"))
-    if connection is Connection.OFFLINE and problem:
+    if connection.retrying and problem:
         return f"{line}\n{problem}"
     if filtered_by:
         return f"{line}\n" + _("Note: {note}.").format(note=filter_note(filtered_by))
@@ -309,20 +309,12 @@ def status_line(
     filtered_by: Sequence[str] = (),
     next_try: datetime | None = None,
 ) -> str:
-    """The disabled first line of the menu: what the app knows, and how fresh it is. Offline,
-    the time of the next try comes first, so cutting a long problem never hides it."""
+    """The disabled first line of the menu: what the app knows, and how fresh it is. Offline or
+    refused, the time of the next try comes first, so cutting a long problem never hides it."""
     if connection is Connection.SIGNED_OUT:
         return _("Sign-in needed")
-    if connection is Connection.OFFLINE:
-        when = (
-            _("Offline, next try at {time}").format(time=clock(next_try))
-            if next_try
-            else _("Offline")
-        )
-        # Translators: "Offline, next try at 12:04:10 — <what went wrong>".
-        return elide(
-            _("{when} — {problem}").format(when=when, problem=problem or _("retrying")), MAX_LINE
-        )
+    if connection.retrying:
+        return _retrying_line(connection is Connection.REFUSED, problem, next_try)
     if connection is Connection.STARTING or updated is None:
         return _("Loading servers…")
     if filtered_by:
@@ -331,6 +323,18 @@ def status_line(
         )
         return elide(line, MAX_LINE)
     return _("Updated {time}").format(time=clock(updated))
+
+
+def _retrying_line(refused: bool, problem: str, next_try: datetime | None) -> str:
+    """Offline, or refused by Zomro (it answered: not "offline"), and when it is tried again."""
+    if next_try:
+        words = _("Refused, next try at {time}") if refused else _("Offline, next try at {time}")
+        when = words.format(time=clock(next_try))
+    else:
+        when = _("Refused") if refused else _("Offline")
+    # Translators: "Offline, next try at 12:04:10 — <what went wrong>".
+    line = _("{when} — {problem}").format(when=when, problem=problem or _("retrying"))
+    return elide(line, MAX_LINE)
 
 
 def filter_note(filtered_by: Sequence[str]) -> str:

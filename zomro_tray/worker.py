@@ -285,7 +285,7 @@ class Worker(QObject):
         # The data first, then "online": whoever reacts to the connection finds the servers.
         self.snapshot_ready.emit(Snapshot(services, datetime.now(), pending, self._filters))
         if self._connection is not Connection.ONLINE:
-            restored = self._connection is Connection.OFFLINE
+            restored = self._connection.retrying
             self._set_connection(Connection.ONLINE, _("Connection restored.") if restored else "")
         self.ledger.after_refresh(services)
 
@@ -331,7 +331,8 @@ class Worker(QObject):
             self._signed_out(_say(error))
             return
         self._failures += 1
-        self._set_connection(Connection.OFFLINE, _say(error))
+        refused = isinstance(error, errors.ApiRefused)
+        self._set_connection(Connection.REFUSED if refused else Connection.OFFLINE, _say(error))
 
     def _signed_out(self, message: str, first_run: bool = False) -> None:
         self._client = None
@@ -343,9 +344,9 @@ class Worker(QObject):
     def _set_connection(self, connection: Connection, message: str) -> None:
         changed = connection is not self._connection
         self._connection = connection
-        if changed or connection is Connection.OFFLINE:
-            offline = connection is Connection.OFFLINE
-            next_try = datetime.now() + timedelta(seconds=self._next_delay()) if offline else None
+        if changed or connection.retrying:
+            retrying = connection.retrying
+            next_try = datetime.now() + timedelta(seconds=self._next_delay()) if retrying else None
             self.connection_changed.emit(connection, message, next_try)
 
     def _settle_pending(self, services: tuple[Service, ...]) -> None:
@@ -358,7 +359,7 @@ class Worker(QObject):
         self._timer.start(int(self._next_delay() * 1000))
 
     def _next_delay(self) -> float:
-        if self._connection is Connection.OFFLINE:
+        if self._connection.retrying:
             step = self._timing.backoff_start * float(2 ** max(self._failures - 1, 0))
             return min(step, self._timing.backoff_cap)
         busy = self._pending or any(s.power.in_transition for s in self._services)

@@ -165,6 +165,16 @@ def several_accounts(out: Path) -> None:
         tray.show_window()
         assert tray.window is not None
         save(tray.window, out / "window-accounts.png")
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        dark(app)
+        save(tray.menu.menu, out / "menu-accounts-dark.png")
+        tray.open_settings()
+        assert tray.dialog is not None
+        tray.dialog.sign_in.list.setCurrentRow(4)  # the account Zomro refuses
+        save(tray.dialog, out / "settings-accounts-dark.png")
+        tray.dialog.reject()
+        app.setPalette(app.style().standardPalette())
         tray.stop_worker()
         tray.dispose()
     emulator.stop()

@@ -240,9 +240,14 @@ class TrayApp(QObject):
         feed.next_try = next_try
         self.render()
         kind = NotificationKind.CONNECTION
-        if connection is Connection.OFFLINE and before is not Connection.OFFLINE:
-            feed.notify(kind, _("Zomro cannot be reached"), message, warning=True)
-        elif connection is Connection.ONLINE and before is Connection.OFFLINE:
+        if connection.retrying and connection is not before:
+            title = (
+                _("Zomro refused")
+                if connection is Connection.REFUSED
+                else _("Zomro cannot be reached")
+            )
+            feed.notify(kind, title, message, warning=True)
+        elif connection is Connection.ONLINE and before.retrying:
             feed.notify(kind, _("Back online"), _("The connection to Zomro is restored."))
 
     def _on_action_finished(self, feed: AccountFeed, result: ActionResult) -> None:

@@ -41,7 +41,7 @@ class TrayView:
             sections,
             sign_in=Connection.SIGNED_OUT in connections,
             sign_out=single is not None and bool(single.who),
-            offline=Connection.OFFLINE in connections,
+            offline=any(connection.retrying for connection in connections),
         )
         self.state = combined([overall(feed.shown, feed.connection) for feed in feeds])
         low = any(feed.money.low for feed in feeds)
@@ -59,8 +59,8 @@ class TrayView:
         app = self._app
         settings = app.settings
         pending = {**feed.worker_pending, **app.power.local_pending}
-        offline = feed.connection is Connection.OFFLINE
-        last_seen = ago(feed.updated, datetime.now()) if offline and feed.updated else ""
+        retrying = feed.connection.retrying
+        last_seen = ago(feed.updated, datetime.now()) if retrying and feed.updated else ""
         feed.shown = feed.entries.entries(
             feed.services,
             settings,
