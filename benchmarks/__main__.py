@@ -799,9 +799,9 @@ def gui_stalls(work: Path) -> list[Row]:
         app = TrayApp(store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)))
         try:
             app.start()
-            refreshing = measure(lambda: app.connection is Connection.ONLINE, 20)
+            refreshing = measure(lambda: app.feeds.first.connection is Connection.ONLINE, 20)
             done: list[bool] = []
-            app.worker.action_finished.connect(lambda *_: done.append(True))
+            app.feeds.first.worker.action_finished.connect(lambda *_: done.append(True))
             app.power.send("5116805", Action.START)
             acting = measure(lambda: bool(done), 30)
         finally:

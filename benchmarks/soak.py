@@ -137,7 +137,7 @@ def _footprint(app: TrayApp) -> Footprint:
     return Footprint(
         rss=rss_bytes(),
         threads=native_threads(),
-        timers=len(app.findChildren(QTimer)) + len(app.worker.findChildren(QTimer)),
+        timers=len(app.findChildren(QTimer)) + len(app.feeds.first.worker.findChildren(QTimer)),
         menu_actions=actions,
     )
 
@@ -180,7 +180,7 @@ def run_soak(
             SessionOnlyStore(Credentials.from_password(DEMO_USER, DEMO_PASSWORD)),
             timing=timing,
         )
-        app.backend.action_requested.connect(
+        app.feeds.first.backend.action_requested.connect(
             lambda sid, action: result.sent.update([(f"service.{action.value}", sid)])
         )
         app.start()
@@ -193,13 +193,13 @@ def run_soak(
             _drive(app, state, rng, cycles, result, timeout=timeout)
             state.clear_faults()
             result.mismatches = _settle_and_compare(app, state)
-            result.worker_alive = app.backend.is_running()
+            result.worker_alive = app.feeds.first.backend.is_running()
             result.at_end = _footprint(app)
         finally:
             sys.excepthook = previous_hook
             result.seconds = time.monotonic() - elapsed_start
-            result.cycles = app.worker.attempts
-            result.successes = app.worker.refreshes
+            result.cycles = app.feeds.first.worker.attempts
+            result.successes = app.feeds.first.worker.refreshes
             result.received = Counter(state.actions)
             result.faults = Counter(state.faults_served)
             app.stop_worker()
@@ -220,18 +220,19 @@ def _drive(
 ) -> None:
     deadline = time.monotonic() + timeout
     server_ids = [sid for sid, s in state.servers.items() if s.account == DEMO_USER]  # type: ignore[attr-defined]
-    while app.worker.attempts < cycles:
+    feed = app.feeds.first  # the soak's one account
+    while feed.worker.attempts < cycles:
         if time.monotonic() > deadline:
             raise TimeoutError(
-                f"soak stalled at cycle {app.worker.attempts}: {app.connection.value}, "
-                f"{app.feeds.first.problem!r}"
+                f"soak stalled at cycle {feed.worker.attempts}: {feed.connection.value}, "
+                f"{feed.problem!r}"
             )
-        target = min(app.worker.attempts + 25, cycles)
-        spin_until(lambda t=target: app.worker.attempts >= t, 30)
+        target = min(feed.worker.attempts + 25, cycles)
+        spin_until(lambda t=target: feed.worker.attempts >= t, 30)
         # Like with like: the end is measured online with every server listed, so the
         # checkpoint is too (a drip fault's valid empty list can leave the menu empty a moment).
-        settled = app.connection is Connection.ONLINE and len(app.shown) == len(server_ids)
-        if result.at_checkpoint is None and app.worker.attempts >= CHECKPOINT and settled:
+        settled = feed.connection is Connection.ONLINE and len(app.shown) == len(server_ids)
+        if result.at_checkpoint is None and feed.worker.attempts >= CHECKPOINT and settled:
             result.at_checkpoint = _footprint(app)
         roll = rng.random()
         if roll < 0.3:  # behind the app's back: the web panel, or the provider
@@ -264,6 +265,6 @@ def _settle_and_compare(app: TrayApp, state: object) -> dict[str, tuple[str, str
         }
 
     spin_until(lambda: not app.feeds.pending() and not app.power.local_pending, 15)
-    seen = app.worker.refreshes
-    spin_until(lambda: app.worker.refreshes >= seen + 3 and not mismatches(), 15)
+    seen = app.feeds.first.worker.refreshes
+    spin_until(lambda: app.feeds.first.worker.refreshes >= seen + 3 and not mismatches(), 15)
     return mismatches()

@@ -154,7 +154,9 @@ def make_app(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeApp]:
         apps.append(app)
         app.start()
         if wait:
-            qtbot.waitUntil(lambda: app.connection is not Connection.STARTING, timeout=10_000)
+            qtbot.waitUntil(
+                lambda: app.feeds.first.connection is not Connection.STARTING, timeout=10_000
+            )
         return app
 
     yield make

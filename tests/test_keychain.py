@@ -9,8 +9,9 @@ import keyring
 import pytest
 
 from zomro_tray import errors
+from zomro_tray.account import FIRST_ENTRY
 from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.keychain import ENTRY, SecretStore
+from zomro_tray.keychain import SecretStore
 
 from conftest import MemoryKeyring
 
@@ -20,7 +21,7 @@ def test_token_round_trip(memory_keyring: MemoryKeyring) -> None:
     assert store.load() is None
     store.save(Credentials.from_token(" tok-123456 "))
     assert store.load() == Credentials.from_token("tok-123456")
-    assert list(memory_keyring.entries) == [("zomro-tray", ENTRY)]
+    assert list(memory_keyring.entries) == [("zomro-tray", FIRST_ENTRY)]
     assert store.clear() is True
     assert store.load() is None
     assert store.clear() is False

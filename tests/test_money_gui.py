@@ -30,7 +30,7 @@ def test_the_menu_shows_the_balance_and_its_runway_under_the_account(
     actions = [a for a in app.menu.menu.actions() if a.isVisible()]
     texts = [a.text() for a in actions]
     assert texts.index("Signed in as demo") + 1 == texts.index(app.menu.money_text)
-    assert app.money.low  # staging-żółw is suspended for non-payment: the cue is on
+    assert app.feeds.first.money.low  # staging-żółw is suspended for non-payment: the cue is on
 
 
 def test_a_long_runway_without_unpaid_servers_has_no_cue(
@@ -39,7 +39,7 @@ def test_a_long_runway_without_unpaid_servers_has_no_cue(
     app = make_app(make_emulator("single"))
     qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
     assert app.menu.money_text == "Balance 12.40 € — about 76 days at 0.16 €/day"
-    assert not app.money.low
+    assert not app.feeds.first.money.low
 
 
 def test_stopping_is_never_sold_as_saving_money(
@@ -75,7 +75,7 @@ def test_a_runway_under_the_threshold_warns_once_and_marks_the_icon(
     assert "Add funds in Zomro's panel" in lows[0][2]
     assert len(unpaid) == 1
     assert "web-1, baza-danych-łódź" in unpaid[0][2]
-    assert app.money.low
+    assert app.feeds.first.money.low
     assert emulator.state.accounts[DEMO_USER].charges_made >= 5
 
 
@@ -92,7 +92,7 @@ def test_the_warning_can_be_turned_off(
     app.notified.connect(lambda *n: notes.append(n))
     qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
     assert "about 1 day" in app.menu.money_text
-    assert app.money.low
+    assert app.feeds.first.money.low
     assert not [n for n in notes if n[0] is NotificationKind.MONEY]
 
 
@@ -130,7 +130,7 @@ def test_with_the_window_closed_a_refresh_costs_what_it_did(
     app = make_app(emulator, timing=timing)
     qtbot.waitUntil(lambda: bool(app.menu.money_text), timeout=5_000)
     emulator.state.calls.clear()
-    refreshes = app.worker.refreshes
-    qtbot.waitUntil(lambda: app.worker.refreshes >= refreshes + 5, timeout=5_000)
+    refreshes = app.feeds.first.worker.refreshes
+    qtbot.waitUntil(lambda: app.feeds.first.worker.refreshes >= refreshes + 5, timeout=5_000)
     calls = dict(emulator.state.calls)
     assert set(calls) == {"instances"}, calls  # one page: one request per refresh

@@ -46,7 +46,7 @@ def test_the_menu_lists_the_servers_with_their_states(
     make_app: MakeApp, emulator: Emulator
 ) -> None:
     app = make_app(emulator)
-    assert app.connection is Connection.ONLINE
+    assert app.feeds.first.connection is Connection.ONLINE
     assert [label(app, sid) for sid in (WEB, DB, SUSPENDED, "5116806", "5116808")] == [
         "web-1 — Running",
         "baza-danych-łódź — Stopped",
@@ -128,7 +128,7 @@ def test_a_server_stopped_elsewhere_is_notified(
     notes = notes_of(app)
     emulator.state.set_power(WEB, "stopped")
     emulator.state.set_power("5116806", "stopped", billing=("3_abusesuspend", "Suspended"))
-    app.backend.refresh()
+    app.feeds.first.backend.refresh()
     qtbot.waitUntil(lambda: len(notes) == 2, timeout=5_000)
     assert {n[2] for n in notes} == {"web-1 stopped.", "бэкап-сервер was suspended by Zomro."}
 
@@ -140,7 +140,7 @@ def test_menu_entries_are_updated_in_place(
     before = app.menu.server_action(WEB)
     count = len(app.menu.menu.actions())
     emulator.state.set_power(WEB, "stopped")
-    app.backend.refresh()
+    app.feeds.first.backend.refresh()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=5_000)
     assert app.menu.server_action(WEB) is before
     assert len(app.menu.menu.actions()) == count
@@ -168,8 +168,8 @@ def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
     notes: list[tuple[str, str, str]] = []
     app.notified.connect(lambda *n: notes.append(n))
     emulator.state.expire_sessions()
-    app.backend.refresh()
-    qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
+    app.feeds.first.backend.refresh()
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.SIGNED_OUT, timeout=5_000)
     assert app.menu.sign_in_action.isVisible()
     assert app.menu.statuses[0] == "Sign-in needed"
     assert notes[-1][0] == "sign_in"
@@ -182,7 +182,7 @@ def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
     dialog.sign_in.token.setText(new_token)
     dialog._save_clicked()  # tests the sign-in, then keeps it
     qtbot.waitUntil(lambda: app.dialog is None, timeout=10_000)
-    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=10_000)
     assert not app.menu.sign_in_action.isVisible()
     assert Credentials.from_secret(
         memory_keyring.entries[("zomro-tray", "credentials")]
@@ -228,7 +228,7 @@ def test_two_factor_sign_in_in_the_dialog(
     qtbot.waitUntil(lambda: "two-factor" in dialog.sign_in.check_result.text(), timeout=5_000)
     dialog.sign_in.code.setText(TWO_FACTOR_CODE)
     dialog._save_clicked()
-    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=10_000)
     assert sorted(e.name for e in app.shown) == ["totp-db", "totp-web"]
     stored = Credentials.from_secret(memory_keyring.entries[("zomro-tray", "credentials")])
     assert stored is not None
@@ -268,12 +268,14 @@ def test_offline_backs_off_notifies_once_and_recovers(
     notes: list[tuple[str, str, str]] = []
     app.notified.connect(lambda *n: notes.append(n))
     delays: list[float] = []
-    app.worker.connection_changed.connect(lambda *_: delays.append(app.worker.next_delay))
+    app.feeds.first.worker.connection_changed.connect(
+        lambda *_: delays.append(app.feeds.first.worker.next_delay)
+    )
     emulator.state.fault_choices = ("html502", "reset", "ip460", "malformed")
     emulator.state.fault_rate = 1.0
-    app.backend.refresh()
+    app.feeds.first.backend.refresh()
     qtbot.waitUntil(lambda: len(delays) >= 4, timeout=10_000)
-    assert app.connection is Connection.OFFLINE
+    assert app.feeds.first.connection is Connection.OFFLINE
     assert app.menu.statuses[0].startswith("Offline, next try at ")
     assert delays[:4] == [0.2, 0.4, 0.8, 0.8]  # exponential, capped
     # The last known state stays on show, saying how old it is; nothing can be clicked.
@@ -281,7 +283,7 @@ def test_offline_backs_off_notifies_once_and_recovers(
     assert not app.menu.server_action(WEB).isEnabled()
     assert app.menu.refresh_action.text() == "Retry now"
     emulator.state.clear_faults()
-    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=10_000)
     kinds = [(n[0], n[1]) for n in notes]
     assert kinds == [("connection", "Zomro cannot be reached"), ("connection", "Back online")]
 
@@ -297,7 +299,7 @@ def test_the_gui_thread_keeps_ticking_while_zomro_takes_3_seconds(
     assert app.menu.menu.isVisible()
     assert emulator.state.calls["instances"] == 0  # Zomro has not answered yet
     app.menu.refresh_clicked.emit()
-    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=15_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=15_000)
     app.menu.server_action(DB).trigger()  # an action with a 3 s answer
     assert label(app, DB).endswith("Starting…")  # shown at once, before Zomro answers
     answered: list[bool] = []
@@ -314,9 +316,13 @@ def test_quit_stops_the_worker_within_a_second_with_a_request_in_flight(
 ) -> None:
     emulator = make_emulator(latency=20.0)
     app = make_app(emulator, wait=False)
-    qtbot.waitUntil(lambda: app.worker.attempts == 1, timeout=5_000)  # in flight for 20 s
+    qtbot.waitUntil(
+        lambda: app.feeds.first.worker.attempts == 1, timeout=5_000
+    )  # in flight for 20 s
     app.stop_worker()  # waits at most QUIT_WAIT_MS for the thread
-    assert not app.backend.is_running()  # it ended: the request was aborted, not waited for
+    assert (
+        not app.feeds.first.backend.is_running()
+    )  # it ended: the request was aborted, not waited for
 
 
 def test_no_tray_shows_a_window_with_the_same_list_at_once(
@@ -326,7 +332,7 @@ def test_no_tray_shows_a_window_with_the_same_list_at_once(
     app = make_app(emulator, wait=False)  # the offscreen platform has no tray
     assert app.window is not None
     assert app.window.isVisible()
-    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=10_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=10_000)
     window = app.window
     assert len(window.visible_names()) == 5
     assert window.hint.isVisibleTo(window)
@@ -412,7 +418,7 @@ def test_a_missing_keychain_is_explained_in_the_dialog(
     no_keychain = "No usable system keychain"
     qtbot.waitUntil(lambda: no_keychain in dialog.sign_in.check_result.text(), timeout=5_000)
     assert app.dialog is dialog  # still open: nothing was lost or silently dropped
-    assert app.connection is Connection.SIGNED_OUT
+    assert app.feeds.first.connection is Connection.SIGNED_OUT
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert emulator.demo_token not in path.read_text(errors="replace")
@@ -427,12 +433,12 @@ def test_a_session_dropped_right_after_signing_in_again_is_retried_not_signed_ou
     app = make_app(
         emulator, secrets=SessionOnlyStore(Credentials.from_password(DEMO_USER, DEMO_PASSWORD))
     )
-    assert app.connection is Connection.ONLINE
+    assert app.feeds.first.connection is Connection.ONLINE
     # instances (expired), keepalive, auth, whoami, instances: expired again at once
     emulator.state.inject("expire", "none", "none", "none", "expire")
-    app.backend.refresh()
+    app.feeds.first.backend.refresh()
     qtbot.waitUntil(lambda: emulator.state.calls["auth"] >= 3, timeout=5_000)
-    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=5_000)
     assert app.dialog is None
 
 
@@ -510,12 +516,12 @@ def test_fixing_the_api_address_uses_the_stored_sign_in_again(
     app = make_app(
         emulator, settings=Settings(accounts=(Account(api_url="http://192.0.2.1/"),))
     )  # refused: plain http
-    qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.SIGNED_OUT, timeout=5_000)
     assert "plain http://" in app.feeds.first.problem
     if app.dialog is not None:
         app.dialog.reject()
     app.apply_settings(Settings(accounts=(Account(api_url=emulator.url),)))
-    qtbot.waitUntil(lambda: app.connection is Connection.ONLINE, timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=5_000)
     assert len(app.shown) == 5
 
 
@@ -582,25 +588,25 @@ def test_opening_the_menu_refreshes_stale_data_and_only_stale_data(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     fresh = make_app(emulator, timing=replace(TRAY_TIMING, stale=3600))
-    qtbot.waitUntil(lambda: fresh.worker.refreshes == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: fresh.feeds.first.worker.refreshes == 1, timeout=5_000)
     fresh.menu.opened.emit()  # data a moment old: nothing to fetch
-    fresh.backend.refresh()  # queued after it: once this is done, so is the menu's turn
-    qtbot.waitUntil(lambda: fresh.worker.refreshes == 2, timeout=5_000)
-    assert fresh.worker.attempts == 2
+    fresh.feeds.first.backend.refresh()  # queued after it: once this is done, so is the menu's turn
+    qtbot.waitUntil(lambda: fresh.feeds.first.worker.refreshes == 2, timeout=5_000)
+    assert fresh.feeds.first.worker.attempts == 2
 
     stale = make_app(emulator, timing=replace(TRAY_TIMING, stale=0))
-    qtbot.waitUntil(lambda: stale.worker.refreshes == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: stale.feeds.first.worker.refreshes == 1, timeout=5_000)
     stale.menu.opened.emit()
-    qtbot.waitUntil(lambda: stale.worker.refreshes == 2, timeout=5_000)
+    qtbot.waitUntil(lambda: stale.feeds.first.worker.refreshes == 2, timeout=5_000)
 
 
 def test_the_refresh_interval_from_settings_reaches_the_worker(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     app = make_app(emulator)
-    qtbot.waitUntil(lambda: app.worker.next_delay == 60.0, timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.worker.next_delay == 60.0, timeout=5_000)
     app.apply_settings(replace(app.settings, refresh_seconds=1234))
-    qtbot.waitUntil(lambda: app.worker.next_delay == 1234.0, timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.worker.next_delay == 1234.0, timeout=5_000)
     assert app.preferences.store.load().refresh_seconds == 1234
 
 
@@ -610,7 +616,7 @@ def test_a_stop_that_never_settles_is_reported_after_the_timeout(
     emulator = make_emulator(transition_seconds=3600)  # "stopping" for an hour
     app = make_app(emulator, timing=replace(TRAY_TIMING, action_timeout=0.5))
     results: list[ActionResult] = []
-    app.worker.action_finished.connect(results.append)  # called in the worker's thread
+    app.feeds.first.worker.action_finished.connect(results.append)  # called in the worker's thread
     app.menu.server_action(WEB).trigger()
     qtbot.waitUntil(lambda: bool(results), timeout=10_000)
     result = results[0]
@@ -694,13 +700,13 @@ def test_the_menu_names_the_account_and_sign_out_forgets_it(
     store = SecretStore()
     store.save(Credentials.from_token(emulator.demo_token))
     app = make_app(emulator, secrets=store)
-    qtbot.waitUntil(lambda: app.account == "demo", timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.who == "demo", timeout=5_000)
     assert app.menu.heads == ["Signed in as demo"]
     assert app.menu.sign_out_action.isVisible()
     assert app.preferences.store.load().first.who == "demo"
     notes = notes_of(app)
     app.menu.sign_out_action.trigger()
-    qtbot.waitUntil(lambda: app.connection is Connection.SIGNED_OUT, timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.SIGNED_OUT, timeout=5_000)
     assert not memory_keyring.entries  # the keychain entry is gone
     assert not app.menu.sign_out_action.isVisible()
     assert app.menu.sign_in_action.isVisible()
@@ -714,7 +720,7 @@ def test_another_account_starts_with_all_its_servers_shown(
     account = Account(api_url=emulator.url, who="someone-else", shown_services=("1",))
     settings = Settings(accounts=(account,))
     app = make_app(emulator, settings=settings)
-    qtbot.waitUntil(lambda: app.account == "demo", timeout=5_000)
+    qtbot.waitUntil(lambda: app.feeds.first.who == "demo", timeout=5_000)
     qtbot.waitUntil(lambda: len(app.shown) == 5, timeout=5_000)
     saved = app.preferences.store.load()
     assert (saved.first.who, saved.first.shown_services) == ("demo", None)

@@ -60,6 +60,11 @@ class Account:
         return data
 
 
+def is_keychain_entry(name: str) -> bool:
+    """Whether an entry's name is one this app gives an account (:attr:`Account.keychain_entry`)."""
+    return name == FIRST_ENTRY or name.startswith(f"{FIRST_ENTRY}-")
+
+
 def new_key(accounts: Iterable[Account]) -> str:
     """A key no listed account has, short and stable ("2", "3", …): it names a keychain entry."""
     taken = {account.key for account in accounts}

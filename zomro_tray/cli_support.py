@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from zomro_tray import APP_NAME, errors
 from zomro_tray.account import Account
-from zomro_tray.credentials import Credentials
 from zomro_tray.endpoint import API_URL_ENV
 from zomro_tray.i18n import _
 from zomro_tray.keychain import SecretStore
@@ -70,12 +69,6 @@ def api_url(args: argparse.Namespace, account: Account | None = None) -> str:
     if args.api_url or os.environ.get(API_URL_ENV):
         return str(args.api_url or os.environ[API_URL_ENV])
     return (account or chosen_account(args)[0]).api_url
-
-
-def new_client(args: argparse.Namespace, credentials: Credentials | None = None) -> ZomroClient:
-    from zomro_tray.client import ZomroClient
-
-    return ZomroClient(api_url(args), credentials)
 
 
 def signed_in_client(args: argparse.Namespace) -> ZomroClient:

@@ -29,14 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from zomro_tray import APP_NAME, READ_KEYCHAIN_FOR_THE_TRAY, errors
-from zomro_tray.account import FIRST_ENTRY
+from zomro_tray.account import FIRST_ENTRY, is_keychain_entry
 from zomro_tray.credentials import Credentials
 from zomro_tray.i18n import _
 
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "ZOMRO_TOKEN"  # noqa: S105 - the variable's name, not a token
-ENTRY = FIRST_ENTRY
+
 _NO_KEYCHAIN_BACKENDS = ("keyring.backends.fail", "keyring.backends.null")
 #: How long the helper may take: an unlock prompt waits for the person at the screen.
 HELPER_SECONDS = 300
@@ -50,7 +50,7 @@ class SecretStore:
         environ: Mapping[str, str] | None = None,
         *,
         read_in_helper: bool = False,
-        entries: Sequence[str] = (ENTRY,),
+        entries: Sequence[str] = (FIRST_ENTRY,),
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._read_in_helper = read_in_helper
@@ -70,14 +70,14 @@ class SecretStore:
         """One account's entry; ``ZOMRO_TOKEN`` stands for the ``first`` listed account only."""
         return EntrySecrets(self, name, first)
 
-    def load(self, entry: str = ENTRY, *, first: bool = True) -> Credentials | None:
+    def load(self, entry: str = FIRST_ENTRY, *, first: bool = True) -> Credentials | None:
         """The stored sign-in, ``ZOMRO_TOKEN`` first; None when nothing is stored."""
         if first and self.token_from_environment:
             return Credentials.from_token(self._environ[TOKEN_ENV])
         stored = self._read_elsewhere(entry) if self._read_in_helper else self.read_here(entry)
         return Credentials.from_secret(stored) if stored else None
 
-    def read_here(self, entry: str = ENTRY) -> str | None:
+    def read_here(self, entry: str = FIRST_ENTRY) -> str | None:
         """The stored secret, read in this process."""
         return self._run("read", lambda kr: kr.get_password(APP_NAME, entry))  # type: ignore[no-any-return]
 
@@ -101,10 +101,10 @@ class SecretStore:
         secret = secrets.pop(entry)  # read once: a later load (a new sign-in) asks the keychain
         return secret if isinstance(secret, str) else None
 
-    def save(self, credentials: Credentials, entry: str = ENTRY) -> None:
+    def save(self, credentials: Credentials, entry: str = FIRST_ENTRY) -> None:
         self._run("save", lambda kr: kr.set_password(APP_NAME, entry, credentials.to_secret()))
 
-    def clear(self, entry: str = ENTRY) -> bool:
+    def clear(self, entry: str = FIRST_ENTRY) -> bool:
         """Forget the stored sign-in; True if there was one."""
         import keyring.errors
 
@@ -251,7 +251,7 @@ def answer_the_tray(entries: Sequence[str]) -> int:
     stored secret, or why the keychain cannot be used, as one JSON line on stdout, for the tray
     that started it. Only this app's own entries are read, whatever the arguments say."""
     store = SecretStore()
-    own = [e for e in entries if e == ENTRY or e.startswith(f"{ENTRY}-")] or [ENTRY]
+    own = [entry for entry in entries if is_keychain_entry(entry)] or [FIRST_ENTRY]
     try:
         answer: dict[str, Any] = {"secrets": {entry: store.read_here(entry) for entry in own}}
     except errors.KeychainUnavailable as error:
@@ -261,7 +261,7 @@ def answer_the_tray(entries: Sequence[str]) -> int:
     return errors.EXIT_OK
 
 
-def _helper_command(entries: Sequence[str] = (ENTRY,)) -> list[str]:
+def _helper_command(entries: Sequence[str] = (FIRST_ENTRY,)) -> list[str]:
     """This app again, as a command that answers on a pipe: the frozen executable (on Windows
     its console twin, which has a stdout), else this Python with this package."""
     if getattr(sys, "frozen", False):

@@ -172,7 +172,7 @@ class AccountsPage(QWidget):
         address = self._accounts[0].api_url  # one Zomro: the same address, unless changed
         self._accounts.append(Account(key=new_key(self._accounts), api_url=address))
         self._fill_list()
-        self.list.setCurrentRow(len(self._accounts) - 1)
+        self._load(len(self._accounts) - 1)
         self.username.setFocus()
 
     def remove_account(self) -> None:
@@ -355,4 +355,6 @@ class AccountsPage(QWidget):
         self.check_result.setText(message)
 
     def set_busy(self, busy: bool) -> None:
-        self.test_button.setEnabled(not busy)
+        """While a sign-in is tested or kept, the account it is for stays the chosen one."""
+        for widget in (self.test_button, self.list, self.add_button, self.remove_button):
+            widget.setEnabled(not busy)

@@ -9,7 +9,6 @@ and is the one door the views use: a command about a server goes to the account 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +28,6 @@ from zomro_tray.overall import Connection
 from zomro_tray.presentation import Entry
 from zomro_tray.settings import NotificationKind, Settings
 from zomro_tray.worker import Worker
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -144,7 +141,9 @@ class Feeds(QObject):
         self._context = context
         self._preset = credentials  # tests and the demo: the first account's sign-in
         self._feeds: list[AccountFeed] = []
-        self._retiring: list[AccountFeed] = []  # removed; their threads end by themselves
+        #: Removed accounts' feeds: their threads end by themselves; the objects are kept until
+        #: the app ends, where stop() waits for any still running (a few per removal).
+        self._retiring: list[AccountFeed] = []
         self._started = False
 
     def __iter__(self) -> Iterator[AccountFeed]:

@@ -22,13 +22,11 @@ from zomro_tray.gui.dialog_host import AccountStatus, DialogHost
 from zomro_tray.gui.feeds import AccountFeed, FeedContext, Feeds
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.menu import TrayMenu
-from zomro_tray.gui.money_view import MoneyView
 from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.gui.power import PowerClicks
 from zomro_tray.gui.preferences import Preferences, Problem
 from zomro_tray.gui.tray_host import TrayHost, starting_host
 from zomro_tray.gui.tray_view import TrayView
-from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.i18n import _
 from zomro_tray.model import Action, Service
 from zomro_tray.overall import Connection
@@ -41,7 +39,6 @@ from zomro_tray.presentation import (
     waiting_title,
 )
 from zomro_tray.settings import NotificationKind, Settings, SettingsStore
-from zomro_tray.worker import Worker
 
 if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon and the menu
     from zomro_tray.gui.settings_dialog import SettingsDialog
@@ -121,27 +118,6 @@ class TrayApp(QObject):
     def services(self) -> tuple[Service, ...]:
         """Every account's servers."""
         return tuple(s for feed in self.feeds for s in feed.services)
-
-    # The first account's parts: what tests and benchmarks of one account read.
-    @property
-    def backend(self) -> WorkerHost:
-        return self.feeds.first.backend
-
-    @property
-    def worker(self) -> Worker:
-        return self.feeds.first.worker
-
-    @property
-    def money(self) -> MoneyView:
-        return self.feeds.first.money
-
-    @property
-    def connection(self) -> Connection:
-        return self.feeds.first.connection
-
-    @property
-    def account(self) -> str:
-        return self.feeds.first.who
 
     # --- start and stop --------------------------------------------------------------------
 
@@ -272,12 +248,10 @@ class TrayApp(QObject):
 
     def _on_account(self, feed: AccountFeed, who: str) -> None:
         """Someone signed in (or out); another person starts with all of their servers shown."""
-        feed.money.forget()
+        feed.money.forget()  # its "changed" draws the new name and no balance
         changed = None if self.demo or not who else self.preferences.for_account(feed.account, who)
         if changed is not None:
             self.apply_settings(changed)
-        else:
-            self.render()
 
     # --- showing ------------------------------------------------------------------------------
 

@@ -74,8 +74,8 @@ class TrayView:
         )
         if app.demo and number == 1:
             line = _("Demo — {status}").format(status=line)
-        # Several accounts: a current one's "Updated 12:04" would repeat in every section
-        # (the tooltip has it); its line says only what is wrong, or that it is loading.
+        # Several accounts: a current one's "Updated 12:04" would repeat in every section (the
+        # first one keeps its line); the others say only what is wrong, or that they load.
         current = feed.connection is Connection.ONLINE and not feed.filtered_by
         quiet = several and number > 1 and current
         head = account_head(feed.account.title(number), feed.who, several)
