@@ -48,7 +48,7 @@ from zomro_tray.emulator.servers import Account as EmulatedAccount
 from zomro_tray.gui.dots import status_dot
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyKeychain, SessionOnlyStore
-from zomro_tray.model import Action, PowerState, Service
+from zomro_tray.model import Action, PowerState, ServerKey, Service
 from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings, SettingsStore
 
@@ -802,14 +802,17 @@ def gui_stalls(work: Path) -> list[Row]:
             refreshing = measure(lambda: app.feeds.first.connection is Connection.ONLINE, 20)
             done: list[bool] = []
             app.feeds.first.worker.action_finished.connect(lambda *_: done.append(True))
-            app.power.send("5116805", Action.START)
+            app.power.send(ServerKey("", "5116805"), Action.START)
             acting = measure(lambda: bool(done), 30)
         finally:
             app.stop_worker()
             app.dispose()
+    listing, details = _hostile_stalls(work, measure)
     for label, value in (
         ("while the API answers after 3 s", refreshing),
         ("while a start is in flight (3 s answers)", acting),
+        ("while a list with megabyte texts is read and shown", listing),
+        ("while a server of megabyte texts shows its details", details),
     ):
         rows.append(
             Row(
@@ -822,6 +825,32 @@ def gui_stalls(work: Path) -> list[Row]:
             )
         )
     return rows
+
+
+def _hostile_stalls(
+    work: Path, measure: Callable[[Callable[[], bool], float], int]
+) -> tuple[int, int]:
+    """The hostile scenario (issue 28): a server whose every text is a megabyte, some made of
+    what makes a careless pattern quadratic; its list read and shown, then its details."""
+    from zomro_tray.emulator.scenarios import HUGE_TEXTS
+
+    with Emulator(build_state("hostile", transition_seconds=0.3)) as emulator:
+        store = SettingsStore(work / "hostile")
+        store.save(Settings(accounts=(Account(api_url=emulator.url),)))
+        app = TrayApp(store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)))
+        try:
+            app.start()
+            listing = measure(lambda: app.feeds.first.connection is Connection.ONLINE, 30)
+            app.show_window()
+            window = app.window
+            assert window is not None
+            window.select(ServerKey("", HUGE_TEXTS))
+            story = window.story
+            details = measure(lambda: bool(story._story and story._story.resources), 30)
+        finally:
+            app.stop_worker()
+            app.dispose()
+    return listing, details
 
 
 # --- frozen bundle, soak, report ---

@@ -28,7 +28,12 @@ from zomro_tray.account import Account
 from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
-from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER, add_servers
+from zomro_tray.emulator.scenarios import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    add_servers,
+    huge_texts_server,
+)
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
 from zomro_tray.overall import Connection
@@ -162,6 +167,9 @@ def run_soak(
         drip_interval=0.001,  # a drip, at the soak's pace
     )
     add_servers(state, servers)
+    # A server whose texts are runs a careless pattern chokes on (64 KB each: the megabyte
+    # ones are the tests' and the stall benchmark's; here they would slow every refresh).
+    state.servers["9100007"] = huge_texts_server(64 * 1024)
     result = SoakResult()
     with tempfile.TemporaryDirectory(prefix="zomro-soak-") as home, Emulator(state) as emulator:
         store = SettingsStore(Path(home))
@@ -181,7 +189,7 @@ def run_soak(
             timing=timing,
         )
         app.feeds.first.backend.action_requested.connect(
-            lambda sid, action: result.sent.update([(f"service.{action.value}", sid)])
+            lambda key, action: result.sent.update([(f"service.{action.value}", key.id)])
         )
         app.start()
         elapsed_start = time.monotonic()
@@ -240,7 +248,7 @@ def _drive(
             state.set_power(sid, rng.choice(["active", "stopped"]))  # type: ignore[attr-defined]
             result.external_changes += 1
         elif roll < 0.7:  # the user clicks an entry (offline, none can be clicked)
-            clickable = [e.service_id for e in app.shown if e.click_action is not None]
+            clickable = [e.key for e in app.shown if e.click_action is not None]
             if clickable:
                 app.toggle(rng.choice(clickable))
                 result.clicks += 1

@@ -24,6 +24,7 @@ from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.model import ServerKey
 from zomro_tray.overall import Connection
 from zomro_tray.settings import NotificationKind, Settings, SettingsStore
 
@@ -48,6 +49,11 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self.entries.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError("not found")
+
+
+def first(service_id: str) -> ServerKey:
+    """A server of the first account (its key is ""), as every click and view names it."""
+    return ServerKey("", service_id)
 
 
 @pytest.fixture(autouse=True)

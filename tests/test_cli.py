@@ -23,6 +23,7 @@ from zomro_tray.emulator.scenarios import (
     TWO_FACTOR_PASSWORD,
     TWO_FACTOR_USER,
 )
+from zomro_tray.settings import SettingsStore
 
 from conftest import MemoryKeyring
 
@@ -101,7 +102,10 @@ def test_balance_says_the_runway_in_words_and_in_json(
         }
         emulator.state.accounts[DEMO_USER].finance_rights = False
         code, out, _err = cli(capsys, "--api-url", emulator.url, "balance")
-        assert (code, out) == (errors.EXIT_ERROR, "Balance unavailable\n")
+        assert (code, out) == (  # a matter of rights, said as such (issue 28)
+            errors.EXIT_ERROR,
+            "Balance unavailable: this sign-in has no rights to the account's finances\n",
+        )
     finally:
         del os.environ["ZOMRO_TOKEN"]
 
@@ -360,9 +364,10 @@ def test_several_accounts_on_the_command_line(
     code, out, err = cli(capsys, "--api-url", zomro.url, *login, stdin=password)
     assert code == 0, err
     assert "2 servers found" in out
+    agency = SettingsStore().load().accounts[1]
     assert set(memory_keyring.entries) == {
         ("zomro-tray", "credentials"),
-        ("zomro-tray", "credentials-2"),
+        ("zomro-tray", agency.keychain_entry),  # an entry of its own
     }
     code, out, _ = cli(capsys, "accounts", "--json")
     listed = json.loads(out)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_cli import run
@@ -145,3 +146,83 @@ def test_wrongly_typed_fields_are_named_not_dropped_silently(isolated_home: Path
     assert settings.refresh_seconds == Settings().refresh_seconds
     assert "refresh_seconds" in store.warning
     assert "confirm_before_stop" in store.warning
+
+
+# --- an API address that is more than an address (issue 28) ---------------------------------
+
+
+def _with_extra(url: str) -> list[str]:
+    """The emulator's address with what a careless paste or a hostile link adds to it."""
+    bare = url.removeprefix("http://")
+    return [
+        f"{url}?func=service.delete&elid=1&sok=ok",
+        f"{url}#func=service.delete",
+        f"http://user:secret-pw@{bare}",
+    ]
+
+
+def test_an_api_address_with_a_query_fragment_or_password_is_refused_everywhere(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    for address in _with_extra(emulator.url):
+        for args, env in (
+            (["--api-url", address, "services"], {}),
+            (["services"], {"ZOMRO_API_URL": address}),
+        ):
+            done = run(args, env={"ZOMRO_TOKEN": emulator.demo_token, **env})
+            assert done.returncode == errors.EXIT_USAGE, done.stderr
+            assert "secret-pw" not in done.stderr + done.stdout  # never repeated
+            assert len(done.stderr.strip().splitlines()) == 1
+    assert sum(emulator.state.calls.values()) == 0  # nothing was sent anywhere
+
+
+def test_the_tray_refuses_a_settings_address_with_a_query(
+    make_app: Any, emulator: Emulator, qtbot: Any
+) -> None:
+    from zomro_tray.account import Account
+    from zomro_tray.overall import Connection
+
+    address = _with_extra(emulator.url)[0]
+    app = make_app(emulator, settings=Settings(accounts=(Account(api_url=address),)))
+    qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.SIGNED_OUT, timeout=5_000)
+    assert "address alone" in app.feeds.first.problem
+    assert sum(emulator.state.calls.values()) == 0
+
+
+def test_an_account_label_reaches_the_terminal_plain_and_short(
+    emulator: Emulator, isolated_home: Path
+) -> None:
+    hostile = "\x1b]0;pwned\x07\x1b[2J" + "evil\u202egnp.exe" + "L" * 5000
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "settings.json").write_text(
+        json.dumps({"accounts": [{"label": hostile, "api_url": emulator.url}]}), encoding="utf-8"
+    )
+    for extra in ([], ["--json"]):
+        done = run(["accounts", *extra], env={"XDG_CONFIG_HOME": str(isolated_home.parent)})
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout
+        assert "\u202e" not in done.stdout
+        assert "\\u202e" not in done.stdout
+        assert max(len(line) for line in done.stdout.splitlines()) < 120
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])  # noqa: S104
+def test_an_emulator_reachable_from_other_machines_is_said_to_be(host: str, warned: bool) -> None:
+    """Bound for a moment and stopped: nothing is sent anywhere."""
+    import os
+    import signal
+
+    command = [sys.executable, "-m", "zomro_tray", "emulator", "--host", host, "--port", "0"]
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()  # listening (the warning goes to stderr)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    assert "listening on" in first
+    assert ("not a loopback address" in err) is warned

@@ -8,6 +8,7 @@ host (or a proxy) and records whatever reaches it.
 from __future__ import annotations
 
 import threading
+import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,15 +16,16 @@ from typing import Any
 
 import pytest
 
-from zomro_tray import errors
+from zomro_tray import errors, money_protocol
 from zomro_tray.client import ZomroClient
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
-from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER
+from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER, HUGE_TEXTS, MEGABYTE
 from zomro_tray.gui import dialogs
 from zomro_tray.model import Action
+from zomro_tray.protocol import FIELD_LIMITS
 
-from conftest import notes_of
+from conftest import first, notes_of
 
 MIB = 1024 * 1024
 
@@ -188,16 +190,18 @@ def test_hostile_names_in_the_menu_are_plain_short_and_copy_no_command(
 
     app = make_app(make_emulator("hostile"))
     for entry in app.shown:
-        label = app.menu.server_action(entry.service_id).text()
+        label = app.menu.server_action(entry.key).text()
         assert label.isprintable(), repr(label)
-        assert len(label) < 100, label  # the 10,000-character name is cut...
-    long_name = app.menu.server_action("9100004")
-    assert "x" * 10_000 in long_name.toolTip()  # ...and whole in the tooltip
+        assert len(label) < 100, label  # the 10,000-character name is cut in the menu...
+    long_name = app.menu.server_action(first("9100004"))
+    limit = FIELD_LIMITS["name"]  # ...and where it was read: the tooltip has what a person reads
+    assert "x" * (limit - 1) + "…" in long_name.toolTip()
+    assert "x" * limit not in long_name.toolTip()
     assert not long_name.toolTip().startswith("<")  # our sentence first: never rich text
     QApplication.clipboard().setText("before")
-    app.copy_ip("9100006")  # its "address" is a shell command
+    app.copy_ip(first("9100006"))  # its "address" is a shell command
     assert QApplication.clipboard().text() == "before"
-    assert app.menu.copy_action("9100006") is None
+    assert app.menu.copy_action(first("9100006")) is None
 
 
 def test_a_token_echoed_back_by_the_server_is_masked_everywhere(
@@ -212,3 +216,68 @@ def test_a_token_echoed_back_by_the_server_is_masked_everywhere(
     assert any("Bad request for session" in text for text in shown)
     for text in shown:
         assert emulator.demo_token not in text
+
+
+# --- megabyte texts (issue 28): cut where they are read, never a slow pattern --------------
+
+#: Generous for reading one megabyte-laden answer (it takes milliseconds): the bugs this guards
+#: against took minutes (a quadratic pattern on a run of "(" or of spaces, holding the GIL).
+BOUNDED_SECONDS = 5.0
+
+
+def test_megabyte_texts_in_the_list_are_cut_where_they_are_read(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator("hostile")
+    started = time.monotonic()
+    services = {s.id: s for s in client_for(emulator).list_services()}
+    assert time.monotonic() - started < BOUNDED_SECONDS
+    huge = services[HUGE_TEXTS]
+    assert len(huge.name) == FIELD_LIMITS["name"]
+    assert huge.name.endswith("…")
+    assert len(huge.os) <= FIELD_LIMITS["os"]
+    assert len(huge.created) <= FIELD_LIMITS["created"]
+
+
+def test_megabyte_add_on_texts_are_read_in_linear_time(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    emulator = make_emulator("hostile")
+    client = client_for(emulator)
+    started = time.monotonic()
+    resources = money_protocol.read_resources(client, HUGE_TEXTS)
+    assert time.monotonic() - started < BOUNDED_SECONDS
+    for value in (resources.cpu, resources.memory, resources.disk, resources.rdns):
+        assert 0 < len(value) <= money_protocol.MAX_RESOURCE_TEXT
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["(" * MEGABYTE, " " * MEGABYTE + "(", "(a" * (MEGABYTE // 2), "2 GB" + " (x)" * MEGABYTE],
+)
+def test_the_price_note_pattern_is_linear_on_any_text(words: str) -> None:
+    """The pattern itself, on a megabyte that made the old one quadratic: minutes then."""
+    started = time.monotonic()
+    money_protocol.without_price_note(words)
+    assert time.monotonic() - started < BOUNDED_SECONDS
+
+
+def test_the_price_note_goes_and_the_words_stay() -> None:
+    assert money_protocol.without_price_note("2 GB (0.05 €)") == "2 GB"
+    assert money_protocol.without_price_note("1 vCPU  (+0.00 EUR) extra") == "1 vCPU extra"
+    assert money_protocol.without_price_note("no note (open") == "no note (open"
+
+
+def test_the_command_line_shows_a_megabyte_server_at_once(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    from test_cli import run
+
+    emulator = make_emulator("hostile")
+    started = time.monotonic()
+    done = run(
+        ["--api-url", emulator.url, "show", HUGE_TEXTS], env={"ZOMRO_TOKEN": emulator.demo_token}
+    )
+    assert time.monotonic() - started < 3 * BOUNDED_SECONDS  # a new interpreter, then the reads
+    assert done.returncode == 0, done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) < 200

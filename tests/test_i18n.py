@@ -251,7 +251,7 @@ def test_every_text_of_the_menu_and_window_is_translated(
     notes: list[tuple[str, str]] = []
     app.notified.connect(lambda _kind, title, message: notes.append((title, message)))
     running = next(e for e in app.shown if e.click_action is not None and e.can_reboot)
-    app.toggle(running.service_id)  # a stop that waits for undo: its notification
+    app.toggle(running.key)  # a stop that waits for undo: its notification
     qtbot.waitUntil(lambda: bool(notes), timeout=5000)
     assert all("⟦" in title and "⟦" in message for title, message in notes)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
@@ -153,19 +154,54 @@ def test_the_tray_reads_the_real_keychain_in_a_helper_and_never_loads_keyring() 
         SecretStore().clear()
 
 
-def test_the_helper_is_this_app_with_entry_names_and_no_secret() -> None:
+@pytest.mark.keychain
+@pytest.mark.usefixtures("secret_service")
+def test_a_zomro_tray_folder_where_the_user_stands_never_runs_as_the_helper(
+    tmp_path: Path,
+) -> None:
+    """Started from a folder that holds a zomro_tray/ package of someone else's (a download,
+    a checkout), the tray's keychain helper is still this app: the planted code never runs,
+    and the sign-in is the stored one, not what the planted code says."""
+    import subprocess
+    import sys
+
+    planted = tmp_path / "zomro_tray"
+    planted.mkdir()
+    ran = tmp_path / "planted-code-ran"
+    (planted / "__init__.py").write_text(f"open({str(ran)!r}, 'w').close()\n")
+    (planted / "__main__.py").write_text('print(\'{"secrets": {"credentials": "tok-planted"}}\')\n')
+    try:
+        SecretStore().save(Credentials.from_token("tok-stored"))
+        code = (
+            "import sys; sys.path.remove(''); "  # the tray itself: its installed command
+            "from zomro_tray.keychain import SecretStore; "
+            "c = SecretStore(read_in_helper=True).load(); print(c.token if c else None)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        assert done.stdout.split() == ["tok-stored"], done.stderr
+        assert not ran.exists()
+    finally:
+        SecretStore().clear()
+
+
+def test_the_helper_is_this_app_isolated_with_entry_names_and_no_secret() -> None:
     import sys
 
     from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
     from zomro_tray.keychain import _helper_command
 
-    command = [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY]
-    assert _helper_command() == [*command, "credentials"]
-    assert _helper_command(["credentials", "credentials-2"]) == [
-        *command,
-        "credentials",
-        "credentials-2",
-    ]
+    command = _helper_command(["credentials", "credentials-2"])
+    assert command[:2] == [sys.executable, "-I"]  # no current directory on its path
+    assert "-m" not in command
+    assert Path(command[4], "zomro_tray", "keychain.py").is_file()  # this package, by path
+    assert command[5:] == [READ_KEYCHAIN_FOR_THE_TRAY, "credentials", "credentials-2"]
 
 
 def test_a_keychain_the_helper_cannot_use_is_said_as_here(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -243,3 +279,23 @@ def test_the_helper_reads_every_accounts_entry_of_the_real_keychain_at_once() ->
     finally:
         SecretStore().clear()
         SecretStore().clear("credentials-2")
+
+
+def test_a_keychain_the_helper_found_locked_is_asked_again_on_retry(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper said "locked" at launch; the person unlocks it: the next read (a retry,
+    or an account the helper was never asked about) asks the keychain again."""
+    import sys
+
+    from zomro_tray import keychain
+
+    locked = 'print(\'{"unavailable": "The system keychain is locked."}\')'
+    monkeypatch.setattr(keychain, "_helper_command", lambda entries: [sys.executable, "-c", locked])
+    SecretStore().save(Credentials.from_token("tok-after-unlock"))
+    SecretStore().save(Credentials.from_token("tok-other"), "credentials-9")
+    store = SecretStore(read_in_helper=True)
+    with pytest.raises(errors.KeychainUnavailable, match="locked"):
+        store.load()
+    assert store.load() == Credentials.from_token("tok-after-unlock")
+    assert store.load("credentials-9", first=False) == Credentials.from_token("tok-other")

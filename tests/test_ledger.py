@@ -100,7 +100,9 @@ def test_a_trusted_user_without_finance_rights_keeps_the_servers(
 ) -> None:
     emulator.state.accounts[DEMO_USER].finance_rights = False
     worker, heard = ledger_worker(emulator)
-    assert money_line(read_runway(worker, heard, qtbot)) == "Balance unavailable"
+    assert money_line(read_runway(worker, heard, qtbot)) == (
+        "Balance unavailable: this sign-in has no rights to the account's finances"
+    )
     assert runways(heard)[-1].funds.unavailable_because == "no rights"
     assert len(heard[0].services) == 5
     assert worker._connection is Connection.ONLINE

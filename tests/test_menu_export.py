@@ -21,7 +21,7 @@ from zomro_tray.gui.notifier import Notifier, Severity
 from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings
 
-from conftest import MakeApp
+from conftest import MakeApp, first
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -49,12 +49,12 @@ def test_the_menu_and_its_submenus_are_complete_without_being_opened(
     app = make_app(emulator)
     assert not app.menu.menu.isVisible()  # never opened: a host reads it over D-Bus
     assert label(app, DB) == "baza-danych-łódź — Stopped"
-    reboot = app.menu.reboot_action(WEB)
+    reboot = app.menu.reboot_action(first(WEB))
     assert reboot is not None
     assert reboot.text() == "web-1"
     assert reboot.isEnabled()
-    assert not app.menu.reboot_action(DB).isEnabled()  # stopped: nothing to reboot
-    copy = app.menu.copy_action(WEB)
+    assert not app.menu.reboot_action(first(DB)).isEnabled()  # stopped: nothing to reboot
+    copy = app.menu.copy_action(first(WEB))
     assert copy is not None
     assert copy.text() == "web-1   203.0.113.10"
     assert app.menu.reboot_menu.menuAction().isVisible()
@@ -68,7 +68,7 @@ def test_a_closed_menu_passes_every_change_on_at_once(
     emulator.state.set_power(WEB, "stopped")
     app.feeds.first.backend.refresh()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=5_000)
-    assert app.menu.server_action(WEB) in changes.seen
+    assert app.menu.server_action(first(WEB)) in changes.seen
 
 
 def test_changes_held_back_by_a_qt_drawn_menu_reach_every_action_when_it_closes(
@@ -80,8 +80,8 @@ def test_changes_held_back_by_a_qt_drawn_menu_reach_every_action_when_it_closes(
     app.menu.menu.popup(app.menu.menu.pos())
     qtbot.waitUntil(app.menu.menu.isVisible)
     aliases = {WEB: "sklep", DB: "baza", "5116806": "kopie"}
-    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url),), aliases=aliases))
-    changed = {app.menu.server_action(sid) for sid in aliases}
+    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url, aliases=aliases),)))
+    changed = {app.menu.server_action(first(sid)) for sid in aliases}
     assert app.menu.held_changes == len(aliases)  # one relayout while open, not three
     changes = ActionChanges(app.menu.menu)
     app.menu.menu.hide()
@@ -156,7 +156,7 @@ def test_a_notification_goes_to_the_desktop_and_a_click_opens_its_server(
     app = make_app(emulator)
     if app.window is not None:
         app.window.hide()  # the offscreen platform has no tray: pretend the icon is in one
-    app.menu.server_action(DB).trigger()
+    app.menu.server_action(first(DB)).trigger()
     qtbot.waitUntil(lambda: len(notification_service.calls) == 1, timeout=10_000)
     _app, _replaces, _icon, title, body, actions, hints, _timeout = notification_service.calls[0]
     assert (title, body) == ("baza-danych-łódź started", "")
@@ -164,7 +164,7 @@ def test_a_notification_goes_to_the_desktop_and_a_click_opens_its_server(
     assert hints["urgency"] == ("y", 0)
     notification_service.click(1)
     qtbot.waitUntil(lambda: app.window is not None and app.window.isVisible(), timeout=5_000)
-    assert app.window._current_id() == DB
+    assert app.window._current_key() == first(DB)
 
 
 def test_server_text_in_a_notification_is_never_markup(
@@ -209,14 +209,14 @@ def test_a_server_that_vanishes_while_a_qt_drawn_menu_holds_its_change(
     app.menu.menu.popup(app.menu.menu.pos())
     qtbot.waitUntil(app.menu.menu.isVisible)
     app.apply_settings(
-        Settings(accounts=(Account(api_url=emulator.url),), aliases={WEB: "sklep", DB: "baza"})
+        Settings(accounts=(Account(api_url=emulator.url, aliases={WEB: "sklep", DB: "baza"}),))
     )
     assert app.menu.held_changes == 2
     del emulator.state.servers[WEB]
     app.feeds.first.backend.refresh()
-    qtbot.waitUntil(lambda: app.menu.server_action(WEB) is None, timeout=5_000)
+    qtbot.waitUntil(lambda: app.menu.server_action(first(WEB)) is None, timeout=5_000)
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # its action is gone now
-    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url),), aliases={DB: "baza-2"}))
+    app.apply_settings(Settings(accounts=(Account(api_url=emulator.url, aliases={DB: "baza-2"}),)))
     assert label(app, DB) == "baza-2 — Stopped"
     app.menu.menu.hide()
     qtbot.waitUntil(lambda: app.menu.held_changes == 0, timeout=2_000)

@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 
 from zomro_tray import i18n, money_protocol
+from zomro_tray.details import traffic_words
 from zomro_tray.model import BillingState, PowerState, Service
 from zomro_tray.money import (
+    NO_RIGHTS,
+    Amount,
     Funds,
     RunwayAlarm,
     daily_cost,
@@ -120,7 +123,7 @@ def test_no_priced_server_shows_the_balance_alone_and_says_what_is_missing() -> 
 
 
 def test_no_balance_is_a_plain_unavailable_line_never_a_number() -> None:
-    account = runway(Funds(unavailable_because="no rights"), [server(item_cost="1.00")])
+    account = runway(Funds(unavailable_because="not in the answers"), [server(item_cost="1.00")])
     assert money_line(account) == "Balance unavailable"
     assert money_line(None) == "Balance unavailable"
     assert account.to_json()["balance"] is None
@@ -234,3 +237,75 @@ def test_measures_keep_finite_points_only() -> None:
     one = {"measures": {"$date": "t", "$bytes_in": "10", "$bytes_out": "4"}}
     traffic = money_protocol.series_from_measures(one, "interface_traffic", 24)
     assert (traffic.values, traffic.values_out, traffic.hours) == ((10.0,), (4.0,), 24)
+
+
+# --- odd amounts (issue 28): unavailable rather than guessed, bounded, no negative zero ------
+
+
+@pytest.mark.parametrize("raw", ["12,345 EUR", "1,000", "-1,500 €"])
+def test_an_amount_that_may_hold_a_thousands_separator_is_not_guessed(raw: str) -> None:
+    assert parse_amount(raw) is None
+
+
+def test_minus_zero_is_no_debt() -> None:
+    amount = parse_amount("-0")
+    assert amount is not None
+    assert format_money(amount.value, amount.currency) == "0.00 €"
+    assert format_money(Decimal("-0.004"), "EUR") == "0.00 €"
+    assert money_line(runway(Funds(Decimal("-0.00")), [])) == "Balance 0.00 €"
+
+
+def test_a_price_in_another_currency_is_never_added_to_the_balances() -> None:
+    servers = [
+        server("eur", cost_text="1 EUR / Day"),
+        server("usd", cost_text="1 USD / Day"),
+        server("usd-exact", item_cost="0.5 USD", cost_text=""),
+        server("both", item_cost="0.5 USD", cost_text="0.5 EUR / Day"),
+    ]
+    assert daily_cost(servers[2]) == Amount(Decimal("0.5"), "USD")  # never "0.50 €/day"
+    assert daily_cost(servers[3]) is None  # two currencies: no price, not a guess
+    account = runway(Funds(Decimal("10"), currency="EUR"), servers)
+    assert account.daily_cost == Decimal(1)
+    assert (account.servers_priced, account.servers_unpriced) == (1, 3)
+    assert money_line(account) == "Balance 10.00 € — about 10 days at 1.00 €/day"
+    assert unpriced_note(account).splitlines() == [
+        "1 server has no price in Zomro's answer and is not counted.",
+        "2 servers are priced in USD, not in the balance's EUR, and are not counted.",
+    ]
+
+
+def test_no_rights_to_the_finances_is_said_as_such() -> None:
+    refused = runway(Funds(unavailable_because=NO_RIGHTS), [])
+    assert "no rights" in money_line(refused)
+    assert money_line(runway(Funds(unavailable_because="not in the answers"), [])) == (
+        "Balance unavailable"
+    )
+
+
+def test_figures_from_the_graphs_are_clamped_and_bounded() -> None:
+    doc = {
+        "measures": [
+            {"$date": "t1", "$value": "1e308"},
+            {"$date": "t2", "$value": "250"},
+            {"$date": "t3", "$value": "9" * 5000},
+        ]
+    }
+    cpu = money_protocol.series_from_measures(doc, "cpu_util", 1)
+    assert cpu.values == (100.0, 100.0)  # the 5,000-digit one is not a number to read
+    points = [{"$date": "t", "$bytes_in": "1e308", "$bytes_out": "1e308"}] * 1000
+    traffic = money_protocol.series_from_measures({"measures": points}, "interface_traffic", 1)
+    words = traffic_words(sum(traffic.values))
+    assert "inf" not in words
+    assert len(words) < 20
+
+
+def test_the_add_on_named_cpu_count_is_the_vcpus() -> None:
+    """The panel's own title (renameAddonFields.js: "CPU count" -> CPU_count)."""
+    doc = {
+        "messages": {"msg": {"addon_1": "CPU count", "addon_2": "Disk_space"}},
+        "addon_1": {"$": "2"},
+        "addon_2": {"$": "40"},
+        "slist": [{"$name": "addon_1", "val": {"$key": "2", "$": "2 (+1.50 EUR)"}}],
+    }
+    resources = money_protocol.resources_from_edit(doc)
+    assert (resources.cpu, resources.disk) == ("2", "40")

@@ -15,7 +15,7 @@ from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.settings import NotificationKind, Settings
 
-from conftest import TRAY_TIMING, MakeApp
+from conftest import TRAY_TIMING, MakeApp, first
 
 WEB, DB = "5116804", "5116805"
 DETAIL_CALLS = ("instances.edit", "instances.fleio.measures")
@@ -46,7 +46,7 @@ def test_stopping_is_never_sold_as_saving_money(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     app = make_app(emulator)
-    tip = app.menu.server_action(WEB).toolTip()  # type: ignore[union-attr]
+    tip = app.menu.server_action(first(WEB)).toolTip()  # type: ignore[union-attr]
     assert "Click to shut this server down." in tip
     assert "Zomro keeps charging for a stopped server" in tip
     assert "0.16 €/day" in tip
@@ -104,7 +104,7 @@ def test_the_window_tells_the_selected_servers_story(
     app.show_window()
     window = app.window
     assert window is not None
-    window.select(WEB)
+    window.select(first(WEB))
     pane = window.story
     qtbot.waitUntil(lambda: "1 vCPU · 2 GB · 40 GB" in pane.facts["plan"].text(), timeout=5_000)
     assert pane.facts["ipv4"].text() == "203.0.113.10"

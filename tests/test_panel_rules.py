@@ -307,3 +307,31 @@ def test_the_report_shows_the_shape_and_vocabulary_and_nothing_identifying(
     assert cpu[-1] == "... 9 more"
     traffic = report["answers"]["instances.fleio.measures interface_traffic 1"]["measures"]
     assert traffic[0]["$bytes_in"] == "<decimal text>"
+
+
+def test_the_report_keeps_nothing_a_hostile_server_hides_in_keys_or_status_words(
+    make_emulator: Callable[..., Emulator],
+) -> None:
+    """A server that sends the session token, an address and an e-mail as JSON keys, and a
+    person's name in the status fields (issue 28): none of it reaches the report."""
+    from zomro_tray.emulator.scenarios import DEMO_USER
+
+    emulator = make_emulator()
+    token = emulator.demo_token
+    mine = next(s for s in emulator.state.servers.values() if s.account == DEMO_USER)
+    mine.instance_status = "Suspended for user jdoe"
+    mine.billing = ("2", "John Smith")
+    mine.extra_fields = {
+        token: {"$": "x"},
+        "203.0.113.77": {"$": "x"},
+        "jan@example.com": {"$": "x"},
+        "note": {"$": f"session {token} of {DEMO_USER}"},
+    }
+    done = run(["--api-url", emulator.url, "report"], env={"ZOMRO_TOKEN": token})
+    assert done.returncode == 0, done.stderr
+    for leaked in (token, "203.0.113.77", "jan@example.com", "jdoe", "John Smith", mine.name):
+        assert leaked not in done.stdout, leaked
+    report = json.loads(done.stdout)
+    rows = report["answers"]["instances"]["elem"]
+    assert any("<key " in key for row in rows for key in row)  # the odd keys, as kinds
+    assert "active" in report["status values seen"]  # the known words stay

@@ -9,7 +9,7 @@ import pytest
 from zomro_tray import i18n
 from zomro_tray.account import Account
 from zomro_tray.entry_maker import EntryMaker
-from zomro_tray.model import Action, BillingState, PowerState, Service
+from zomro_tray.model import Action, BillingState, PowerState, ServerKey, Service
 from zomro_tray.overall import Connection, Overall
 from zomro_tray.presentation import (
     MAX_LINE,
@@ -120,7 +120,7 @@ def test_offline_entries_say_how_old_they_are_and_do_nothing() -> None:
 
 
 def test_aliases_hidden_servers_and_long_names() -> None:
-    settings = Settings(aliases={"1": "Sklep"})
+    settings = Settings(accounts=(Account(aliases={"1": "Sklep"}),))
     account = Account(shown_services=("1", "3"))
     long_name = "x" * (MAX_NAME + 10)
     shown = EntryMaker().entries(
@@ -130,15 +130,17 @@ def test_aliases_hidden_servers_and_long_names() -> None:
             server(PowerState.ACTIVE, "3", long_name),
         ],
         settings,
-        {"3": Action.STOP},
+        {ServerKey("", "3"): Action.STOP},
         {},
         shows=account.shows,
     )
-    assert [e.service_id for e in shown] == ["1", "3"]
+    assert [e.key.id for e in shown] == ["1", "3"]
     assert shown[0].label == "Sklep — Running"
     assert shown[1].label == f"{'x' * (MAX_NAME - 1)}… — Stopping…"
     assert long_name in shown[1].tooltip  # the whole name where there is room for it
-    made = EntryMaker().entries([server(PowerState.ACTIVE)], Settings(), {}, {"1": Action.STOP})
+    made = EntryMaker().entries(
+        [server(PowerState.ACTIVE)], Settings(), {}, {ServerKey("", "1"): Action.STOP}
+    )
     assert made[0].undo
 
 
@@ -248,7 +250,9 @@ def test_changes_nobody_asked_for_are_told() -> None:
         server(PowerState.ACTIVE, "6", "same"),
         server(PowerState.STOPPED, "7", "new"),  # new to the list: nothing to compare
     ]
-    news = external_changes(before, after, ["5"], Settings(aliases={"2": "Baza"}))
+    news = external_changes(
+        before, after, [ServerKey("", "5")], Settings(accounts=(Account(aliases={"2": "Baza"}),))
+    )
     assert news == [
         "web-1 was suspended by Zomro.",
         "Baza stopped.",
@@ -288,14 +292,14 @@ def test_a_refresh_makes_only_the_entries_that_changed() -> None:
     servers = [changed(server(PowerState.ACTIVE), id=str(n), name=f"n{n}") for n in range(3)]
     first = maker.entries(servers, settings, {})
     servers[1] = changed(servers[1], power=PowerState.STOPPED)
-    second = maker.entries(servers, settings, {"2": Action.STOP})
+    second = maker.entries(servers, settings, {ServerKey("", "2"): Action.STOP})
     assert second[0] is first[0]  # unchanged: the same entry, not made again
     assert second[1] is not first[1]
     assert second[1].words == "Stopped"
     assert second[2] is not first[2]
     assert second[2].words == "Stopping…"
-    other = Settings(aliases={"0": "shop"})
-    assert maker.entries(servers, other, {"2": Action.STOP})[0].name == "shop"
+    other = Settings(accounts=(Account(aliases={"0": "shop"}),))
+    assert maker.entries(servers, other, {ServerKey("", "2"): Action.STOP})[0].name == "shop"
     i18n.use("pl")
     try:
         assert maker.entries(servers, other, {})[1].words != "Stopped"  # the language changed

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zomro_tray import errors, protocol
-from zomro_tray.model import PowerState, Service
+from zomro_tray.model import PowerState, ServerKey, Service
 
 
 def parse(body: bytes) -> list[Service]:
@@ -222,3 +222,60 @@ def test_the_session_of_a_sign_in_answer(doc: dict[str, object], token: str) -> 
 def test_a_sign_in_answer_without_a_session_is_malformed(doc: dict[str, object]) -> None:
     with pytest.raises(errors.MalformedAnswer, match=r"^Zomro's sign-in answer carried no session"):
         protocol.session_id(doc)
+
+
+# --- as the panel shows a server (issue 28) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plan", "shown"),
+    [
+        ("Cloud Start | DE", "Cloud Start"),
+        ("Cloud Start|NL|x", "Cloud Start"),  # cutDcSuffix.js keeps what stands before the first
+        ("Cloud Start", "Cloud Start"),
+        ("| DE", "| DE"),  # nothing before the bar: the name as it came, not an empty one
+    ],
+)
+def test_a_plans_data_centre_suffix_is_cut_as_the_panel_cuts_it(plan: str, shown: str) -> None:
+    service = protocol.service_from_row({"id": "1", "pricelist": {"$": plan}})
+    assert service is not None
+    assert service.plan == shown
+
+
+def test_the_image_is_instances_os_as_the_panel_shows_it_else_distro_and_version() -> None:
+    row = {"id": "1", "instances_os": "Ubuntu-24.04 x64", "os_distro": "Ubuntu", "os_version": "24"}
+    assert protocol.service_from_row(row).os == "Ubuntu-24.04 x64"  # type: ignore[union-attr]
+    row = {"id": "1", "os_distro": "Debian", "os_version": "12"}
+    assert protocol.service_from_row(row).os == "Debian 12"  # type: ignore[union-attr]
+
+
+def test_every_server_field_is_cut_to_its_bound_where_it_is_read() -> None:
+    huge = "z" * 100_000
+    row = {
+        key: {"$": huge}
+        for key in ("servername", "instance_status", "datacentername", "pricelist", "cost")
+    }
+    row |= {"id": "7", "item_status": {"$orig": huge, "$": huge}, "createdate": [{"$": huge}]}
+    row |= {"instances_os": huge, "item_cost": huge}
+    service = protocol.service_from_row(row, account="2")
+    assert service is not None
+    assert service.key == ServerKey("2", "7")
+    for field, limit in (
+        ("name", "name"),
+        ("raw_status", "status"),
+        ("billing_code", "status"),
+        ("billing_text", "billing_text"),
+        ("datacenter", "datacenter"),
+        ("plan", "plan"),
+        ("os", "os"),
+        ("cost_text", "cost"),
+        ("item_cost", "cost"),
+        ("created", "created"),
+    ):
+        assert len(getattr(service, field)) <= protocol.FIELD_LIMITS[limit], field
+    assert protocol.service_from_row({"id": "9" * 100}) is None  # not an id
+
+
+def test_a_huge_integer_is_no_text() -> None:
+    assert protocol.text(10**5000) == ""
+    assert protocol.text(12) == "12"

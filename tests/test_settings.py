@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from zomro_tray.account import Account
+from zomro_tray.account import Account, new_key
+from zomro_tray.model import ServerKey
 from zomro_tray.settings import NotificationKind, Settings, SettingsStore
 
 
@@ -24,7 +25,6 @@ def test_round_trip_leaves_no_temporary_files(isolated_home: Path) -> None:
     settings = replace(
         Settings(),
         refresh_seconds=120,
-        aliases={"1": "Sklep ☕"},
         confirm_before_stop=True,
         notifications={
             "external_change": False,
@@ -34,7 +34,7 @@ def test_round_trip_leaves_no_temporary_files(isolated_home: Path) -> None:
             "money": False,
         },
         runway_warning_days=7,
-        accounts=(Account(shown_services=("1", "2")),),
+        accounts=(Account(shown_services=("1", "2"), aliases={"1": "Sklep ☕"}),),
     )
     store.save(settings)
     assert store.load() == settings
@@ -77,7 +77,7 @@ def test_one_bad_field_does_not_cost_the_others(isolated_home: Path) -> None:
     assert settings.confirm_before_stop is True
     assert settings.first.api_url == "http://127.0.0.1:9/"
     assert settings.first.shown_services == ("5",)
-    assert settings.aliases == {}
+    assert settings.first.aliases == {}
 
 
 def test_refresh_interval_is_clamped() -> None:
@@ -86,9 +86,10 @@ def test_refresh_interval_is_clamped() -> None:
 
 
 def test_display_names_and_visibility() -> None:
-    settings = Settings(aliases={"1": "shop", "2": "  "})
-    assert settings.display_name("1", "web-1") == "shop"
-    assert settings.display_name("2", "db") == "db"
+    settings = Settings(accounts=(Account(aliases={"1": "shop", "2": "  "}),))
+    assert settings.display_name(ServerKey("", "1"), "web-1") == "shop"
+    assert settings.display_name(ServerKey("", "2"), "db") == "db"
+    assert settings.display_name(ServerKey("2", "1"), "web-1") == "web-1"  # another account's
     account = Account(shown_services=("1",))
     assert account.shows("1")
     assert not account.shows("2")
@@ -141,18 +142,20 @@ def test_the_settings_live_in_the_platforms_config_folder(
 def test_protected_servers_and_who_signed_in_are_kept(isolated_home: Path) -> None:
     store = SettingsStore()
     settings = Settings(
-        accounts=(Account(who="demo", sign_in_method="token", username="jan"),),
-        protected_services=("2", "1"),
+        accounts=(
+            Account(who="demo", sign_in_method="token", username="jan", always_ask=("2", "1")),
+        ),
     )
     store.save(settings)
     loaded = store.load()
     assert loaded == settings
-    assert loaded.protects("1")
-    assert not loaded.protects("3")
+    assert loaded.protects(ServerKey("", "1"))
+    assert not loaded.protects(ServerKey("", "3"))
+    assert not loaded.protects(ServerKey("2", "1"))  # the same id in another account
     raw = json.loads(store.path.read_text())
-    assert raw["protected_services"] == ["2", "1"]
+    assert raw["accounts"][0]["always_ask"] == ["2", "1"]
     bad = Settings.parse({"protected_services": "1", "sign_in_method": "magic", "account": 5})
-    assert bad[1] == ["protected_services", "sign_in_method", "account"]
+    assert bad[1] == ["sign_in_method", "account", "protected_services"]
 
 
 @pytest.mark.parametrize(
@@ -211,3 +214,113 @@ def test_the_warning_threshold_is_kept_in_its_range(raw: object, kept: int | Non
         assert settings.runway_warning_days == 3
     else:
         assert settings.runway_warning_days == kept
+
+
+# --- the file is outside text too (issue 28) ------------------------------------------------
+
+
+def test_repeated_account_keys_never_take_another_accounts_key() -> None:
+    """The first to state a key keeps it; a later repeat gets a key nobody has (not "2",
+    which the real second account states, and whose keychain entry holds its sign-in)."""
+    settings = Settings.from_json(
+        {
+            "accounts": [
+                {"key": "", "label": "first"},
+                {"key": "", "label": "repeat"},
+                {"key": "2", "label": "second"},
+            ]
+        }
+    )
+    keys = {a.label: a.key for a in settings.accounts}
+    assert keys["first"] == ""
+    assert keys["second"] == "2"
+    assert keys["repeat"] not in ("", "2")
+    assert len({a.keychain_entry for a in settings.accounts}) == 3
+
+
+def test_new_keys_are_never_handed_out_twice() -> None:
+    """A counted key ("2") could be one a removed account's keychain entry still holds."""
+    listed = [Account(), Account(key="2")]
+    made = {new_key(listed) for _ in range(50)}
+    assert len(made) == 50
+    assert not made & {"", "2", "3"}
+
+
+def test_labels_and_names_from_the_file_are_plain_and_short() -> None:
+    hostile = "\x1b]0;pwned\x07\x1b[2J" + "evil\u202egnp.exe" + "L" * 5000
+    settings = Settings.from_json(
+        {
+            "accounts": [
+                {"label": hostile, "username": hostile, "who": hostile, "aliases": {"1": hostile}}
+            ]
+        }
+    )
+    account = settings.first
+    for text in (account.label, account.username, account.who, account.alias("1")):
+        assert text.isprintable(), repr(text[:40])
+        assert "\u202e" not in text
+        assert len(text) <= 254
+    assert len(account.title(1)) <= 60
+    assert len(Account(label=hostile).title(1)) <= 60  # typed in Settings, not read from a file
+
+
+# --- private, linked and shared files (issue 28) --------------------------------------------
+
+
+def test_the_config_and_log_folders_and_files_are_the_owners_alone(tmp_path: Path) -> None:
+    import logging
+    import os
+    import stat
+
+    from zomro_tray.logs import log_to_file
+
+    old = os.umask(0o022)  # the usual umask: what others could read before
+    try:
+        config = tmp_path / "config"
+        config.mkdir(mode=0o755)  # as an older release left it
+        store = SettingsStore(config)
+        store.save(Settings())
+        logs = tmp_path / "logs"
+        path = log_to_file(logs)
+        assert path is not None
+        logging.getLogger("zomro_tray.test").warning("a server name and an address")
+    finally:
+        os.umask(old)
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "baseFilename", "") == str(path)]:
+            root.removeHandler(handler)
+            handler.close()
+    for folder in (config, logs):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for file in (store.path, path):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+
+
+def test_a_symlinked_settings_file_is_written_through_its_link(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "zomro.json"
+    real.parent.mkdir()
+    real.write_text("{}", encoding="utf-8")
+    store = SettingsStore(tmp_path / "config")
+    store.config_dir.mkdir()
+    store.path.symlink_to(real)
+    store.save(Settings(refresh_seconds=120))
+    assert store.path.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8"))["refresh_seconds"] == 120
+
+
+def test_an_account_added_by_another_process_survives_the_next_save(tmp_path: Path) -> None:
+    """The tray's store read the file; then ``login --account`` added one; the tray saves."""
+    tray = SettingsStore(tmp_path)
+    tray.save(Settings(accounts=(Account(label="Mine"),)))
+    mine = tray.load()
+    command_line = SettingsStore(tmp_path)
+    listed = command_line.load()
+    added = Account(key=new_key(listed.accounts), label="Agency")
+    command_line.save(replace(listed, accounts=(*listed.accounts, added)))
+    written = tray.save(replace(mine, refresh_seconds=300))
+    assert [a.label for a in written.accounts] == ["Mine", "Agency"]
+    again = SettingsStore(tmp_path).load()
+    assert [(a.label, a.key) for a in again.accounts] == [("Mine", ""), ("Agency", added.key)]
+    assert again.refresh_seconds == 300
+    removed = tray.save(replace(written, accounts=written.accounts[:1]))  # removed here: gone
+    assert [a.label for a in removed.accounts] == ["Mine"]

@@ -19,6 +19,7 @@ from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.gui import dialogs
 from zomro_tray.gui import tray as tray_module
+from zomro_tray.gui.power import Undo
 from zomro_tray.gui.preferences import Problem
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore, SessionOnlyStore
@@ -26,7 +27,7 @@ from zomro_tray.model import Action, PowerState
 from zomro_tray.overall import Connection
 from zomro_tray.settings import NOTIFICATION_KINDS, NotificationKind, Settings, SettingsStore
 
-from conftest import TRAY_TIMING, MakeApp, MemoryKeyring, notes_of
+from conftest import TRAY_TIMING, MakeApp, MemoryKeyring, first, notes_of
 
 FAST = TRAY_TIMING
 WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
@@ -37,7 +38,7 @@ def use_method(dialog: Any, method: AuthMethod) -> None:
 
 
 def label(app: TrayApp, service_id: str) -> str:
-    action = app.menu.server_action(service_id)
+    action = app.menu.server_action(first(service_id))
     assert action is not None
     return action.text()
 
@@ -54,10 +55,10 @@ def test_the_menu_lists_the_servers_with_their_states(
         "бэкап-сервер — Running",
         "ci-runner — Running",
     ]
-    states = {e.service_id: e.state for e in app.shown}
+    states = {e.key.id: e.state for e in app.shown}
     assert states[WEB] is PowerState.ACTIVE
     assert states[DB] is PowerState.STOPPED
-    assert not app.menu.server_action(WEB).icon().isNull()
+    assert not app.menu.server_action(first(WEB)).icon().isNull()
     assert "1 stopped" in app.tray_host.tooltip
     assert "3 running" in app.tray_host.tooltip
 
@@ -66,7 +67,7 @@ def test_a_provider_suspended_server_is_disabled_with_the_reason(
     make_app: MakeApp, emulator: Emulator
 ) -> None:
     app = make_app(emulator)
-    action = app.menu.server_action(SUSPENDED)
+    action = app.menu.server_action(first(SUSPENDED))
     assert not action.isEnabled()
     assert "cannot be started" in action.toolTip()
 
@@ -78,11 +79,11 @@ def test_clicking_a_stopped_server_starts_it_once_and_shows_the_way(
     app = make_app(emulator)
     seen: list[str] = []
     app.refreshed.connect(lambda: seen.append(label(app, DB)))
-    app.menu.server_action(DB).trigger()
+    app.menu.server_action(first(DB)).trigger()
     seen.append(label(app, DB))  # answered at once, before the API
     assert seen == ["baza-danych-łódź — Starting…"]
-    app.menu.server_action(DB).trigger()  # a second click on a busy server...
-    app.toggle(DB)
+    app.menu.server_action(first(DB)).trigger()  # a second click on a busy server...
+    app.toggle(first(DB))
     qtbot.waitUntil(lambda: seen[-1] == "baza-danych-łódź — Running", timeout=10_000)
     assert emulator.state.actions == [("service.start", DB)]  # ...sent nothing
     assert "baza-danych-łódź — Starting…" in seen[1:]  # the API's own transition was shown
@@ -97,9 +98,9 @@ def test_stopping_asks_first_when_the_setting_says_so(
     )
     answers = iter([False, True])
     monkeypatch.setattr(dialogs, "confirm_power", lambda action, name: next(answers))
-    app.menu.server_action(WEB).trigger()
+    app.menu.server_action(first(WEB)).trigger()
     assert label(app, WEB) == "web-1 — Running"
-    app.menu.server_action(WEB).trigger()
+    app.menu.server_action(first(WEB)).trigger()
     assert label(app, WEB) == "web-1 — Stopping…"
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=10_000)
     assert emulator.state.actions == [("service.stop", WEB)]
@@ -110,12 +111,12 @@ def test_action_results_and_refusals_are_notified(
 ) -> None:
     app = make_app(emulator)
     notes = notes_of(app)
-    app.power.send(SUSPENDED, Action.START)
+    app.power.send(first(SUSPENDED), Action.START)
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
     assert notes[0][0] == "action_result"
     assert "Zomro says: The service is suspended" in notes[0][2]
     assert label(app, SUSPENDED).endswith("Suspended by Zomro (unpaid)")
-    app.menu.server_action(WEB).trigger()
+    app.menu.server_action(first(WEB)).trigger()
     qtbot.waitUntil(lambda: len(notes) == 3, timeout=10_000)
     assert notes[1][:2] == ("action_result", "Shutting down web-1")  # with its undo
     assert notes[2] == ("action_result", "web-1 stopped", "")
@@ -137,22 +138,22 @@ def test_menu_entries_are_updated_in_place(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     app = make_app(emulator)
-    before = app.menu.server_action(WEB)
+    before = app.menu.server_action(first(WEB))
     count = len(app.menu.menu.actions())
     emulator.state.set_power(WEB, "stopped")
     app.feeds.first.backend.refresh()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=5_000)
-    assert app.menu.server_action(WEB) is before
+    assert app.menu.server_action(first(WEB)) is before
     assert len(app.menu.menu.actions()) == count
 
 
 def test_hidden_servers_and_aliases(make_app: MakeApp, emulator: Emulator) -> None:
     settings = Settings(
-        accounts=(Account(api_url=emulator.url, shown_services=(WEB, DB)),), aliases={WEB: "Sklep"}
+        accounts=(Account(api_url=emulator.url, shown_services=(WEB, DB), aliases={WEB: "Sklep"}),)
     )
     app = make_app(emulator, settings=settings)
     assert [e.label for e in app.shown] == ["Sklep — Running", "baza-danych-łódź — Stopped"]
-    assert app.menu.server_action(SUSPENDED) is None
+    assert app.menu.server_action(first(SUSPENDED)) is None
 
 
 def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
@@ -256,7 +257,7 @@ def test_the_settings_dialog_writes_settings_but_no_secret(
     assert saved.confirm_before_stop
     assert not saved.notify(NotificationKind.CONNECTION)
     assert not saved.notify(NotificationKind.MONEY)
-    assert saved.aliases == {WEB: "Sklep ☕"}
+    assert saved.first.aliases == {WEB: "Sklep ☕"}
     assert DB not in (saved.first.shown_services or ())
     assert emulator.demo_token not in app.preferences.store.path.read_text()
 
@@ -280,7 +281,7 @@ def test_offline_backs_off_notifies_once_and_recovers(
     assert delays[:4] == [0.2, 0.4, 0.8, 0.8]  # exponential, capped
     # The last known state stays on show, saying how old it is; nothing can be clicked.
     assert label(app, WEB) == "web-1 — Running (last seen just now)"
-    assert not app.menu.server_action(WEB).isEnabled()
+    assert not app.menu.server_action(first(WEB)).isEnabled()
     assert app.menu.refresh_action.text() == "Retry now"
     emulator.state.clear_faults()
     qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=10_000)
@@ -300,7 +301,7 @@ def test_the_gui_thread_keeps_ticking_while_zomro_takes_3_seconds(
     assert emulator.state.calls["instances"] == 0  # Zomro has not answered yet
     app.menu.refresh_clicked.emit()
     qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=15_000)
-    app.menu.server_action(DB).trigger()  # an action with a 3 s answer
+    app.menu.server_action(first(DB)).trigger()  # an action with a 3 s answer
     assert label(app, DB).endswith("Starting…")  # shown at once, before Zomro answers
     answered: list[bool] = []
     QTimer.singleShot(0, lambda: answered.append(("service.start", DB) in emulator.state.actions))
@@ -338,7 +339,7 @@ def test_no_tray_shows_a_window_with_the_same_list_at_once(
     assert window.hint.isVisibleTo(window)
     assert "AppIndicator" in window.hint.text()
     assert "quits" in window.hint.text()
-    window.select(DB)  # baza-danych-łódź, stopped
+    window.select(first(DB))  # baza-danych-łódź, stopped
     assert window.toggle.text() == "Start"
     window.toggle.click()
     qtbot.waitUntil(lambda: ("service.start", DB) in emulator.state.actions, timeout=5_000)
@@ -401,7 +402,7 @@ def test_the_instance_lock_is_per_session_and_in_an_owner_only_folder(
 
 def test_copy_ip_puts_the_address_on_the_clipboard(make_app: MakeApp, emulator: Emulator) -> None:
     app = make_app(emulator)
-    app.menu.copy_ip_clicked.emit(WEB)
+    app.menu.copy_ip_clicked.emit(first(WEB))
     assert QApplication.clipboard().text() == "203.0.113.10"
 
 
@@ -452,8 +453,12 @@ def test_an_open_menu_relays_out_after_a_batched_update(
     narrow = app.menu.menu.sizeHint().width()
     app.apply_settings(
         Settings(
-            accounts=(Account(api_url=emulator.url),),
-            aliases={WEB: "a much, much longer name for the web server"},
+            accounts=(
+                Account(
+                    api_url=emulator.url,
+                    aliases={WEB: "a much, much longer name for the web server"},
+                ),
+            ),
         )
     )
     assert label(app, WEB).startswith("a much, much longer name")
@@ -532,7 +537,7 @@ def test_the_copy_ip_submenu_names_each_server_with_its_address(
     make_app: MakeApp, emulator: Emulator
 ) -> None:
     app = make_app(emulator)
-    copy = app.menu.copy_action(WEB)
+    copy = app.menu.copy_action(first(WEB))
     assert copy is not None
     assert copy.text() == "web-1   203.0.113.10"
     copy.trigger()
@@ -545,7 +550,7 @@ def test_the_reboot_submenu_offers_only_running_servers(
     app = make_app(emulator)
     enabled = {}
     for service_id in (WEB, DB, SUSPENDED):
-        action = app.menu.reboot_action(service_id)
+        action = app.menu.reboot_action(first(service_id))
         assert action is not None
         enabled[service_id] = action.isEnabled()
     assert enabled == {WEB: True, DB: False, SUSPENDED: False}
@@ -558,11 +563,11 @@ def test_the_windows_reboot_button_follows_the_same_rule(
     app.show_window()
     window = app.window
     assert window is not None
-    window.select(DB)  # stopped
+    window.select(first(DB))  # stopped
     assert not window.reboot.isEnabled()
-    window.select(SUSPENDED)
+    window.select(first(SUSPENDED))
     assert not window.reboot.isEnabled()
-    window.select(WEB)  # running
+    window.select(first(WEB))  # running
     assert window.reboot.isEnabled()
     window.reboot.click()
     qtbot.waitUntil(lambda: ("service.reboot", WEB) in emulator.state.actions, timeout=5_000)
@@ -577,7 +582,7 @@ def test_a_notification_kind_turned_off_is_not_shown_but_problems_are(
     )
     notes: list[tuple[object, ...]] = []
     app.notified.connect(lambda *n: notes.append(n))
-    app.menu.server_action(WEB).trigger()
+    app.menu.server_action(first(WEB)).trigger()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=10_000)
     qtbot.waitUntil(lambda: WEB not in app.power.local_pending, timeout=5_000)  # result handled
     app.tell_problem(Problem("Settings not saved", "The disk is full."))
@@ -617,10 +622,10 @@ def test_a_stop_that_never_settles_is_reported_after_the_timeout(
     app = make_app(emulator, timing=replace(TRAY_TIMING, action_timeout=0.5))
     results: list[ActionResult] = []
     app.feeds.first.worker.action_finished.connect(results.append)  # called in the worker's thread
-    app.menu.server_action(WEB).trigger()
+    app.menu.server_action(first(WEB)).trigger()
     qtbot.waitUntil(lambda: bool(results), timeout=10_000)
     result = results[0]
-    assert (result.service_id, result.action, result.ok) == (WEB, Action.STOP, False)
+    assert (result.key, result.action, result.ok) == (first(WEB), Action.STOP, False)
     assert result.message == "web-1 did not stop in time."
 
 
@@ -653,16 +658,16 @@ def test_a_click_on_a_running_server_waits_and_can_be_undone(
     app = make_app(emulator, timing=replace(TRAY_TIMING, undo=5.0))
     notes: list[tuple[object, ...]] = []
     app.notified.connect(lambda *n: notes.append(n))
-    app.menu.server_action(WEB).trigger()
+    app.menu.server_action(first(WEB)).trigger()
     assert label(app, WEB) == "web-1 — Shutting down in 5 s — click to undo"
     assert notes[-1][1] == "Shutting down web-1"
     qtbot.wait(1_000)  # what the issue measures: the first second
     assert not emulator.state.actions  # nothing has left for Zomro
-    app.menu.server_action(WEB).trigger()  # the second click takes it back
+    app.menu.server_action(first(WEB)).trigger()  # the second click takes it back
     assert label(app, WEB) == "web-1 — Running"
     assert not app.power.waiting
     app.power.undo_seconds = 0.2
-    app.menu.server_action(WEB).trigger()  # and a click left alone goes out after its wait
+    app.menu.server_action(first(WEB)).trigger()  # and a click left alone goes out after its wait
     qtbot.waitUntil(lambda: ("service.stop", WEB) in emulator.state.actions, timeout=5_000)
     assert emulator.state.actions == [("service.stop", WEB)]
 
@@ -671,11 +676,11 @@ def test_clicking_the_waiting_notification_undoes_it(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
     app = make_app(emulator, timing=replace(TRAY_TIMING, undo=5.0))
-    reboot = app.menu.reboot_action(WEB)
+    reboot = app.menu.reboot_action(first(WEB))
     assert reboot is not None
     reboot.trigger()  # reboot follows the same rule as shutting down
     assert label(app, WEB) == "web-1 — Rebooting in 5 s — click to undo"
-    app.notifier.clicked.emit(f"undo:{WEB}")
+    app.notifier.clicked.emit(Undo(first(WEB)))
     assert label(app, WEB) == "web-1 — Running"
     assert not app.power.waiting
     assert not emulator.state.actions
@@ -684,11 +689,11 @@ def test_clicking_the_waiting_notification_undoes_it(
 def test_a_protected_server_asks_naming_the_action_and_sends_at_once_when_told(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(accounts=(Account(api_url=emulator.url),), protected_services=(WEB,))
+    settings = Settings(accounts=(Account(api_url=emulator.url, always_ask=(WEB,)),))
     app = make_app(emulator, settings=settings)
     asked: list[tuple[Action, str]] = []
     monkeypatch.setattr(dialogs, "confirm_power", lambda a, n: asked.append((a, n)) or True)
-    app.menu.server_action(WEB).trigger()
+    app.menu.server_action(first(WEB)).trigger()
     assert asked == [(Action.STOP, "web-1")]
     assert label(app, WEB) == "web-1 — Stopping…"  # answered: no undo wait on top
     qtbot.waitUntil(lambda: ("service.stop", WEB) in emulator.state.actions, timeout=5_000)
@@ -766,7 +771,7 @@ def test_copy_ip_says_what_it_copied_and_a_missing_browser_is_told(
     app = make_app(emulator)
     notes: list[tuple[object, ...]] = []
     app.notified.connect(lambda *n: notes.append(n))
-    app.copy_ip(WEB)
+    app.copy_ip(first(WEB))
     assert notes[-1][1:] == ("Copied", "web-1: 203.0.113.10")
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
     app.open_control_panel()
@@ -805,9 +810,28 @@ def test_a_long_list_ends_the_menu_with_show_all_and_the_window_finds_by_name(
 
 def test_copy_ip_offers_ipv6_too(make_app: MakeApp, emulator: Emulator) -> None:
     app = make_app(emulator)
-    copy6 = app.menu.copy_action(WEB, v6=True)
+    copy6 = app.menu.copy_action(first(WEB), v6=True)
     assert copy6 is not None
     assert copy6.text() == "web-1   2001:db8::10"
     copy6.trigger()
     assert QApplication.clipboard().text() == "2001:db8::10"
-    assert app.menu.copy_action(DB, v6=True) is None  # no IPv6 address: no line for it
+    assert app.menu.copy_action(first(DB), v6=True) is None  # no IPv6 address: no line for it
+
+
+def test_an_address_for_this_run_only_is_never_written_to_the_settings(
+    emulator: Emulator, tmp_path: Path, qtbot: QtBot
+) -> None:
+    """--api-url (or ZOMRO_API_URL) for one run: the first sign-in saves who signed in, and
+    the file keeps the address it had (issue 28: it was written there)."""
+    store = SettingsStore(tmp_path / "settings")
+    store.save(Settings(accounts=(Account(api_url="https://api.zomro.com/"),)))
+    secrets = SessionOnlyStore(Credentials.from_token(emulator.demo_token))
+    app = TrayApp(store, secrets, timing=TRAY_TIMING, api_url=emulator.url)
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: store.load().first.who == DEMO_USER, timeout=10_000)
+        assert store.load().first.api_url == "https://api.zomro.com/"
+        assert app.settings.first.api_url == emulator.url  # this run still talks to it
+    finally:
+        app.stop_worker()
+        app.dispose()

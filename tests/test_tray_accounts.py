@@ -19,8 +19,10 @@ from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS, DEMO_PASSWORD, DEMO_USER
 from zomro_tray.emulator.state import RIGHTS
+from zomro_tray.gui.gathered_notices import GATHER_MS
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore
+from zomro_tray.model import Action, ServerKey
 from zomro_tray.overall import Connection, Overall
 from zomro_tray.settings import Settings, SettingsStore
 
@@ -90,7 +92,8 @@ def test_each_account_has_its_own_section_in_the_menu_and_the_window(
     for feed, user in zip(app.feeds, USERS, strict=False):
         mine = set(accounts.state.snapshot(user))
         assert {s.id for s in feed.services} == mine  # its own servers, nobody else's
-        assert all(app.menu.server_action(sid) is not None for sid in mine)
+        keys = [ServerKey(feed.account.key, sid) for sid in mine]
+        assert all(app.menu.server_action(key) is not None for key in keys)
     assert len(app.tray_host.tooltip.splitlines()) == count + 1  # a line per account
     assert app.view.state is Overall.SOME_STOPPED  # every account has a stopped server
     assert not app.menu.sign_out_action.isVisible()  # several: Settings removes one
@@ -99,7 +102,7 @@ def test_each_account_has_its_own_section_in_the_menu_and_the_window(
     assert window is not None
     assert window.accounts.isVisibleTo(window)
     assert not window.list.isColumnHidden(1)
-    window.accounts.setCurrentIndex(window.accounts.findData(LABELS[1]))
+    window.accounts.setCurrentIndex(window.accounts.findText(LABELS[1]))
     assert sorted(window.visible_names()) == ["agency-1 — Running", "agency-2 — Stopped"]
 
 
@@ -124,7 +127,7 @@ def test_a_click_goes_out_through_the_servers_own_account(
 ) -> None:
     app = open_tray(3)
     stopped = next(s for s in list(app.feeds)[1].services if s.name == "agency-2")
-    action = app.menu.server_action(stopped.id)
+    action = app.menu.server_action(stopped.key)
     assert action is not None
     action.trigger()  # Start goes out at once
     started = ("service.start", stopped.id)
@@ -222,7 +225,9 @@ def test_settings_add_reorder_and_remove_accounts_each_with_its_keychain_entry(
     dialog._save_clicked()  # tested first, then kept in its own entry
     qtbot.waitUntil(lambda: app.dialog is None, timeout=10_000)
     qtbot.waitUntil(online(app, (DEMO_USER, "agency")), timeout=10_000)
-    assert ("zomro-tray", "credentials-2") in memory_keyring.entries
+    agency = app.preferences.store.load().accounts[1]
+    assert ("zomro-tray", agency.keychain_entry) in memory_keyring.entries
+    assert agency.keychain_entry != "credentials"
     assert [a.label for a in app.preferences.store.load().accounts] == ["Mine", "Agency"]
     assert app.menu.heads == ["Mine — signed in as demo", "Agency — signed in as agency"]
 
@@ -239,12 +244,12 @@ def test_settings_add_reorder_and_remove_accounts_each_with_its_keychain_entry(
     page.list.setCurrentRow(0)
     page.remove_account()
     app.dialog._save_clicked()
-    gone = ("zomro-tray", "credentials-2")
+    gone = ("zomro-tray", agency.keychain_entry)
     qtbot.waitUntil(lambda: gone not in memory_keyring.entries, timeout=5_000)
     assert ("zomro-tray", "credentials") in memory_keyring.entries  # the other one's is kept
     assert [f.who for f in app.feeds] == [DEMO_USER]
     qtbot.waitUntil(lambda: app.menu.heads == [f"Signed in as {DEMO_USER}"], timeout=5_000)
-    assert all(e.service_id not in accounts.state.snapshot("agency") for e in app.shown)
+    assert all(e.key.id not in accounts.state.snapshot("agency") for e in app.shown)
 
 
 def test_the_servers_tab_hides_a_server_in_its_own_account_only(
@@ -288,14 +293,16 @@ def test_a_settings_file_of_the_single_account_release_loses_nothing(tmp_path: P
     )
     assert first.shown_services == tuple(old["shown_services"])
     assert first.keychain_entry == "credentials"  # the sign-in stored by 0.1.0 is found
-    for name in ("aliases", "notifications", "refresh_seconds", "runway_warning_days"):
+    for name in ("notifications", "refresh_seconds", "runway_warning_days"):
         assert getattr(settings, name) == old[name], name
+    assert first.aliases == old["aliases"]  # app-wide then: the only account's now
     assert (settings.confirm_before_stop, settings.start_at_login, settings.language) == (
         old["confirm_before_stop"],
         old["start_at_login"],
         old["language"],
     )
-    assert settings.protected_services == tuple(old["protected_services"])
+    assert first.always_ask == tuple(old["protected_services"])
+    assert settings.protects(ServerKey("", old["protected_services"][0]))
     store.save(settings)
     assert store.load() == settings
     written = json.loads(store.path.read_text(encoding="utf-8"))
@@ -333,3 +340,152 @@ def test_the_demo_with_several_accounts_shows_each_ones_servers_and_balance(
     finally:
         app.stop_worker()
         app.dispose()
+
+
+# --- the same id in two accounts (issue 28: a click must never reach another account) -------
+
+WEB = "5116804"  # the demo's running web-1: both endpoints below list it
+
+
+@pytest.fixture
+def twins(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> tuple[TrayApp, Emulator, Emulator]:
+    """Two accounts on two endpoints that list the same ids (a second API address, the same
+    login added twice, a hostile server): the first calls its web-1 "mine", the second always
+    asks before a shutdown of its own."""
+    mine, theirs = make_emulator(), make_emulator()
+    settings = Settings(
+        accounts=(
+            Account(label="Mine", api_url=mine.url, aliases={WEB: "mine-web"}),
+            Account(key="2", label="Client", api_url=theirs.url, always_ask=(WEB,)),
+        )
+    )
+    store = SecretStore({})
+    store.save(Credentials.from_token(mine.demo_token), "credentials")
+    store.save(Credentials.from_token(theirs.demo_token), "credentials-2")
+    app = make_app(mine, settings=settings, secrets=store)
+    qtbot.waitUntil(
+        lambda: all(f.connection is Connection.ONLINE for f in app.feeds), timeout=10_000
+    )
+    return app, mine, theirs
+
+
+def test_the_same_id_in_two_accounts_is_two_servers_and_a_click_reaches_its_own(
+    twins: tuple[TrayApp, Emulator, Emulator], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zomro_tray.gui import dialogs
+
+    app, mine, theirs = twins
+    first, second = ServerKey("", WEB), ServerKey("2", WEB)
+    assert app.menu.server_action(first) is not app.menu.server_action(second)
+    assert app.menu.server_action(first).text().startswith("mine-web")  # type: ignore[union-attr]
+    assert app.menu.server_action(second).text().startswith("web-1")  # type: ignore[union-attr]
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm_power", lambda _a, name: asked.append(name) or True)
+    app.menu.server_action(second).trigger()  # its own account asks first, and names itself
+    assert asked == ["web-1 — Client"]
+    qtbot.waitUntil(lambda: ("service.stop", WEB) in theirs.state.actions, timeout=5_000)
+    assert mine.state.actions == []  # the first account's web-1 was never touched
+    qtbot.waitUntil(lambda: second not in app.power.local_pending, timeout=10_000)
+    assert app.entry(first).state.value == "active"  # type: ignore[union-attr]
+    app.menu.server_action(first).trigger()  # the first one waits for its undo time instead
+    assert app.entry(first).undo  # type: ignore[union-attr]
+    assert not app.entry(second).undo  # type: ignore[union-attr]
+    app.power.undo(first)
+    assert mine.state.actions == []
+
+
+def test_a_notification_and_the_window_name_the_server_with_its_account(
+    twins: tuple[TrayApp, Emulator, Emulator], qtbot: QtBot
+) -> None:
+    app, mine, theirs = twins
+    second = ServerKey("2", WEB)
+    app.open_server(second)  # a clicked notification about the second account's web-1
+    window = app.window
+    assert window is not None
+    assert window._current_key() == second
+    qtbot.waitUntil(lambda: theirs.state.calls["instances.edit"] > 0, timeout=5_000)
+    assert mine.state.calls["instances.edit"] == 0  # its details were read from its account
+    story = window.story
+    qtbot.waitUntil(lambda: story._story is not None, timeout=5_000)
+    assert story._story.key == second  # type: ignore[union-attr]
+
+
+def test_a_worker_refuses_a_click_on_another_accounts_server(
+    twins: tuple[TrayApp, Emulator, Emulator], qtbot: QtBot
+) -> None:
+    """The last door: even a command put on the wrong account's thread sends nothing."""
+    app, mine, _theirs = twins
+    first_feed = app.feeds.first
+    first_feed.backend.request_action(ServerKey("2", WEB), Action.STOP)
+    first_feed.backend.request_action(ServerKey("", "5116805"), Action.START)  # its own: sent
+    qtbot.waitUntil(lambda: ("service.start", "5116805") in mine.state.actions, timeout=5_000)
+    assert ("service.stop", WEB) not in mine.state.actions
+
+
+# --- a limit on accounts, and one notice for many (issue 28) --------------------------------
+
+
+def many_accounts(url: str, count: int) -> Settings:
+    return Settings(
+        accounts=tuple(
+            Account(key=str(n) if n > 1 else "", label=f"Client {n}", api_url=url)
+            for n in range(1, count + 1)
+        )
+    )
+
+
+def test_a_file_with_more_accounts_than_the_limit_shows_the_first_and_keeps_the_file(
+    tmp_path: Path,
+) -> None:
+    store = SettingsStore(tmp_path / "config")
+    store.config_dir.mkdir()
+    listed = many_accounts("https://api.zomro.com/", 300)
+    store.path.write_text(json.dumps(listed.to_json()), encoding="utf-8")
+    settings = store.load()
+    assert [a.label for a in settings.accounts] == [f"Client {n}" for n in range(1, 31)]
+    assert "at most 30 Zomro accounts" in store.warning
+    kept = next(tmp_path.joinpath("config").glob("settings.too-many-accounts-*.json"))
+    assert len(json.loads(kept.read_text(encoding="utf-8"))["accounts"]) == 300  # nothing lost
+
+
+def test_many_accounts_that_cannot_reach_zomro_are_told_in_one_notification(
+    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+) -> None:
+    down = make_emulator(fault_rate=1.0, fault_choices=("html502",))
+    settings = many_accounts(down.url, 300)
+    store = SecretStore({})
+    for account in settings.accounts:
+        store.save(Credentials.from_token(down.demo_token), account.keychain_entry)
+    app = make_app(down, settings=settings, secrets=store, wait=False)
+    heard: list[tuple[str, str]] = []
+    app.notified.connect(lambda _kind, title, text: heard.append((title, text)))
+    assert len(app.feeds) == 30
+    qtbot.waitUntil(lambda: sum(f.connection.retrying for f in app.feeds) == 30, timeout=20_000)
+    qtbot.wait(GATHER_MS * 2)  # what was held is told
+    offline = [(t, x) for t, x in heard if "Zomro" in t]
+    assert len(offline) == 1, offline  # one notice for the outage, not thirty
+    title, text = offline[0]
+    count = int(title.split()[0])
+    assert title == f"{count} accounts cannot reach Zomro"
+    assert count > 1
+    assert text.startswith("Client ")
+    assert len(text.split(", ")) == min(count, 5)
+    assert text.endswith(f"and {count - 5} more") if count > 5 else "more" not in text
+
+
+def test_the_command_line_refuses_an_account_past_the_limit(
+    emulator: Emulator, isolated_home: Path
+) -> None:
+    from test_cli import run
+
+    SettingsStore(isolated_home).save(many_accounts(emulator.url, 30))
+    done = run(
+        ["--api-url", emulator.url, "login", "--account", "one more"],
+        stdin=emulator.demo_token + "\n",
+        env={"XDG_CONFIG_HOME": str(isolated_home.parent)},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "at most 30 Zomro accounts" in done.stderr
+    assert len(SettingsStore(isolated_home).load().accounts) == 30

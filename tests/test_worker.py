@@ -31,7 +31,7 @@ from zomro_tray.emulator.scenarios import (
     TWO_FACTOR_PASSWORD,
     TWO_FACTOR_USER,
 )
-from zomro_tray.model import Action
+from zomro_tray.model import Action, ServerKey
 from zomro_tray.overall import Connection
 from zomro_tray.worker import Worker
 
@@ -145,9 +145,9 @@ def test_a_stop_is_sent_once_and_settles_as_stopped(
 ) -> None:
     emulator = make_emulator(transition_seconds=0)
     worker, heard = make_worker(emulator)
-    worker.request_action(WEB, Action.STOP)
+    worker.request_action(ServerKey("", WEB), Action.STOP)
     assert emulator.state.actions == [("service.stop", WEB)]
-    assert heard.results == [ActionResult(WEB, Action.STOP, True, "web-1 stopped")]
+    assert heard.results == [ActionResult(ServerKey("", WEB), Action.STOP, True, "web-1 stopped")]
     assert heard.snapshots[-1].pending == {}
 
 
@@ -156,10 +156,12 @@ def test_while_an_action_is_under_way_the_pace_is_fast(
 ) -> None:
     emulator = make_emulator(transition_seconds=3600)
     worker, heard = make_worker(emulator)
-    worker.request_action(WEB, Action.STOP)
-    worker.request_action(WEB, Action.STOP)  # a second click on a busy server sends nothing
+    worker.request_action(ServerKey("", WEB), Action.STOP)
+    worker.request_action(
+        ServerKey("", WEB), Action.STOP
+    )  # a second click on a busy server sends nothing
     assert emulator.state.actions == [("service.stop", WEB)]
-    assert heard.snapshots[-1].pending == {WEB: Action.STOP}
+    assert heard.snapshots[-1].pending == {ServerKey("", WEB): Action.STOP}
     assert worker.next_delay == 3.0
     assert heard.results == []
 
@@ -169,9 +171,11 @@ def test_an_action_that_never_settles_fails_after_the_time_limit(
 ) -> None:
     emulator = make_emulator(transition_seconds=3600)
     worker, heard = make_worker(emulator, timing=Timing(action_timeout=0.0))
-    worker.request_action(DB, Action.START)
+    worker.request_action(ServerKey("", DB), Action.START)
     assert heard.results == [
-        ActionResult(DB, Action.START, False, "baza-danych-łódź did not start in time.")
+        ActionResult(
+            ServerKey("", DB), Action.START, False, "baza-danych-łódź did not start in time."
+        )
     ]
 
 
@@ -179,9 +183,9 @@ def test_a_refused_action_is_reported_with_zomros_words(
     make_worker: MakeWorker, emulator: Emulator
 ) -> None:
     worker, heard = make_worker(emulator)
-    worker.request_action(SUSPENDED, Action.START)
+    worker.request_action(ServerKey("", SUSPENDED), Action.START)
     (result,) = heard.results
-    assert (result.service_id, result.action, result.ok) == (SUSPENDED, Action.START, False)
+    assert (result.key, result.action, result.ok) == (ServerKey("", SUSPENDED), Action.START, False)
     assert "Zomro says: The service is suspended" in result.message
 
 
@@ -190,11 +194,13 @@ def test_a_reboot_counts_as_done_only_after_it_was_seen_rebooting(
 ) -> None:
     emulator = make_emulator(transition_seconds=3600)
     worker, heard = make_worker(emulator)
-    worker.request_action(WEB, Action.REBOOT)
+    worker.request_action(ServerKey("", WEB), Action.REBOOT)
     assert heard.results == []  # "rebooting", then "running" again
     emulator.state.set_power(WEB, "active")
     worker.refresh()
-    assert heard.results == [ActionResult(WEB, Action.REBOOT, True, "web-1 rebooted")]
+    assert heard.results == [
+        ActionResult(ServerKey("", WEB), Action.REBOOT, True, "web-1 rebooted")
+    ]
 
 
 def test_a_start_that_lands_stopped_again_failed(
@@ -202,11 +208,16 @@ def test_a_start_that_lands_stopped_again_failed(
 ) -> None:
     emulator = make_emulator(transition_seconds=3600)
     worker, heard = make_worker(emulator)
-    worker.request_action(DB, Action.START)
+    worker.request_action(ServerKey("", DB), Action.START)
     emulator.state.set_power(DB, "stopped")
     worker.refresh()
     assert heard.results == [
-        ActionResult(DB, Action.START, False, "baza-danych-łódź did not start: it is now stopped.")
+        ActionResult(
+            ServerKey("", DB),
+            Action.START,
+            False,
+            "baza-danych-łódź did not start: it is now stopped.",
+        )
     ]
 
 
@@ -215,11 +226,13 @@ def test_a_server_that_disappears_fails_its_action(
 ) -> None:
     emulator = make_emulator(transition_seconds=3600)
     worker, heard = make_worker(emulator)
-    worker.request_action(WEB, Action.STOP)
+    worker.request_action(ServerKey("", WEB), Action.STOP)
     del emulator.state.servers[WEB]
     worker.refresh()
     assert heard.results == [
-        ActionResult(WEB, Action.STOP, False, "The server disappeared from the account.")
+        ActionResult(
+            ServerKey("", WEB), Action.STOP, False, "The server disappeared from the account."
+        )
     ]
 
 
@@ -253,7 +266,7 @@ def test_with_no_sign_in_it_asks_for_one_and_fetches_nothing(
     assert heard.sign_in == [("Sign in to see your servers.", True)]
     assert heard.connections == [(Connection.SIGNED_OUT, "Sign in to see your servers.")]
     worker.refresh()
-    worker.request_action(WEB, Action.STOP)
+    worker.request_action(ServerKey("", WEB), Action.STOP)
     assert emulator.state.calls["instances"] == 0
     assert emulator.state.actions == []
 
@@ -386,5 +399,27 @@ def test_a_reboot_never_seen_rebooting_is_done_once_it_must_have_happened(
 ) -> None:
     emulator = make_emulator(transition_seconds=0)  # too quick for any refresh to see it
     worker, heard = make_worker(emulator, timing=Timing(fast=0.0))
-    worker.request_action(WEB, Action.REBOOT)
-    assert heard.results == [ActionResult(WEB, Action.REBOOT, True, "web-1 rebooted")]
+    worker.request_action(ServerKey("", WEB), Action.REBOOT)
+    assert heard.results == [
+        ActionResult(ServerKey("", WEB), Action.REBOOT, True, "web-1 rebooted")
+    ]
+
+
+def test_retry_asks_a_keychain_that_was_unavailable_again(
+    make_worker: MakeWorker, emulator: Emulator
+) -> None:
+    secrets = MemorySecrets(Credentials.from_token(emulator.demo_token), broken=True)
+    worker, heard = make_worker(emulator, secrets)
+    assert heard.connections[-1][0] is Connection.SIGNED_OUT  # locked at start
+    secrets.broken = False  # the person unlocked it
+    worker.refresh()  # "Retry now"
+    assert heard.connections[-1][0] is Connection.ONLINE
+    assert len(heard.snapshots[-1].services) == 5
+
+
+def test_a_worker_refuses_a_server_of_another_account(
+    make_worker: MakeWorker, emulator: Emulator
+) -> None:
+    worker, _heard = make_worker(emulator)
+    worker.request_action(ServerKey("another", WEB), Action.STOP)
+    assert emulator.state.actions == []

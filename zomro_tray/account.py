@@ -8,14 +8,21 @@ Nothing secret is kept here: the password or token lives in the keychain only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from zomro_tray.endpoint import DEFAULT_API_URL
 from zomro_tray.i18n import _
+from zomro_tray.plain_text import capped
 
 #: The first account's keychain entry, as the single-account releases wrote it.
 FIRST_ENTRY = "credentials"
+#: The most accounts the tray shows. Each is a thread, a session and a menu section: a person
+#: with clients' accounts has a handful, and 300 (a pasted or hostile file) took 800 MB, 41 s
+#: to start and a frozen GUI. Past it, more are refused with a sentence (too_many_accounts).
+MAX_ACCOUNTS = 30
 SIGN_IN_METHODS = ("password", "token", "authinfo")
+#: The most characters of an account's name wherever it is shown.
+TITLE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,11 @@ class Account:
     who: str = ""
     #: Ids of its servers to show; None shows all (new servers appear by themselves).
     shown_services: tuple[str, ...] | None = None
+    #: Its servers' names as the user calls them, by id. Here, not app-wide: the same id in
+    #: another account is another server.
+    aliases: dict[str, str] = field(default_factory=dict, hash=False)
+    #: Ids of its servers that always ask before a shutdown or reboot (no undo time).
+    always_ask: tuple[str, ...] = ()
 
     @property
     def keychain_entry(self) -> str:
@@ -42,9 +54,14 @@ class Account:
     def shows(self, service_id: str) -> bool:
         return self.shown_services is None or service_id in self.shown_services
 
+    def alias(self, service_id: str) -> str:
+        return self.aliases.get(service_id, "").strip()
+
     def title(self, number: int) -> str:
-        """How menus and lists name it: its label, else who signed in, else its place."""
-        name = self.label or self.who or self.username
+        """How menus, lists, notification titles and the terminal name it: its label, else
+        who signed in, else its place; always plain and short (a label typed or pasted in
+        Settings is outside text as much as a server's)."""
+        name = capped(self.label or self.who or self.username, TITLE_CHARS)
         return name or _("Account {number}").format(number=number)
 
     def to_json(self) -> dict[str, object]:
@@ -56,8 +73,14 @@ class Account:
             "username": self.username,
             "who": self.who,
             "shown_services": None if self.shown_services is None else [*self.shown_services],
+            "aliases": dict(self.aliases),
+            "always_ask": [*self.always_ask],
         }
         return data
+
+
+def too_many_accounts() -> str:
+    return _("zomro-tray shows at most {count} Zomro accounts.").format(count=MAX_ACCOUNTS)
 
 
 def is_keychain_entry(name: str) -> bool:
@@ -66,9 +89,15 @@ def is_keychain_entry(name: str) -> bool:
 
 
 def new_key(accounts: Iterable[Account]) -> str:
-    """A key no listed account has, short and stable ("2", "3", …): it names a keychain entry."""
+    """A key no listed account has, and no keychain entry either: it names the new account's
+    entry, and a counted key ("2", "3") could be one a removed account left behind (its
+    deletion failed, the keychain was locked) or a listed account's that a damaged file
+    repeats, and the new account would sign in with someone else's sign-in. Random, so it was
+    never handed out before; short, as it is part of the entry's name."""
+    import secrets  # only when an account is added
+
     taken = {account.key for account in accounts}
-    number = 2
-    while str(number) in taken:
-        number += 1
-    return str(number)
+    while True:
+        key = secrets.token_hex(4)
+        if key not in taken:
+            return key

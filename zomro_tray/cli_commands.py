@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from zomro_tray import APP_NAME, cli_money, errors
-from zomro_tray.account import Account, new_key
+from zomro_tray.account import MAX_ACCOUNTS, Account, new_key, too_many_accounts
 from zomro_tray.cli_support import (
     already_said,
     api_url,
@@ -28,6 +28,7 @@ from zomro_tray.cli_support import (
     signed_in_client,
 )
 from zomro_tray.credentials import Credentials
+from zomro_tray.endpoint import is_loopback_host
 from zomro_tray.i18n import _, ngettext
 from zomro_tray.keychain import SecretStore
 from zomro_tray.model import (
@@ -84,6 +85,8 @@ def _account_to_sign_in(settings: Settings, wanted: str | None) -> Account:
         return find_account(settings, wanted)
     except errors.NotFound:
         assert wanted  # without a name, the first account is always found
+        if len(settings.accounts) >= MAX_ACCOUNTS:
+            raise errors.BeyondLimit(too_many_accounts()) from None
         return Account(key=new_key(settings.accounts), label=wanted.strip())
 
 
@@ -279,6 +282,13 @@ def cmd_emulator(args: argparse.Namespace) -> int:
             scenario=args.scenario, address=emulator.url
         )
     )
+    if not is_loopback_host(args.host):
+        warning = _(
+            "Warning: {host} is not a loopback address: other machines can reach this "
+            "emulator, its demo sign-in and its session tokens. Use 127.0.0.1 unless you "
+            "mean that."
+        ).format(host=args.host)
+        print(f"{APP_NAME}: {warning}", file=sys.stderr)
     print(
         _("Demo account: {user} / {password}; demo session token: {token}").format(
             user=DEMO_USER, password=DEMO_PASSWORD, token=emulator.demo_token

@@ -30,6 +30,7 @@ from zomro_tray.endpoint import (
 )
 from zomro_tray.i18n import _
 from zomro_tray.model import Service
+from zomro_tray.plain_text import printable
 from zomro_tray.transport import Deadline, InterruptibleAdapter
 
 log = logging.getLogger(__name__)
@@ -152,8 +153,9 @@ class ZomroClient:
         user = doc.get("user")
         return protocol.text(user.get("$name")) if isinstance(user, dict) else ""
 
-    def list_services(self) -> list[Service]:
-        """Every Cloud VPS of the account, all pages of them."""
+    def list_services(self, account: str = "") -> list[Service]:
+        """Every Cloud VPS of the account, all pages of them, each keyed by ``account`` (the
+        key of the app's account this client signs in as)."""
         doc = self._call("instances", p_num="1")
         if protocol.is_in_process(doc) and "elem" not in doc:
             raise errors.RequestInProcess
@@ -171,7 +173,7 @@ class ZomroClient:
                 break  # the server ignores p_num, or the list shrank while we read it
             seen |= new_ids
             all_rows += last_page
-        return protocol.services_from_rows(all_rows)
+        return protocol.services_from_rows(all_rows, account)
 
     def active_filters(self) -> list[str]:
         """The list filters the customer saved in Zomro's panel that are on now.
@@ -336,7 +338,7 @@ class ZomroClient:
             (time.monotonic() - started) * 1000,
         )
         if 300 <= status < 400:
-            raise errors.Redirected(protocol.printable(location))
+            raise errors.Redirected(printable(location))
         _raise_for_http_status(status)
         doc = protocol.decode_document(body)
         protocol.raise_for_error(doc)

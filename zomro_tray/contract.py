@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.model import Action, Service
+from zomro_tray.model import Action, ServerKey, Service
 from zomro_tray.presentation import UNDO_SECONDS
 
 
@@ -51,9 +51,11 @@ class Timing:
 class Snapshot:
     """One refresh, as the GUI receives it (immutable, so safe to pass between threads)."""
 
+    #: Each server keyed by its account and id (Service.key): the same id in two accounts is
+    #: two servers.
     services: tuple[Service, ...]
     fetched_at: datetime
-    pending: dict[str, Action] = field(default_factory=dict)
+    pending: dict[ServerKey, Action] = field(default_factory=dict)
     #: List filters saved in Zomro's panel that hide servers from this list too.
     filtered_by: tuple[str, ...] = ()
 
@@ -62,7 +64,7 @@ class Snapshot:
 class ActionResult:
     """A start, stop or reboot that ended: done, refused, or not settled in time."""
 
-    service_id: str
+    key: ServerKey
     action: Action
     ok: bool
     message: str  # a sentence for the user

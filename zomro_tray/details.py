@@ -8,9 +8,11 @@ is read on demand with ``instances.edit`` (no ``sok``: read, never saved) and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from zomro_tray.i18n import decimal
+from zomro_tray.model import ServerKey
 
 #: The graph's periods, in hours, as the panel offers them (1 h, 24 h, 7 d, 30 d).
 PERIODS = (1, 24, 168, 720)
@@ -59,7 +61,7 @@ class Story:
     None means not read yet; ``problem`` is a sentence when a read failed (the rest stays).
     """
 
-    service_id: str
+    key: ServerKey  # its account and id: the window shows a story only for its own server
     resources: Resources | None = None
     cpu: Series | None = None
     traffic: Series | None = None
@@ -68,7 +70,7 @@ class Story:
     def merged(self, newer: Story) -> Story:
         """This story with what ``newer`` read; what newer lacks is kept from this one."""
         return Story(
-            self.service_id,
+            self.key,
             newer.resources or self.resources,
             newer.cpu or self.cpu,
             newer.traffic or self.traffic,
@@ -79,6 +81,8 @@ class Story:
 def traffic_words(byte_count: float) -> str:
     """1536 -> "1.5 KB": traffic totals in the units people read (decimal, as Zomro bills)."""
     value = float(byte_count)
+    if not math.isfinite(value):
+        return "—"  # never "inf TB": the reading clamps points, this guards the sum
     for unit in ("B", "KB", "MB", "GB"):
         if abs(value) < 1000:
             return f"{value:.0f} B" if unit == "B" else f"{decimal(f'{value:.1f}')} {unit}"

@@ -17,7 +17,10 @@ API_URL_ENV = "ZOMRO_API_URL"
 
 
 def check_api_url(url: str) -> str:
-    """Accept https anywhere and http only to loopback, where no one can listen in."""
+    """Accept https anywhere and http only to loopback, where no one can listen in; and only
+    an address: a query (``?func=service.delete&elid=1&sok=ok`` would ride along with every
+    request), a fragment or a user name and password in it are refused, wherever the address
+    came from (Settings, ``--api-url``, ``ZOMRO_API_URL``, the settings file)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise errors.InsecureUrl(
@@ -25,7 +28,14 @@ def check_api_url(url: str) -> str:
                 address=repr(url)
             )
         )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.query or parts.fragment or "?" in url or "#" in url or "@" in parts.netloc:
+        raise errors.InsecureUrl(  # not repeated: a password in it must not reach a log
+            _(
+                'Not a usable API address: give the address alone, without a "?" or "#" '
+                "part and without a name or password in it."
+            )
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise errors.InsecureUrl
     return url.strip()
 
@@ -41,10 +51,11 @@ def billmgr_address(url: str) -> str | None:
 
 def is_loopback_url(url: str) -> bool:
     host = urlsplit(url.strip()).hostname
-    return host is not None and _is_loopback(host)
+    return host is not None and is_loopback_host(host)
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """Only this machine can reach it: localhost, 127.0.0.0/8 or ::1."""
     if host == "localhost":
         return True
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from zomro_tray.i18n import language
-from zomro_tray.model import Action, Service
+from zomro_tray.model import Action, ServerKey, Service
 from zomro_tray.presentation import Entry, entry_for
 from zomro_tray.settings import Settings
 
@@ -22,7 +22,7 @@ class EntryMaker:
     and at a thousand servers a refresh usually changes a few of them."""
 
     def __init__(self) -> None:
-        self._made: dict[str, tuple[tuple[object, ...], Entry]] = {}
+        self._made: dict[ServerKey, tuple[tuple[object, ...], Entry]] = {}
         self._context: tuple[object, ...] = ()
         self._settings: Settings | None = None  # kept alive, so its id() is not reused
 
@@ -30,8 +30,8 @@ class EntryMaker:
         self,
         services: Iterable[Service],
         settings: Settings,
-        pending: Mapping[str, Action],
-        waiting: Mapping[str, Action] | None = None,
+        pending: Mapping[ServerKey, Action],
+        waiting: Mapping[ServerKey, Action] | None = None,
         last_seen: str = "",
         *,
         shows: Callable[[str], bool] = lambda service_id: True,
@@ -41,17 +41,18 @@ class EntryMaker:
         context = (id(settings), language(), last_seen)  # a new Settings is a new object
         if context != self._context:
             self._made, self._context = {}, context
-        made: dict[str, tuple[tuple[object, ...], Entry]] = {}
+        made: dict[ServerKey, tuple[tuple[object, ...], Entry]] = {}
         shown = []
         for service in services:
             if not shows(service.id):
                 continue
-            key = (service, pending.get(service.id), waiting.get(service.id))
-            known = self._made.get(service.id)
-            entry = known[1] if known is not None and known[0] == key else None
+            server = service.key
+            inputs = (service, pending.get(server), waiting.get(server))
+            known = self._made.get(server)
+            entry = known[1] if known is not None and known[0] == inputs else None
             if entry is None:
-                entry = entry_for(service, settings, key[1], key[2], last_seen)
-            made[service.id] = (key, entry)
+                entry = entry_for(service, settings, inputs[1], inputs[2], last_seen)
+            made[server] = (inputs, entry)
             shown.append(entry)
         self._made = made  # servers that left take their entries with them
         self._settings = settings

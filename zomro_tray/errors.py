@@ -260,6 +260,12 @@ class KeychainUnavailable(ZomroError):
     )
 
 
+class BeyondLimit(ZomroError):
+    """Something the app will not hold more of (accounts): the sentence says the limit."""
+
+    exit_code = EXIT_USAGE
+
+
 class InsecureUrl(ZomroError):
     exit_code = EXIT_USAGE
     default_message = N_("Refusing to send credentials over plain http:// to a non-local address.")

@@ -93,8 +93,11 @@ class SecretStore:
                 if answer is None:
                     log.warning("the keychain helper gave no answer: reading here")
             answers = self._answers
-        if isinstance(answers.get("unavailable"), str):
-            raise errors.KeychainUnavailable(answers["unavailable"])
+            unavailable = answers.pop("unavailable", None)
+        if isinstance(unavailable, str):
+            # Said once, for the read that asked: the keychain may be unlocked by the next
+            # read (a retry, another account's first), which asks it here, in this process.
+            raise errors.KeychainUnavailable(unavailable)
         secrets = answers.get("secrets")
         if not isinstance(secrets, dict) or entry not in secrets:
             return self.read_here(entry)
@@ -219,6 +222,7 @@ class _Helper:
         try:
             process = subprocess.Popen(  # noqa: S603 - this app itself, with entries' names
                 _helper_command(entries),
+                cwd=_HOME_OF_THE_CODE,  # not wherever the user started the app from
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -261,11 +265,32 @@ def answer_the_tray(entries: Sequence[str]) -> int:
     return errors.EXIT_OK
 
 
+#: The folder this package was loaded from, and the one above it (where it is imported from).
+_HOME_OF_THE_CODE = str(Path(__file__).resolve().parent)
+_WHERE_IT_IS_IMPORTED_FROM = str(Path(__file__).resolve().parent.parent)
+#: The helper's first lines, run by an isolated Python (-I: no current directory, no user
+#: site-packages, no PYTHON* variables on its path): this very package, by its absolute path,
+#: and nothing a folder named zomro_tray/ where the user happens to be could put first.
+_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "from zomro_tray.cli import main; sys.exit(main())"
+)
+
+
 def _helper_command(entries: Sequence[str] = (FIRST_ENTRY,)) -> list[str]:
     """This app again, as a command that answers on a pipe: the frozen executable (on Windows
-    its console twin, which has a stdout), else this Python with this package."""
+    its console twin, which has a stdout), else this Python, isolated, with this very package
+    (never ``-m zomro_tray``, which would import a zomro_tray/ from the current directory)."""
     if getattr(sys, "frozen", False):
         console = Path(sys.executable).with_name(f"{APP_NAME}-cli.exe")
         own = str(console) if sys.platform == "win32" and console.is_file() else sys.executable
         return [own, READ_KEYCHAIN_FOR_THE_TRAY, *entries]
-    return [sys.executable, "-m", "zomro_tray", READ_KEYCHAIN_FOR_THE_TRAY, *entries]
+    return [
+        sys.executable,
+        "-I",
+        "-c",
+        _BOOT,
+        _WHERE_IT_IS_IMPORTED_FROM,
+        READ_KEYCHAIN_FOR_THE_TRAY,
+        *entries,
+    ]

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from zomro_tray import errors
 from zomro_tray.logs import redactor
-from zomro_tray.model import Service
+from zomro_tray.model import ServerKey, Service
 
 if TYPE_CHECKING:  # loaded at the first read, in the worker's thread: not before the icon
     from zomro_tray.client import ZomroClient
@@ -46,8 +46,10 @@ class Ledger(QObject):
         client: Callable[[], ZomroClient | None],
         pace: Callable[[], float],
         parent: QObject | None = None,
+        account: str = "",
     ) -> None:
         super().__init__(parent)
+        self._account = account  # the worker's account: every story names its server by it
         self._client = client
         self._pace = pace  # the refresh interval: the budget of one request per server
         self._funds: Funds | None = None
@@ -188,26 +190,25 @@ class Ledger(QObject):
         from zomro_tray import money_protocol
         from zomro_tray.details import CPU, TRAFFIC, Story
 
+        key = ServerKey(self._account, service_id)
         try:
             if what == "resources":
-                story = Story(
-                    service_id, resources=money_protocol.read_resources(client, service_id)
-                )
+                story = Story(key, resources=money_protocol.read_resources(client, service_id))
             else:
                 metric = what.split(":", 1)[0]
                 series = money_protocol.read_series(client, service_id, metric, self._hours)
                 story = Story(
-                    service_id,
+                    key,
                     cpu=series if metric == CPU else None,
                     traffic=series if metric == TRAFFIC else None,
                 )
         except errors.ZomroError as error:
-            story = Story(service_id, problem=redactor.scrub(str(error)))
+            story = Story(key, problem=redactor.scrub(str(error)))
         except Exception:
             log.exception("reading %s of a server failed unexpectedly", what)
-            story = Story(service_id, problem=str(errors.UnexpectedFailure()))
+            story = Story(key, problem=str(errors.UnexpectedFailure()))
         else:
             self._story_times[service_id][what] = now
-        known = self._stories.get(service_id, Story(service_id))
+        known = self._stories.get(service_id, Story(key))
         self._stories[service_id] = merged = known.merged(story)
         self.story_ready.emit(merged)

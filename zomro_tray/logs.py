@@ -77,12 +77,23 @@ def log_to_file(folder: Path | None = None) -> Path | None:
     """Add a rotating log file (INFO and above, secrets masked); None if it cannot be written,
     which costs the app nothing but the file. (Set up after the tray icon shows: the handler's
     module loads sockets and pickle.)"""
+    import io
     from logging.handlers import RotatingFileHandler
+
+    from zomro_tray.private_files import open_private, private_file, private_folder
+
+    class PrivateLog(RotatingFileHandler):
+        """Each log file created owner-only (the rotated ones keep their mode)."""
+
+        def _open(self) -> io.TextIOWrapper:
+            return open_private(self.baseFilename, self.mode, self.encoding)
 
     path = (folder or log_folder()) / f"{APP_NAME}.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(
+        private_folder(path.parent)
+        for old in path.parent.glob(f"{APP_NAME}.log*"):  # written 0644 by an older release
+            private_file(old)
+        handler = PrivateLog(
             path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILES_KEPT, encoding="utf-8"
         )
     except OSError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from zomro_tray.i18n import N_, _, pgettext
 
@@ -76,6 +77,9 @@ _INSTANCE_STATES: dict[str, PowerState] = {
         )
     },
 }
+
+#: Every instance_status this app knows (the report keeps these words and no others).
+INSTANCE_STATES = frozenset(_INSTANCE_STATES)
 
 # item_status sub-states that mean "suspended by Zomro", with the reason shown to the user.
 _PROVIDER_SUSPENSIONS = {
@@ -203,6 +207,19 @@ class BillingState(str, enum.Enum):
             return cls.UNKNOWN
 
 
+class ServerKey(NamedTuple):
+    """Which server: its account's key and its id in that account.
+
+    Ids are unique within one Zomro account only: two accounts (a second API address, the
+    same login added twice, a hostile server) can each list a server ``777``. Every click,
+    setting, notification and view names a server by this pair, never by the bare id, so a
+    click can only ever reach the account that showed the server.
+    """
+
+    account: str
+    id: str
+
+
 @dataclass(frozen=True)
 class Service:
     """One server as the user sees it. Raw strings are kept for display and bug reports."""
@@ -225,6 +242,12 @@ class Service:
     item_cost: str = ""
     cost_text: str = ""
     created: str = ""
+    #: The key of the account that listed it ("" is the first account's).
+    account: str = ""
+
+    @cached_property
+    def key(self) -> ServerKey:
+        return ServerKey(self.account, self.id)
 
     @property
     def status_detail(self) -> str:

@@ -28,6 +28,8 @@ _SYMBOLS = {"EUR": "€", "USD": "$", "UAH": "₴", "PLN": "zł", "GBP": "£"}
 _BY_SYMBOL = {symbol: code for code, symbol in _SYMBOLS.items()}
 #: The first number of a price text: "0.1634 EUR / Day", "0.5 €/Day", "€1,20", "-3.10".
 _NUMBER = re.compile(r"[-−]?\d+(?:[.,]\d+)?")
+#: "12,345": a thousands separator or a decimal comma? Zomro writes neither; never guessed.
+_AMBIGUOUS = re.compile(r"[-−]?\d{1,3},\d{3}")
 _CURRENCY_CODE = re.compile(r"\b([A-Z]{3})\b")
 #: Longer than any real amount, so a hostile "1" followed by 4,000 zeros is not a balance.
 _MAX_TEXT = 64
@@ -53,31 +55,38 @@ def parse_amount(raw: str) -> Amount | None:
     numbers = _NUMBER.findall(raw)
     if len(numbers) != 1:
         return None
-    digits = numbers[0].replace("−", "-").replace(",", ".")
-    if len(digits) > _MAX_DIGITS:
+    if len(numbers[0]) > _MAX_DIGITS or _AMBIGUOUS.fullmatch(numbers[0]):
         return None
+    digits = numbers[0].replace("−", "-").replace(",", ".")
     try:
         value = Decimal(digits)
     except InvalidOperation:
         return None
-    return Amount(value, _currency_in(raw))
+    if value == 0:
+        value = Decimal(0)  # "-0" is no debt: never "Balance -0.00 €"
+    return Amount(value, currency_in(raw) or DEFAULT_CURRENCY)
 
 
-def _currency_in(raw: str) -> str:
+def currency_in(raw: str) -> str:
+    """The currency a money text names ("€", "EUR", "$"...), or "" when it names none."""
     for symbol, code in _BY_SYMBOL.items():
         if symbol in raw:
             return code
     found = _CURRENCY_CODE.search(raw)
-    return found.group(1) if found else DEFAULT_CURRENCY
+    return found.group(1) if found else ""
 
 
 def daily_cost(service: Service) -> Amount | None:
     """What one server costs per day: ``item_cost`` (a plain number) first, else the first number
     of the ``cost`` text, and only when that text prices a day (a monthly VPS is not counted
-    as if it were daily)."""
+    as if it were daily). Its currency is the one either text names (EUR when neither does);
+    two texts naming two currencies are no price at all."""
     exact = parse_amount(service.item_cost)
     text_amount = parse_amount(service.cost_text)
-    currency = text_amount.currency if text_amount else DEFAULT_CURRENCY
+    named = {c for c in (currency_in(service.item_cost), currency_in(service.cost_text)) if c}
+    if len(named) > 1:
+        return None
+    currency = named.pop() if named else DEFAULT_CURRENCY
     if exact is not None and exact.value >= 0:
         return Amount(exact.value, currency)
     if text_amount is not None and text_amount.value >= 0 and _per_day(service.cost_text):
@@ -92,6 +101,8 @@ def _per_day(cost_text: str) -> bool:
 
 #: Funds.unavailable_because before the first read: nothing to say yet (no line, not a guess).
 NOT_READ = "not read"
+#: Funds.unavailable_because when Zomro refused the finance calls (a user without the rights).
+NO_RIGHTS = "no rights"
 
 
 @dataclass(frozen=True)
@@ -110,10 +121,14 @@ class Runway:
     """The account's money, put together with its servers' daily costs."""
 
     funds: Funds
-    daily_cost: Decimal  # of the servers whose cost is known, stopped ones included
+    #: Of the servers whose cost is known in the balance's currency, stopped ones included.
+    daily_cost: Decimal
     servers_priced: int
     servers_unpriced: int
     unpaid: tuple[str, ...] = ()  # names of servers Zomro suspended for non-payment
+    #: Servers priced in another currency than the balance: not added (no rate is known), so
+    #: not counted, and said.
+    other_currency: tuple[str, ...] = ()
 
     @property
     def available(self) -> bool:
@@ -159,6 +174,7 @@ class Runway:
             "days_exact": None if days is None else float(days.quantize(_CENT)),
             "servers_priced": self.servers_priced,
             "servers_unpriced": self.servers_unpriced,
+            "servers_in_another_currency": len(self.other_currency),
             "suspended_unpaid": list(self.unpaid),
         }
 
@@ -169,9 +185,12 @@ def _plain(value: Decimal | None) -> str | None:
 
 
 def runway(funds: Funds, services: Iterable[Service]) -> Runway:
+    """The servers' daily cost in the balance's currency, and what it leaves out: a price in
+    another currency counts as unpriced (adding "1 USD" to "1 EUR" is no sum)."""
     total = Decimal(0)
     priced = unpriced = 0
     unpaid = []
+    elsewhere: dict[str, int] = {}
     for service in services:
         cost = daily_cost(service)
         if service.power is PowerState.SUSPENDED and service.billing_code.endswith("autosuspend"):
@@ -179,9 +198,14 @@ def runway(funds: Funds, services: Iterable[Service]) -> Runway:
         if cost is None:
             unpriced += 1
             continue
+        if cost.currency != funds.currency:
+            unpriced += 1
+            elsewhere[cost.currency] = elsewhere.get(cost.currency, 0) + 1
+            continue
         total += cost.value
         priced += 1
-    return Runway(funds, total, priced, unpriced, tuple(unpaid))
+    other = tuple(code for code, count in sorted(elsewhere.items()) for _ in range(count))
+    return Runway(funds, total, priced, unpriced, tuple(unpaid), other)
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -190,11 +214,15 @@ def runway(funds: Funds, services: Iterable[Service]) -> Runway:
 def format_money(value: Decimal, currency: str) -> str:
     """12.40 € in English, 12,40 € in Polish: two places, the language's decimal mark."""
     rounded = value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # -0.004 rounds to no debt: "0.00", never "-0.00"
     return f"{decimal(f'{rounded:.2f}')} {_SYMBOLS.get(currency, currency)}"
 
 
 def money_line(runway: Runway | None) -> str:
     """The menu's line under "Signed in as": balance, cost per day, and the days that lasts."""
+    if runway is not None and runway.funds.unavailable_because == NO_RIGHTS:
+        return _("Balance unavailable: this sign-in has no rights to the account's finances")
     if runway is None or not runway.available:
         return _("Balance unavailable")
     funds = runway.funds
@@ -221,14 +249,34 @@ def money_line(runway: Runway | None) -> str:
 
 
 def unpriced_note(runway: Runway) -> str:
-    """Said when some servers' prices could not be read: the runway is then too long."""
-    if not runway.servers_unpriced:
-        return ""
-    return ngettext(
-        "{count} server has no price in Zomro's answer and is not counted.",
-        "{count} servers have no price in Zomro's answer and are not counted.",
-        runway.servers_unpriced,
-    ).format(count=runway.servers_unpriced)
+    """Said when some servers' prices could not be read or added (another currency than the
+    balance's): the runway is then too long."""
+    elsewhere = len(runway.other_currency)
+    missing = runway.servers_unpriced - elsewhere
+    notes = []
+    if missing:
+        notes.append(
+            ngettext(
+                "{count} server has no price in Zomro's answer and is not counted.",
+                "{count} servers have no price in Zomro's answer and are not counted.",
+                missing,
+            ).format(count=missing)
+        )
+    if elsewhere:
+        notes.append(
+            ngettext(
+                "{count} server is priced in {currencies}, not in the balance's {currency}, "
+                "and is not counted.",
+                "{count} servers are priced in {currencies}, not in the balance's {currency}, "
+                "and are not counted.",
+                elsewhere,
+            ).format(
+                count=elsewhere,
+                currencies=", ".join(dict.fromkeys(runway.other_currency)),
+                currency=runway.funds.currency,
+            )
+        )
+    return "\n".join(notes)
 
 
 def cost_words(service: Service) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from zomro_tray import errors
 from zomro_tray.details import CPU, TRAFFIC, Resources, Series
-from zomro_tray.money import DEFAULT_CURRENCY, Amount, Funds, parse_amount
+from zomro_tray.money import DEFAULT_CURRENCY, NO_RIGHTS, Amount, Funds, parse_amount
 from zomro_tray.protocol import as_list, attribute, rows, text
 
 if TYPE_CHECKING:
@@ -28,9 +28,29 @@ log = logging.getLogger(__name__)
 
 #: Series longer than this are cut to their end: a graph a few hundred pixels wide.
 MAX_POINTS = 1000
-_PRICE_NOTE = re.compile(r"\s*\([^)]*\)")
-#: The add-on names the panel knows (renameAddonFields.js turns "Disk space" into Disk_space).
-_RESOURCE_NAMES = {"cpu": "cpu", "memory": "memory", "ram": "memory", "disk space": "disk"}
+#: CPU is a share of the server's vCPUs: Zomro's graph tops out at 100 %.
+MAX_CPU_PERCENT = 100.0
+#: Bytes in one graph point (one to six hours of traffic): a terabyte a second for six
+#: hours is far past any port Zomro sells, and a sum of a thousand of them stays finite.
+MAX_POINT_BYTES = 1e12 * 6 * 3600
+#: A price note in an option's words, "(0.05 €)". Linear on any text: a match starts at "(" and
+#: its class cannot cross another "(", so no start is tried over the same characters twice
+#: (a leading ``\s*`` made a long run of spaces or "(" quadratic; the spaces are cleaned after).
+_PRICE_NOTE = re.compile(r"\([^()]*\)")
+#: The add-on names the panel knows: renameAddonFields.js turns the add-on's title into a key
+#: ("CPU count" -> CPU_count, "Disk space" -> Disk_space) that InstanceDetailsOverview.jsx reads.
+_RESOURCE_NAMES = {
+    "cpu count": "cpu",
+    "cpu": "cpu",
+    "memory": "memory",
+    "ram": "memory",
+    "disk space": "disk",
+}
+#: An option's words and a resource's value are short ("2 GB", "Ubuntu 22.04"): a bound a
+#: person accepts, and the most any pattern here ever reads.
+MAX_RESOURCE_TEXT = 80
+#: How many add-ons and options are looked through (a real server has a handful).
+_MAX_ITEMS = 200
 
 
 # --- the balance --------------------------------------------------------------------------------
@@ -100,7 +120,7 @@ def funds_steps(client: ZomroClient) -> Generator[None, None, Funds]:
         try:
             balance = reading(client.read(func))
         except errors.AccessDenied:
-            why = "no rights"  # a trusted user without finance rights
+            why = NO_RIGHTS  # a trusted user without finance rights
         except errors.MalformedAnswer:
             why = UNREADABLE
         except (errors.ApiRefused, errors.NotFound) as error:
@@ -131,24 +151,31 @@ def resources_from_edit(doc: dict[str, Any]) -> Resources:
     messages = doc.get("messages")
     names = messages.get("msg") if isinstance(messages, dict) else None
     found: dict[str, str] = {}
-    for key, label in names.items() if isinstance(names, dict) else ():
+    labels = list(names.items())[:_MAX_ITEMS] if isinstance(names, dict) else []
+    for key, label in labels:
         if not (isinstance(key, str) and key.startswith("addon_")):
             continue
-        field = _RESOURCE_NAMES.get(text(label).lower().replace("_", " "))
+        title = text(label, MAX_RESOURCE_TEXT).lower().replace("_", " ").replace("-", " ")
+        field = _RESOURCE_NAMES.get(title)
         if field and field not in found:
             found[field] = _addon_words(doc, key)
-    rdns = text(doc.get("rdns_record"))
+    rdns = text(doc.get("rdns_record"), MAX_RESOURCE_TEXT)
     return Resources(found.get("cpu", ""), found.get("memory", ""), found.get("disk", ""), rdns)
 
 
 def _addon_words(doc: dict[str, Any], key: str) -> str:
-    chosen = text(doc.get(key))
-    for select in as_list(doc.get("slist")):
+    chosen = text(doc.get(key), MAX_RESOURCE_TEXT)
+    for select in as_list(doc.get("slist"))[:_MAX_ITEMS]:
         if isinstance(select, dict) and attribute(select, "name") == key:
-            for option in as_list(select.get("val")):
+            for option in as_list(select.get("val"))[:_MAX_ITEMS]:
                 if isinstance(option, dict) and attribute(option, "key") == chosen:
-                    return _PRICE_NOTE.sub("", text(option)).strip() or chosen
+                    return without_price_note(text(option, MAX_RESOURCE_TEXT)) or chosen
     return chosen
+
+
+def without_price_note(words: str) -> str:
+    """ "2 GB (0.05 €)" -> "2 GB": the panel shows an add-on's value without its price."""
+    return " ".join(_PRICE_NOTE.sub(" ", words).split())
 
 
 def series_from_measures(doc: dict[str, Any], metric: str, hours: int) -> Series:
@@ -161,8 +188,9 @@ def series_from_measures(doc: dict[str, Any], metric: str, hours: int) -> Series
     for point in as_list(doc.get("measures"))[-MAX_POINTS:]:
         if not isinstance(point, dict):
             continue
-        value = _measure(point, "value" if metric == CPU else "bytes_in")
-        sent = 0.0 if metric == CPU else _measure(point, "bytes_out")
+        ceiling = MAX_CPU_PERCENT if metric == CPU else MAX_POINT_BYTES
+        value = _measure(point, "value" if metric == CPU else "bytes_in", ceiling)
+        sent = 0.0 if metric == CPU else _measure(point, "bytes_out", ceiling)
         if value is None or sent is None:
             continue
         times.append(attribute(point, "date"))
@@ -172,13 +200,15 @@ def series_from_measures(doc: dict[str, Any], metric: str, hours: int) -> Series
     return Series(metric, hours, tuple(times), tuple(values), out)
 
 
-def _measure(point: dict[str, Any], name: str) -> float | None:
-    raw = attribute(point, name)
+def _measure(point: dict[str, Any], name: str, ceiling: float) -> float | None:
+    """A point's value, clamped to what the metric can be (CPU above 100 % is 100 %); None
+    for what is not a finite, non-negative number (never drawn as zero)."""
+    raw = attribute(point, name, 40)
     try:
         value = float(raw)
     except ValueError:
         return None
-    return value if math.isfinite(value) and value >= 0 else None
+    return min(value, ceiling) if math.isfinite(value) and value >= 0 else None
 
 
 def read_resources(client: ZomroClient, service_id: str) -> Resources:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from zomro_tray.contract import ActionResult, Timing
 from zomro_tray.i18n import _
-from zomro_tray.model import Action, ActionProgress, Service, action_progress
+from zomro_tray.model import Action, ActionProgress, ServerKey, Service, action_progress
 from zomro_tray.presentation import power_words
 
 
@@ -23,8 +23,12 @@ class _Pending:
 
 
 class PendingActions:
-    def __init__(self, timing: Timing) -> None:
+    """One account's actions under way, by server id (the worker's account is implied; what
+    leaves it is keyed by :class:`ServerKey`)."""
+
+    def __init__(self, timing: Timing, account: str = "") -> None:
         self._timing = timing
+        self._account = account
         self._items: dict[str, _Pending] = {}
 
     def __contains__(self, service_id: object) -> bool:
@@ -39,8 +43,8 @@ class PendingActions:
     def clear(self) -> None:
         self._items.clear()
 
-    def actions(self) -> dict[str, Action]:
-        return {sid: pending.action for sid, pending in self._items.items()}
+    def actions(self) -> dict[ServerKey, Action]:
+        return {ServerKey(self._account, sid): p.action for sid, p in self._items.items()}
 
     def settle(self, services: tuple[Service, ...], now: float) -> list[ActionResult]:
         """The actions this refresh finished (removed from the pending ones)."""
@@ -50,7 +54,8 @@ class PendingActions:
             outcome = self._outcome(by_id.get(service_id), pending, now)
             if outcome is not None:
                 del self._items[service_id]
-                finished.append(ActionResult(service_id, pending.action, *outcome))
+                key = ServerKey(self._account, service_id)
+                finished.append(ActionResult(key, pending.action, *outcome))
         return finished
 
     def _outcome(

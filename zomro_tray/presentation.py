@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from zomro_tray.i18n import _, clock, ngettext, pgettext
-from zomro_tray.model import Action, PowerState, Service, allows, refusal
+from zomro_tray.model import Action, PowerState, ServerKey, Service, allows, refusal
 from zomro_tray.overall import Connection, Overall, loading_tooltip
 from zomro_tray.settings import Settings
 
@@ -57,7 +57,7 @@ _STATE_WORDS: dict[PowerState, Callable[[], str]] = {
 class Entry:
     """One server line of the menu."""
 
-    service_id: str
+    key: ServerKey  # its account and id: what a click on it names
     name: str  # the alias, or the server's name
     words: str  # "Running", "Stopping…", "Unknown: hibernating"
     state: PowerState  # drives the dot's colour and shape
@@ -146,7 +146,7 @@ def entry_for(
     """One server's line. ``waiting``: an action clicked but not sent yet (it can be undone);
     ``last_seen``: Zomro is not answering, so this is how old the state is and nothing can be
     done until it answers."""
-    name = settings.display_name(service.id, service.name)
+    name = settings.display_name(service.key, service.name)
     if waiting is not None:
         words = _waiting_words(waiting)
         hint = _("Nothing has been sent yet: click to keep the server as it is.")
@@ -173,7 +173,7 @@ def entry_for(
             wanted = Action.STOP if service.power is PowerState.ACTIVE else Action.START
             reason = refusal(service, wanted) or ""
     return Entry(
-        service_id=service.id,
+        key=service.key,
         name=name,
         words=words,
         state=state,
@@ -191,7 +191,7 @@ def entry_for(
 def _without_power(service: Service, name: str, words: str, hint: str, *, undo: bool) -> Entry:
     """An entry whose click sends nothing: an undo that waits (clickable), or offline (not)."""
     return Entry(
-        service_id=service.id,
+        key=service.key,
         name=name,
         words=words,
         state=service.power,
@@ -346,18 +346,18 @@ def filter_note(filtered_by: Sequence[str]) -> str:
 def external_changes(
     before: Sequence[Service],
     after: Sequence[Service],
-    caused_by_user: Iterable[str],
+    caused_by_user: Iterable[ServerKey],
     settings: Settings,
 ) -> list[str]:
     """Servers that stopped or got suspended without the user doing it, as sentences."""
     mine = set(caused_by_user)
-    old = {s.id: s.power for s in before}
+    old = {s.key: s.power for s in before}
     news = []
     for service in after:
-        was = old.get(service.id)
-        if was is None or service.id in mine or was is service.power:
+        was = old.get(service.key)
+        if was is None or service.key in mine or was is service.power:
             continue
-        name = settings.display_name(service.id, service.name)
+        name = settings.display_name(service.key, service.name)
         if service.power is PowerState.SUSPENDED:
             news.append(_("{name} was suspended by Zomro.").format(name=name))
         elif service.power is PowerState.STOPPED and was is not PowerState.STOPPING:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from zomro_tray import errors
 from zomro_tray.i18n import _
 from zomro_tray.model import BillingState, Service, classify_power
+from zomro_tray.plain_text import MAX_TEXT, capped
 
 _IN_PROCESS_MARKERS = ("request in process", "please wait")
 #: A long request's answer: a string with a (often relative) billmgr address to poll
@@ -26,6 +26,19 @@ _LONG_REQUEST_URL = re.compile(r"long.+billmgr|https?://\S*billmgr", re.IGNORECA
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml|<h1|<title)", re.I)
 #: Counts longer than this are not counts (and int() of 4,300 digits raises).
 _MAX_NUMBER_DIGITS = 9
+#: Each server field's own bound, one a person would accept on screen (protocol.md).
+FIELD_LIMITS = {
+    "id": 64,
+    "name": 120,
+    "status": 64,
+    "billing_text": 120,
+    "address": 64,
+    "datacenter": 80,
+    "plan": 120,
+    "os": 80,
+    "cost": 80,
+    "created": 40,
+}
 
 
 # --- reading values ---------------------------------------------------------------------------
@@ -40,40 +53,31 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def text(value: Any) -> str:
+def text(value: Any, limit: int = MAX_TEXT) -> str:
     """The display text of an element: ``{"$": "x"}``, a bare scalar, or the first of an array.
 
-    Always plain, printable text: see :func:`printable`.
+    Always plain, printable text of at most ``limit`` characters (cut with "…"): see
+    :func:`printable` and :func:`capped`.
     """
     if isinstance(value, dict):
         inner = value.get("$")  # text content is a scalar; anything else is not text
-        return "" if isinstance(inner, (dict, list)) else text(inner)
+        return "" if isinstance(inner, (dict, list)) else text(inner, limit)
     if isinstance(value, list):  # one level only: "createdate" arrives as a list of elements
-        return next((t for t in (text(v) for v in value if not isinstance(v, list)) if t), "")
+        found = (text(v, limit) for v in value[:_MAX_LIST_TEXTS] if not isinstance(v, list))
+        return next((t for t in found if t), "")
     if isinstance(value, bool) or value is None:
         return ""
-    if isinstance(value, (str, int, float)):
-        return printable(str(value))
+    if isinstance(value, str):
+        return capped(value, limit)
+    if isinstance(value, int):  # str() of a 5,000-digit int raises (and a long one is slow)
+        return capped(str(value), limit) if abs(value) < 10**_MAX_NUMBER_DIGITS * 10**9 else ""
+    if isinstance(value, float):
+        return capped(repr(value), limit)
     return ""
 
 
-def printable(raw: str) -> str:
-    """Server text made safe to show anywhere: a terminal, a menu, a tooltip, a notification.
-
-    Control characters (ESC sequences can retitle or redraw a terminal) and the invisible
-    format characters, bidirectional overrides among them (which turn "gnp.exe" into
-    "exe.png" on screen), are dropped; line breaks and tabs become spaces.
-    """
-    if raw.isascii() and raw.isprintable():
-        return raw.strip()  # the common case, fast
-    kept = []
-    for char in raw:
-        category = unicodedata.category(char)
-        if category in ("Zl", "Zp") or char in "\t\n\r\v\f":
-            kept.append(" ")
-        elif category not in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            kept.append(char)
-    return " ".join("".join(kept).split())
+#: How many items of an array :func:`text` looks through for the first that has text.
+_MAX_LIST_TEXTS = 16
 
 
 def orig_only(value: Any) -> str:
@@ -94,9 +98,9 @@ def orig(value: Any) -> str:
     return text(value)
 
 
-def attribute(value: Any, name: str) -> str:
+def attribute(value: Any, name: str, limit: int = MAX_TEXT) -> str:
     """An XML attribute such as ``$id``, or ``""``."""
-    return text(value.get("$" + name)) if isinstance(value, dict) else ""
+    return text(value.get("$" + name), limit) if isinstance(value, dict) else ""
 
 
 def number(value: Any) -> int | None:
@@ -205,60 +209,78 @@ def total_rows(doc: dict[str, Any]) -> int | None:
     return number(doc.get("p_elems"))
 
 
-def service_from_row(row: dict[str, Any]) -> Service | None:
-    """One ``elem`` of ``func=instances`` (or ``vds``) -> a Service; None for a row with no id."""
+def service_from_row(row: dict[str, Any], account: str = "") -> Service | None:
+    """One ``elem`` of ``func=instances`` (or ``vds``) -> a Service of that account (its key);
+    None for a row with no id, or an id too long to be one. Every field is cut to its bound
+    (:data:`FIELD_LIMITS`) here, where the answer is read, so no view or pattern ever meets a
+    megabyte of text."""
     service_id = orig(row.get("id")) or orig(row.get("elid"))
-    if not service_id:
+    if not service_id or len(service_id) > FIELD_LIMITS["id"]:
         return None
-    instance_status = text(row.get("instance_status")) or text(row.get("fotbo_status"))
+    status = FIELD_LIMITS["status"]
+    instance_status = text(row.get("instance_status"), status) or text(
+        row.get("fotbo_status"), status
+    )
     item_status = row.get("item_status")
     # item_status.$ is the billing text and status.$ the code (getInstanceMainInfo.js); some
     # builds also put the code in item_status.$orig.
-    billing_code = orig_only(item_status) or text(row.get("status"))
-    billing_text = text(item_status) if item_status is not None else ""
+    billing_code = orig_only(item_status)[:status] or text(row.get("status"), status)
+    billing_text = text(item_status, FIELD_LIMITS["billing_text"]) if item_status else ""
     power, reason = classify_power(instance_status, billing_code, billing_text)
+    address = FIELD_LIMITS["address"]
     return Service(
         id=service_id,
-        name=_first_text(row, "servername", "name", "domain") or service_id,
+        name=_first_text(row, FIELD_LIMITS["name"], "servername", "name", "domain") or service_id,
         power=power,
         raw_status=instance_status,
         billing=BillingState.parse(billing_code),
         billing_code=billing_code,
         billing_text=billing_text,
         suspend_reason=reason,
-        ip=ip_address(_first_text(row, "ip", "ip_address")),
-        ip_v6=ip_address(text(row.get("ip_v6"))),
-        datacenter=_first_text(row, "datacentername", "datacenter"),
-        plan=_first_text(row, "pricelist", "tariff"),
+        ip=ip_address(_first_text(row, address, "ip", "ip_address")),
+        ip_v6=ip_address(text(row.get("ip_v6"), address)),
+        datacenter=_first_text(row, FIELD_LIMITS["datacenter"], "datacentername", "datacenter"),
+        plan=cut_dc_suffix(_first_text(row, FIELD_LIMITS["plan"], "pricelist", "tariff")),
         os=_os_name(row),
-        item_cost=text(row.get("item_cost")),
-        cost_text=text(row.get("cost")),
-        created=text(row.get("createdate")),
+        item_cost=text(row.get("item_cost"), FIELD_LIMITS["cost"]),
+        cost_text=text(row.get("cost"), FIELD_LIMITS["cost"]),
+        created=text(row.get("createdate"), FIELD_LIMITS["created"]),
+        account=account,
     )
 
 
-def services_from_rows(raw_rows: Iterable[dict[str, Any]]) -> list[Service]:
-    """Rows -> services, skipping id-less rows and repeated ids (overlapping pages)."""
+def cut_dc_suffix(plan: str) -> str:
+    """A plan's name without its data centre: "Cloud Start | DE" -> "Cloud Start", as the
+    panel shows it (src/utils/cutDcSuffix.js keeps what stands before the first "|"); a name
+    that is nothing but its suffix stays as it came."""
+    return plan.split("|", 1)[0].strip() or plan
+
+
+def services_from_rows(raw_rows: Iterable[dict[str, Any]], account: str = "") -> list[Service]:
+    """Rows -> services of that account (its key), skipping id-less rows and repeated ids
+    (overlapping pages)."""
     seen: set[str] = set()
     services = []
     for row in raw_rows:
-        service = service_from_row(row)
+        service = service_from_row(row, account)
         if service is not None and service.id not in seen:
             seen.add(service.id)
             services.append(service)
     return services
 
 
-def _first_text(row: dict[str, Any], *keys: str) -> str:
-    return next((t for t in (text(row.get(k)) for k in keys) if t), "")
+def _first_text(row: dict[str, Any], limit: int, *keys: str) -> str:
+    return next((t for t in (text(row.get(k), limit) for k in keys) if t), "")
 
 
 def _os_name(row: dict[str, Any]) -> str:
-    distro = text(row.get("os_distro"))
-    version = text(row.get("os_version"))
-    if distro:
-        return f"{distro} {version}".strip()
-    return text(row.get("instances_os"))
+    """The image as the panel names it (``instances_os``), else distro and version."""
+    limit = FIELD_LIMITS["os"]
+    image = text(row.get("instances_os"), limit)
+    if image:
+        return image
+    distro, version = text(row.get("os_distro"), limit), text(row.get("os_version"), limit)
+    return capped(f"{distro} {version}", limit) if distro else ""
 
 
 def session_id(doc: dict[str, Any]) -> str:

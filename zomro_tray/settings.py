@@ -14,11 +14,22 @@ import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zomro_tray import APP_NAME
-from zomro_tray.account import SIGN_IN_METHODS, Account, new_key
+from zomro_tray.account import MAX_ACCOUNTS, Account, too_many_accounts
+from zomro_tray.account_file import (
+    INVALID,
+    LEGACY_ACCOUNT_READERS,
+    LEGACY_NAMES,
+    read_accounts,
+    read_fields,
+    with_legacy_choices,
+)
 from zomro_tray.i18n import LANGUAGES, _
+
+if TYPE_CHECKING:  # the settings load before the icon shows; the model after it
+    from zomro_tray.model import ServerKey
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +64,11 @@ class Settings:
     #: first sign-in goes).
     accounts: tuple[Account, ...] = (Account(),)
     refresh_seconds: int = 60
-    aliases: dict[str, str] = field(default_factory=dict)
     notifications: dict[str, bool] = field(
         default_factory=lambda: {kind.value: True for kind in NOTIFICATION_KINDS}
     )
     confirm_before_stop: bool = False
     start_at_login: bool = False
-    #: Servers that always ask before a shutdown or reboot (no undo window: a question).
-    protected_services: tuple[str, ...] = ()
     #: The app's language (a code of i18n.LANGUAGES); "" follows the system's.
     language: str = ""
     #: Warn when the balance lasts fewer days than this (Zomro suspends servers it cannot charge).
@@ -73,8 +81,10 @@ class Settings:
             return True
         return self.notifications.get(kind.value, True)
 
-    def protects(self, service_id: str) -> bool:
-        return service_id in self.protected_services
+    def protects(self, key: ServerKey) -> bool:
+        """Whether that server always asks before a shutdown or reboot (its account says)."""
+        account = self.account(key.account)
+        return account is not None and key.id in account.always_ask
 
     @property
     def first(self) -> Account:
@@ -89,13 +99,14 @@ class Settings:
         accounts = tuple(account if a.key == account.key else a for a in self.accounts)
         return replace(self, accounts=accounts)
 
-    def display_name(self, service_id: str, name: str) -> str:
-        return self.aliases.get(service_id, "").strip() or name
+    def display_name(self, key: ServerKey, name: str) -> str:
+        """The user's name for that server (its account's alias), else Zomro's."""
+        account = self.account(key.account)
+        return (account.alias(key.id) if account is not None else "") or name
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["accounts"] = [account.to_json() for account in self.accounts]
-        data["protected_services"] = list(self.protected_services)
         return data
 
     @classmethod
@@ -108,136 +119,50 @@ class Settings:
         not cost the others, nor go unmentioned."""
         if not isinstance(data, dict):
             raise TypeError("settings must be a JSON object")
-        values, ignored = _read_fields(data, _SETTINGS_READERS)
+        values, ignored = read_fields(data, _SETTINGS_READERS)
         if "accounts" in data:
-            accounts = _read_accounts(data["accounts"], ignored)
+            accounts = read_accounts(data["accounts"], ignored)
         else:  # a single-account release's file: its sign-in fields are the first account's
-            fields, wrong = _read_fields(data, _LEGACY_ACCOUNT_READERS)
+            fields, wrong = read_fields(data, LEGACY_ACCOUNT_READERS)
             ignored += wrong
-            accounts = (Account(**{_LEGACY_NAMES.get(k, k): v for k, v in fields.items()}),)
-        return replace(cls(), **values, accounts=accounts or Settings().accounts), ignored
-
-
-def _read_fields(data: dict[str, Any], readers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The valid fields, and the names of those that were not."""
-    values: dict[str, Any] = {}
-    ignored: list[str] = []
-    for name, read in readers.items():
-        if name not in data:
-            continue
-        value = read(data[name])
-        if value is _INVALID:
-            ignored.append(name)
-        else:
-            values[name] = value
-    return values, ignored
-
-
-def _read_accounts(raw: Any, ignored: list[str]) -> tuple[Account, ...]:
-    """Each listed account with what of it is valid; one whose key repeats another's gets a
-    key of its own (two accounts must never share a keychain entry)."""
-    if not isinstance(raw, list):
-        ignored.append("accounts")
-        return ()
-    accounts: list[Account] = []
-    for number, item in enumerate(raw, 1):
-        if not isinstance(item, dict):
-            ignored.append(f"accounts[{number}]")
-            continue
-        fields, wrong = _read_fields(item, _ACCOUNT_READERS)
-        ignored += [f"accounts[{number}].{name}" for name in wrong]
-        account = Account(**fields)
-        if any(a.key == account.key for a in accounts):
-            account = replace(account, key=new_key(accounts))
-        accounts.append(account)
-    return tuple(accounts)
-
-
-#: What a field reader returns for a value of the wrong type (None is a valid value).
-_INVALID: Any = object()
-
-
-def _read_url(raw: Any) -> Any:
-    return raw.strip() if isinstance(raw, str) and raw.strip() else _INVALID
+            accounts = (Account(**{LEGACY_NAMES.get(k, k): v for k, v in fields.items()}),)
+        accounts = with_legacy_choices(data, accounts or Settings().accounts, ignored)
+        return replace(cls(), **values, accounts=accounts), ignored
 
 
 def _read_refresh(raw: Any) -> Any:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return min(max(raw, MIN_REFRESH_SECONDS), MAX_REFRESH_SECONDS)
-    return _INVALID
+    return INVALID
 
 
 def _read_warning_days(raw: Any) -> Any:
     valid = isinstance(raw, int) and not isinstance(raw, bool)
-    return min(max(raw, MIN_WARNING_DAYS), MAX_WARNING_DAYS) if valid else _INVALID
-
-
-def _read_shown(raw: Any) -> Any:
-    if raw is None:
-        return None  # every server, new ones too
-    return tuple(str(s) for s in raw) if isinstance(raw, list) else _INVALID
-
-
-def _read_ids(raw: Any) -> Any:
-    return tuple(str(s) for s in raw) if isinstance(raw, list) else _INVALID
-
-
-def _read_text(raw: Any) -> Any:
-    return raw.strip() if isinstance(raw, str) else _INVALID
-
-
-def _read_method(raw: Any) -> Any:
-    return raw if raw in SIGN_IN_METHODS else _INVALID
+    return min(max(raw, MIN_WARNING_DAYS), MAX_WARNING_DAYS) if valid else INVALID
 
 
 def _read_language(raw: Any) -> Any:
-    return raw if raw == "" or raw in LANGUAGES else _INVALID
-
-
-def _read_aliases(raw: Any) -> Any:
-    if not isinstance(raw, dict):
-        return _INVALID
-    return {str(k): str(v) for k, v in raw.items() if str(v).strip()}
+    return raw if raw == "" or raw in LANGUAGES else INVALID
 
 
 def _read_notifications(raw: Any) -> Any:
     if not isinstance(raw, dict):
-        return _INVALID
+        return INVALID
     return {kind.value: bool(raw.get(kind.value, True)) for kind in NOTIFICATION_KINDS}
 
 
 def _read_flag(raw: Any) -> Any:
-    return raw if isinstance(raw, bool) else _INVALID
+    return raw if isinstance(raw, bool) else INVALID
 
 
 _SETTINGS_READERS = {
     "refresh_seconds": _read_refresh,
-    "aliases": _read_aliases,
     "notifications": _read_notifications,
     "confirm_before_stop": _read_flag,
     "start_at_login": _read_flag,
-    "protected_services": _read_ids,
     "language": _read_language,
     "runway_warning_days": _read_warning_days,
 }
-_ACCOUNT_READERS = {
-    "key": _read_text,
-    "label": _read_text,
-    "api_url": _read_url,
-    "sign_in_method": _read_method,
-    "username": _read_text,
-    "who": _read_text,
-    "shown_services": _read_shown,
-}
-#: The single-account layout (releases up to 0.1.0) kept these at the top of the file.
-_LEGACY_ACCOUNT_READERS = {
-    "api_url": _read_url,
-    "sign_in_method": _read_method,
-    "username": _read_text,
-    "account": _read_text,
-    "shown_services": _read_shown,
-}
-_LEGACY_NAMES = {"account": "who"}
 
 
 def default_config_dir() -> Path:
@@ -254,6 +179,10 @@ class SettingsStore:
         self.path = self.config_dir / self.FILE_NAME
         #: A sentence for the user when the last load had to fall back to defaults.
         self.warning = ""
+        #: The accounts' keys as this store last read or wrote them: an account in the file
+        #: that is not among them was added meanwhile by another process (``login
+        #: --account`` while the tray runs) and is kept at the next save.
+        self._known_keys: set[str] | None = None
 
     def chosen_language(self) -> str:
         """The language picked in Settings ("" for the system's), read without a word: what is
@@ -265,7 +194,7 @@ class SettingsStore:
         """Every account's keychain entry, read without a word (as :meth:`chosen_language`):
         the tray's keychain helper reads them all while Qt loads."""
         raw = self._peek().get("accounts")
-        accounts = _read_accounts(raw, []) if isinstance(raw, list) else ()
+        accounts = read_accounts(raw, []) if isinstance(raw, list) else ()
         return [account.keychain_entry for account in accounts] or [Account().keychain_entry]
 
     def _peek(self) -> dict[str, Any]:
@@ -283,6 +212,7 @@ class SettingsStore:
         False and leave the user's file exactly as it is.
         """
         self.warning = ""
+        self._known_keys = set()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -313,38 +243,82 @@ class SettingsStore:
                 "Some settings in {path} had the wrong type and were ignored: {names}."
             ).format(path=self.path, names=", ".join(ignored))
             log.warning("%s", self.warning)
+        self._known_keys = {account.key for account in settings.accounts}
+        if len(settings.accounts) > MAX_ACCOUNTS:
+            settings = replace(settings, accounts=settings.accounts[:MAX_ACCOUNTS])
+            kept = self._copy_aside("too-many-accounts") if repair else self.path
+            self.warning = " ".join(
+                (
+                    too_many_accounts(),
+                    _(
+                        "The first {count} in the settings file are shown; the whole file "
+                        "was kept as {backup}."
+                    ).format(count=MAX_ACCOUNTS, backup=kept.name),
+                )
+            )
+            log.warning("%s", self.warning)
         return settings
 
-    def save(self, settings: Settings) -> None:
-        self.config_dir.mkdir(parents=True, exist_ok=True)
+    def save(self, settings: Settings) -> Settings:
+        """Write the settings, and return them as written: with any account another process
+        added to the file since this store read it (nothing added elsewhere is lost). A
+        symlinked file is written through its link (the link stays a link)."""
         import tempfile  # only when saving: keeps start-up light
 
+        from zomro_tray.private_files import private_folder
+
+        settings = self._with_accounts_added_elsewhere(settings)
+        private_folder(self.config_dir)  # mkstemp makes the file itself 0600
+        target = self.path.resolve()
         payload = json.dumps(settings.to_json(), indent=2, ensure_ascii=False, sort_keys=True)
-        handle, temp = tempfile.mkstemp(dir=self.config_dir, prefix=".settings-", suffix=".tmp")
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".settings-", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(payload + "\n")
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(temp, self.path)
+            os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+        self._known_keys = {account.key for account in settings.accounts}
+        return settings
+
+    def _with_accounts_added_elsewhere(self, settings: Settings) -> Settings:
+        known = self._known_keys
+        raw = self._peek().get("accounts") if known is not None else None
+        if known is None or not isinstance(raw, list):
+            return settings
+        added = [
+            account
+            for account in read_accounts(raw, [])
+            if account.key not in known and settings.account(account.key) is None
+        ]
+        if not added:
+            return settings
+        log.info("keeping %d account(s) added to the settings file meanwhile", len(added))
+        return replace(settings, accounts=(*settings.accounts, *added)[:MAX_ACCOUNTS])
 
     def _keep_aside(self) -> Path:
-        """Move the damaged file to a backup name no other backup has (link, then unlink:
-        linking never replaces an existing file)."""
+        """Move the damaged file to a backup name no other backup has."""
+        backup = self._copy_aside("corrupt")
+        if backup != self.path:
+            self.path.unlink(missing_ok=True)
+        return backup
+
+    def _copy_aside(self, why: str) -> Path:
+        """Link the file to a backup name no other backup has (linking never replaces an
+        existing file), so a later save cannot lose what it held; the file itself if not."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for attempt in range(1000):
             suffix = f"-{attempt}" if attempt else ""
-            backup = self.path.with_name(f"settings.corrupt-{stamp}{suffix}.json")
+            backup = self.path.with_name(f"settings.{why}-{stamp}{suffix}.json")
             try:
-                os.link(self.path, backup)
+                os.link(self.path.resolve(), backup)
             except FileExistsError:
                 continue
             except OSError:
                 break
-            self.path.unlink(missing_ok=True)
             return backup
-        log.warning("could not move the damaged settings file aside")
+        log.warning("could not keep a copy of the settings file")
         return self.path

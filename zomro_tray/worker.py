@@ -31,9 +31,10 @@ from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.i18n import _, ngettext
 from zomro_tray.ledger import Ledger
 from zomro_tray.logs import redactor
-from zomro_tray.model import Action, Service
+from zomro_tray.model import Action, ServerKey, Service
 from zomro_tray.overall import Connection
 from zomro_tray.pending import PendingActions
+from zomro_tray.plain_text import capped
 
 if TYPE_CHECKING:
     from zomro_tray.client import ZomroClient
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+#: The most characters of who is signed in, as the menu shows it (an e-mail address at most).
+WHO_CHARS = 254
 #: How often the saved list filter is looked at (one extra request; it rarely changes).
 FILTER_CHECK_SECONDS = 600.0
 
@@ -63,8 +66,13 @@ class Worker(QObject):
         refresh_seconds: float,
         timing: Timing | None = None,
         credentials: Credentials | None = None,
+        *,
+        account: str = "",
     ) -> None:
         super().__init__()
+        #: The key of the app's account this worker signs in as: every server it lists carries
+        #: it, and a command naming another account's server is refused here, the last door.
+        self.account = account
         self._secrets = secrets
         self._api_url = api_url
         self._refresh_seconds = refresh_seconds
@@ -73,16 +81,17 @@ class Worker(QObject):
         self._client: ZomroClient | None = None
         self._connection = Connection.STARTING
         self._failures = 0
-        self._pending = PendingActions(self._timing)
+        self._pending = PendingActions(self._timing, account)
         self._services: tuple[Service, ...] = ()
         self._fetched = 0.0  # monotonic time of the last good refresh
         self._filters: tuple[str, ...] = ()
         self._filters_checked: float | None = None
         self._stopping = False
         self._account: str | None = None  # None: not asked yet for these credentials
+        self._keychain_failed = False  # the last read of the sign-in met no usable keychain
         self._timer: QTimer | None = None
         #: Money and the window's server details, read after the statuses, in this thread.
-        self.ledger = Ledger(lambda: self._client, self._idle_pace, parent=self)
+        self.ledger = Ledger(lambda: self._client, self._idle_pace, parent=self, account=account)
         self.refreshes = 0  # successful refreshes, for tests and benchmarks
         self.attempts = 0  # refresh attempts, failed ones included
 
@@ -128,11 +137,15 @@ class Worker(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        if self._stopping or self._client is None:
+        if self._stopping:
+            return
+        if self._client is None:
+            if self._keychain_failed:  # "Retry now": the keychain may be unlocked since
+                self._use_credentials(self._load_credentials())
             return
         self.attempts += 1
         try:
-            services = tuple(self._client.list_services())
+            services = tuple(self._client.list_services(self.account))
         except errors.ZomroError as error:
             self._failed(error)
         except Exception:  # a bug of ours, or an answer nothing foresaw: never stop refreshing
@@ -153,21 +166,25 @@ class Worker(QObject):
         if time.monotonic() - self._fetched > self._timing.stale:
             self.refresh()
 
-    @Slot(str, object)
-    def request_action(self, service_id: str, action: Action) -> None:
+    @Slot(object, object)
+    def request_action(self, key: ServerKey, action: Action) -> None:
+        if key.account != self.account:  # never another account's server, whatever its id
+            log.error("refused a %s meant for another account's server", action.value)
+            return
+        service_id = key.id
         if service_id in self._pending or self._client is None or self._stopping:
             return  # a second click on a busy server sends nothing
         try:
             getattr(self._client, action.value)(service_id)
         except errors.ZomroError as error:
-            self.action_finished.emit(ActionResult(service_id, action, False, _say(error)))
+            self.action_finished.emit(ActionResult(key, action, False, _say(error)))
             if isinstance(error, errors.SignInError):
                 self._signed_out(_say(error))
             return
         except Exception:
             log.exception("%s failed unexpectedly", action.value)
             failure = str(errors.UnexpectedFailure())
-            self.action_finished.emit(ActionResult(service_id, action, False, failure))
+            self.action_finished.emit(ActionResult(key, action, False, failure))
             return
         self._pending.add(service_id, action, time.monotonic())
         self.refresh()
@@ -240,11 +257,13 @@ class Worker(QObject):
         return replace(Credentials.from_password(form.username, form.password), token=session)
 
     def _load_credentials(self) -> Credentials | errors.ZomroError | None:
+        self._keychain_failed = False
         if self._preset is not None:
             return self._preset
         try:
             return self._secrets.load()
         except errors.KeychainUnavailable as error:
+            self._keychain_failed = True  # a retry asks the keychain again
             return error
 
     def _use_credentials(
@@ -320,6 +339,7 @@ class Worker(QObject):
             log.info("whoami failed: %s", type(error).__name__)
         if not name and credentials is not None:
             name = credentials.username or f"token …{credentials.token[-4:]}"
+        name = capped(name, WHO_CHARS)  # shown in the menu and kept in the settings file
         self._account = name
         self.account_changed.emit(name)
 

@@ -27,6 +27,7 @@ from zomro_tray.gui.app import demo_accounts
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
+from zomro_tray.model import ServerKey
 from zomro_tray.overall import Connection
 from zomro_tray.settings import Settings, SettingsStore
 
@@ -79,7 +80,7 @@ def window_and_dark(app: QApplication, tray: TrayApp, out: Path) -> None:
     """The window with the first server's story (its graphs read), then both in a dark theme."""
     tray.show_window()
     assert tray.window is not None
-    tray.window.select(WEB)
+    tray.window.select(ServerKey("", WEB))
     story = tray.window.story
     spin(lambda: bool(story.cpu_graph.values and story.traffic_graph.values))
     save(tray.window, out / "window.png")
@@ -119,9 +120,9 @@ def main() -> None:
         spin(lambda: tray.account == "demo" and len(tray.shown) == 5)
         menu = tray.menu.menu
         save(menu, out / "menu.png")
-        tray.toggle(WEB)  # a stray click on a running server
+        tray.toggle(ServerKey("", WEB))  # a stray click on a running server
         save(menu, out / "stop-with-undo.png")
-        tray.power.undo(WEB)
+        tray.power.undo(ServerKey("", WEB))
         tray.open_settings()
         assert tray.dialog is not None
         tray.dialog.tabs.setCurrentIndex(1)

@@ -101,13 +101,15 @@ def instance_details(state: EmulatorState, params: dict[str, str]) -> Document:
     if "sok" in params:
         return _refused("instances.edit with sok changes the server")
     addons = {"addon_11": server.memory, "addon_12": server.cpu, "addon_13": server.disk}
-    names = {"addon_11": "Memory", "addon_12": "CPU", "addon_13": "Disk space"}
+    # The add-ons' titles as Zomro names them (the panel's renameAddonFields.js turns them
+    # into the keys InstanceDetailsOverview.jsx reads: Memory, CPU_count, Disk_space).
+    names = {"addon_11": "Memory", "addon_12": "CPU count", "addon_13": "Disk space"}
     doc: Document = {
         "elid": {"$": server.id},
-        "createdate": {"$": "2026-01-15"},
+        "createdate": {"$": server.created},
         "ip": {"$": server.ip},
         "ip_v6": {"$": server.ip_v6},
-        "rdns_record": {"$": f"{server.id}.cloud.example"},
+        "rdns_record": {"$": server.rdns or f"{server.id}.cloud.example"},
         "messages": {"msg": {**names, "addon_14": "Outgoing traffic"}},
         "slist": [
             {"$name": key, "val": [{"$key": value, "$": f"{label} (+0.00 EUR)"}]}

@@ -169,6 +169,30 @@ def hostile(state: EmulatorState) -> None:
     state.servers["9100006"] = EmulatedServer(
         "9100006", "copy-me", DEMO_USER, ip="203.0.113.9\nrm -rf ~/important\n"
     )
+    state.servers[HUGE_TEXTS] = huge_texts_server()
+
+
+#: The hostile scenario's server whose every text is a megabyte aimed at a slow pattern.
+HUGE_TEXTS = "9100007"
+MEGABYTE = 1024 * 1024
+
+
+def huge_texts_server(size: int = MEGABYTE, server_id: str = HUGE_TEXTS) -> EmulatedServer:
+    """``size`` characters (a megabyte) in each text a server has: its name, image, creation
+    date, reverse DNS, and add-on options made of what makes a careless pattern quadratic
+    (runs of "(" and of spaces)."""
+    return EmulatedServer(
+        server_id,
+        "y" * size,
+        DEMO_USER,
+        ip="203.0.113.10",
+        os_distro="Debian" + " " * size + "x",
+        created="2026" * (size // 4),
+        rdns="r" * size,
+        cpu=("1", "(" * size),
+        memory=("2048", "2 GB" + " " * size + "(0.05 EUR"),
+        disk=("40", "40 GB " + "(a" * (size // 2)),
+    )
 
 
 #: The accounts scenario's users beside the demo one: an agency and its clients, each with its

@@ -4,7 +4,7 @@ accounts and the sessions. Plain data; :mod:`zomro_tray.emulator.state` holds th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,8 @@ class EmulatedServer:
     ip: str = ""
     ip_v6: str = ""
     datacenter: str = "Netherlands-2"
-    plan: str = "Cloud Standard"
+    #: As Zomro names a Cloud VPS plan, its data centre after a bar (the panel cuts it).
+    plan: str = "Cloud Standard | NL"
     os_distro: str = "Ubuntu"
     os_version: str = "24.04"
     legacy_status_field: bool = False  # answer "fotbo_status" as older builds do
@@ -36,6 +37,11 @@ class EmulatedServer:
     memory: tuple[str, str] = ("2048", "2 GB")
     cpu: tuple[str, str] = ("1", "1 vCPU")
     disk: tuple[str, str] = ("40", "40 GB")
+    #: instances.edit's rdns_record ("" for "<id>.cloud.example") and the creation date.
+    rdns: str = ""
+    created: str = "2026-01-15"
+    #: More fields in its list row, as an odd or hostile server adds them (any key, any value).
+    extra_fields: dict[str, Any] = field(default_factory=dict)
     transition_target: str = ""
     transition_ends: float = 0.0
 
@@ -59,7 +65,7 @@ class EmulatedServer:
     def row(self, serial: int) -> Document:
         status_key = "fotbo_status" if self.legacy_status_field else "instance_status"
         code, label = self.billing
-        created = {"$": "2026-01-15"}
+        created = {"$": self.created}
         return {
             "id": {"$": self.id},
             "servername": {"$": self.name},
@@ -75,6 +81,7 @@ class EmulatedServer:
             "createdate": [created, created] if serial % 3 == 0 else created,
             "os_distro": {"$": self.os_distro},
             "os_version": {"$": self.os_version},
+            **self.extra_fields,
         }
 
     def price_fields(self) -> Document:

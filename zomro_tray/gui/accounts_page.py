@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from zomro_tray import errors
-from zomro_tray.account import Account, new_key
+from zomro_tray.account import MAX_ACCOUNTS, Account, new_key, too_many_accounts
 from zomro_tray.contract import SignInCheck, SignInForm, SignInOutcome
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.endpoint import check_api_url
@@ -168,6 +168,8 @@ class AccountsPage(QWidget):
         return self._accounts[self._current].key
 
     def add_account(self) -> None:
+        if len(self._accounts) >= MAX_ACCOUNTS:
+            return  # the button says why it is off
         self._store()
         address = self._accounts[0].api_url  # one Zomro: the same address, unless changed
         self._accounts.append(Account(key=new_key(self._accounts), api_url=address))
@@ -205,6 +207,9 @@ class AccountsPage(QWidget):
             widget.setVisible(several)
         self.form.setRowVisible(self.label, several)  # a name tells accounts apart
         self.add_button.setText(_("Add account") if several else _("Add another account"))
+        full = len(self._accounts) >= MAX_ACCOUNTS
+        self.add_button.setEnabled(not full)
+        self.add_button.setToolTip(too_many_accounts() if full else "")
         right = Qt.AlignmentFlag.AlignRight
         self._buttons.setAlignment(self.add_button, Qt.AlignmentFlag(0) if several else right)
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QActionEvent
 from PySide6.QtWidgets import QMenu
 
 from zomro_tray.gui.dots import status_dot
-from zomro_tray.model import PowerState
+from zomro_tray.model import PowerState, ServerKey
 from zomro_tray.presentation import Entry
 
 
@@ -109,7 +109,7 @@ class EntryList:
         self,
         menu: QMenu,
         anchor: QAction,
-        on_click: Callable[[str], None],
+        on_click: Callable[[ServerKey], None],
         render: Callable[[Entry], Look],
         mirrored: Callable[[], bool],
     ) -> None:
@@ -118,12 +118,12 @@ class EntryList:
         self._on_click = on_click
         self._render = render
         self._changes = HeldChanges(menu, mirrored)
-        self._actions: dict[str, QAction] = {}
-        self._shown: dict[str, Look] = {}
-        self._order: list[str] = []
+        self._actions: dict[ServerKey, QAction] = {}
+        self._shown: dict[ServerKey, Look] = {}
+        self._order: list[ServerKey] = []
 
     def sync(self, entries: Sequence[Entry]) -> None:
-        order = [e.service_id for e in entries]
+        order = [e.key for e in entries]
         for gone in set(self._actions) - set(order):
             action = self._actions.pop(gone)
             self._changes.forget(action)
@@ -134,20 +134,20 @@ class EntryList:
             for entry in entries:
                 self._update(entry)
         if order != self._order:
-            for sid in order:  # re-inserting moves an action: the order follows the list
-                self._menu.insertAction(self._anchor, self._actions[sid])
+            for key in order:  # re-inserting moves an action: the order follows the list
+                self._menu.insertAction(self._anchor, self._actions[key])
             self._order = order
 
     def _update(self, entry: Entry) -> None:
         look = self._render(entry)
-        before = self._shown.get(entry.service_id)
+        before = self._shown.get(entry.key)
         if before == look:
             return
-        action = self._actions.get(entry.service_id)
+        action = self._actions.get(entry.key)
         if action is None:
             action = QAction(self._menu)
-            action.triggered.connect(lambda _=False, sid=entry.service_id: self._on_click(sid))
-            self._actions[entry.service_id] = action
+            action.triggered.connect(lambda _=False, key=entry.key: self._on_click(key))
+            self._actions[entry.key] = action
         if before is None or before.text != look.text:
             action.setText(look.text.replace("&", "&&"))  # a name's & is not a shortcut
         if look.state is not None and (before is None or before.state != look.state):
@@ -156,10 +156,10 @@ class EntryList:
             action.setEnabled(look.enabled)
         if before is None or before.tooltip != look.tooltip:
             action.setToolTip(look.tooltip)
-        self._shown[entry.service_id] = look
+        self._shown[entry.key] = look
 
-    def action(self, service_id: str) -> QAction | None:
-        return self._actions.get(service_id)
+    def action(self, key: ServerKey) -> QAction | None:
+        return self._actions.get(key)
 
     @property
     def held_changes(self) -> int:

@@ -23,7 +23,7 @@ from zomro_tray.entry_maker import EntryMaker
 from zomro_tray.gui.money_view import MoneyView
 from zomro_tray.gui.worker_host import WorkerHost
 from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.model import Action, Service
+from zomro_tray.model import Action, ServerKey, Service
 from zomro_tray.overall import Connection
 from zomro_tray.presentation import Entry
 from zomro_tray.settings import NotificationKind, Settings
@@ -69,6 +69,7 @@ class AccountFeed(QObject):
             context.settings().refresh_seconds,
             timing=context.timing,
             credentials=credentials,
+            account=account.key,
             parent=self,
         )
         self.money = MoneyView(context.settings, self.notify, self)
@@ -79,7 +80,7 @@ class AccountFeed(QObject):
         self.updated: datetime | None = None
         self.next_try: datetime | None = None  # offline: when the worker tries again
         self.filtered_by: tuple[str, ...] = ()
-        self.worker_pending: dict[str, Action] = {}
+        self.worker_pending: dict[ServerKey, Action] = {}
         self.entries = EntryMaker()  # reuses what did not change: a refresh costs its changes
         self.shown: list[Entry] = []
         w = self.worker
@@ -159,9 +160,14 @@ class Feeds(QObject):
     def feed(self, key: str) -> AccountFeed | None:
         return next((f for f in self._feeds if f.account.key == key), None)
 
-    def owner(self, service_id: str) -> AccountFeed | None:
-        """The account that lists this server (ids are unique across one Zomro)."""
-        return next((f for f in self._feeds if any(s.id == service_id for s in f.services)), None)
+    def owner(self, key: ServerKey) -> AccountFeed | None:
+        """The account the server belongs to: the one its key names, never one that happens
+        to list the same id (ids are unique within one account only)."""
+        return self.feed(key.account)
+
+    def service(self, key: ServerKey) -> Service | None:
+        feed = self.owner(key)
+        return next((s for s in feed.services if s.id == key.id), None) if feed else None
 
     # --- the account list ---------------------------------------------------------------------
 
@@ -227,23 +233,23 @@ class Feeds(QObject):
         for feed in self._feeds:
             feed.backend.menu_opened()
 
-    def request_action(self, service_id: str, action: Action) -> None:
-        feed = self.owner(service_id)
+    def request_action(self, key: ServerKey, action: Action) -> None:
+        feed = self.owner(key)
         if feed is not None:
-            feed.backend.request_action(service_id, action)
+            feed.backend.request_action(key, action)
 
-    def watch(self, service_id: str, hours: int) -> None:
-        """The window shows this server's details ("" for none): its account reads them."""
-        owner = self.owner(service_id) if service_id else None
+    def watch(self, key: ServerKey | None, hours: int) -> None:
+        """The window shows this server's details (None for none): its account reads them."""
+        owner = self.owner(key) if key is not None else None
         for feed in self._feeds:
-            feed.backend.watch(service_id if feed is owner else "", hours)
+            feed.backend.watch(key.id if key is not None and feed is owner else "", hours)
 
     def check_sign_in(self, request_id: int, form: SignInForm) -> None:
         """Settings' "Test connection": any worker can try a sign-in without keeping it."""
         self.first.backend.check_sign_in(request_id, form)
 
-    def pending(self) -> Mapping[str, Action]:
-        return {sid: a for feed in self._feeds for sid, a in feed.worker_pending.items()}
+    def pending(self) -> Mapping[ServerKey, Action]:
+        return {key: a for feed in self._feeds for key, a in feed.worker_pending.items()}
 
     def _story(self, story: object) -> None:
         self.story_ready.emit(story)

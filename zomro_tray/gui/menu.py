@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMenu
 from zomro_tray.gui.dots import funds_mark
 from zomro_tray.gui.entry_list import EntryList, Look
 from zomro_tray.i18n import _, ngettext, pgettext
+from zomro_tray.model import ServerKey
 from zomro_tray.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry
 
 
@@ -105,10 +106,10 @@ def _action(
 class TrayMenu(QObject):
     """Owns the QMenu; emits what the user asked for, and shows what it is told at once."""
 
-    entry_clicked = Signal(str)  # service id
-    reboot_clicked = Signal(str)
-    copy_ip_clicked = Signal(str)
-    copy_ip6_clicked = Signal(str)
+    entry_clicked = Signal(object)  # ServerKey
+    reboot_clicked = Signal(object)
+    copy_ip_clicked = Signal(object)
+    copy_ip6_clicked = Signal(object)
     open_panel_clicked = Signal()
     refresh_clicked = Signal()
     sign_in_clicked = Signal()
@@ -260,17 +261,15 @@ class TrayMenu(QObject):
     def statuses(self) -> list[str]:
         return [s.status.text() for s in self._sections]
 
-    def server_action(self, service_id: str) -> QAction | None:
+    def server_action(self, key: ServerKey) -> QAction | None:
         """The menu entry of a server (tests look it up)."""
-        return next(
-            (a for s in self._sections if (a := s.servers.action(service_id)) is not None), None
-        )
+        return next((a for s in self._sections if (a := s.servers.action(key)) is not None), None)
 
-    def reboot_action(self, service_id: str) -> QAction | None:
-        return self._reboots.action(service_id)
+    def reboot_action(self, key: ServerKey) -> QAction | None:
+        return self._reboots.action(key)
 
-    def copy_action(self, service_id: str, v6: bool = False) -> QAction | None:
-        return (self._copies6 if v6 else self._copies).action(service_id)
+    def copy_action(self, key: ServerKey, v6: bool = False) -> QAction | None:
+        return (self._copies6 if v6 else self._copies).action(key)
 
     @property
     def held_changes(self) -> int:

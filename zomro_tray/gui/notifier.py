@@ -45,22 +45,22 @@ class _Note(NamedTuple):
     title: str
     message: str
     severity: Severity
-    target: str  # the server a click opens ("" for none)
+    target: object  # what a click is about (a ServerKey, an undo), handed back; None for none
 
 
 class Notifier(QObject):
     """Shows notifications; emits ``clicked(target)`` when the user clicks one."""
 
-    #: The user clicked a notification: the server id it was about ("" for none).
-    clicked = Signal(str)
+    #: The user clicked a notification: the target it was shown with (never None).
+    clicked = Signal(object)
 
     def __init__(self, tray: Callable[[], QSystemTrayIcon | None], parent: QObject | None = None):
         super().__init__(parent)
         self._tray = tray
         self._channel: _FreedesktopChannel | None = None
-        self._last_target = ""
+        self._last_target: object = None
 
-    def show(self, title: str, message: str, severity: Severity, target: str = "") -> bool:
+    def show(self, title: str, message: str, severity: Severity, target: object = None) -> bool:
         """True if the desktop was asked to show it (False: no way to, show it elsewhere)."""
         if sys.platform.startswith("linux"):
             if self._channel is None:
@@ -81,7 +81,8 @@ class Notifier(QObject):
 
     def tray_message_clicked(self) -> None:
         """Connected to the tray icon's ``messageClicked`` (Windows, macOS)."""
-        self.clicked.emit(self._last_target)
+        if self._last_target is not None:
+            self.clicked.emit(self._last_target)
 
     def close(self) -> None:
         if self._channel is not None:
@@ -96,15 +97,15 @@ class _FreedesktopChannel:
     until there is something to do: no polling, no idle wake-ups.
     """
 
-    def __init__(self, on_click: Callable[[str], None]) -> None:
+    def __init__(self, on_click: Callable[[object], None]) -> None:
         self._on_click = on_click
         self._inbox: queue.Queue[Any] = queue.Queue()
-        self._targets: OrderedDict[int, str] = OrderedDict()
+        self._targets: OrderedDict[int, object] = OrderedDict()
         self._markup = False
         self._thread = threading.Thread(target=self._run, name="zomro-notifications", daemon=True)
         self._thread.start()
 
-    def send(self, title: str, message: str, severity: Severity, target: str) -> None:
+    def send(self, title: str, message: str, severity: Severity, target: object) -> None:
         self._inbox.put(_Note(title, message, severity, target))
 
     def close(self) -> None:
@@ -149,7 +150,7 @@ class _FreedesktopChannel:
             body = html.escape(body, quote=False)
         urgency = 1 if note.severity is Severity.WARNING else 0
         hints = {"urgency": ("y", urgency), "desktop-entry": ("s", APP_NAME)}
-        actions = ["default", _("Open")] if note.target else []
+        actions = ["default", _("Open")] if note.target is not None else []
         call = new_method_call(
             address,
             "Notify",

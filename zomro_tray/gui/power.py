@@ -10,12 +10,13 @@ as the default; once answered, it goes out at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from zomro_tray.model import Action, Service, refusal
+from zomro_tray.model import Action, ServerKey, Service, refusal
 from zomro_tray.presentation import UNDO_SECONDS
 from zomro_tray.settings import Settings
 
@@ -25,21 +26,29 @@ log = logging.getLogger(__name__)
 class Sender(Protocol):
     """Where an action goes out: the worker of the account that has the server."""
 
-    def request_action(self, service_id: str, action: Action) -> None: ...
+    def request_action(self, key: ServerKey, action: Action) -> None: ...
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What a click on "Shutting down … click to undo" is about: that server's waiting click."""
+
+    key: ServerKey
 
 
 class PowerClicks(QObject):
     #: What the entries show changed (waiting, undone, sent): render again.
     changed = Signal()
-    #: A shutdown or reboot now waits for its undo time: service id, Action.
-    waiting_started = Signal(str, object)
+    #: A shutdown or reboot now waits for its undo time: ServerKey, Action.
+    waiting_started = Signal(object, object)
 
     def __init__(
         self,
         backend: Sender,
         settings: Callable[[], Settings],
-        services: Callable[[], Mapping[str, Service]],
-        worker_pending: Callable[[], Mapping[str, Action]],
+        services: Callable[[], Mapping[ServerKey, Service]],
+        worker_pending: Callable[[], Mapping[ServerKey, Action]],
+        name: Callable[[ServerKey], str],
         *,
         undo_seconds: float = UNDO_SECONDS,
         parent: QObject | None = None,
@@ -49,92 +58,93 @@ class PowerClicks(QObject):
         self._settings = settings
         self._services = services
         self._worker_pending = worker_pending
+        self._name = name  # how the question names a server (its account too, when several)
         self.undo_seconds = undo_seconds
         #: Clicked, waiting for the undo time to pass; nothing sent yet.
-        self.waiting: dict[str, Action] = {}
+        self.waiting: dict[ServerKey, Action] = {}
         #: Sent, not yet settled by the worker (the entry already says "Stopping…").
-        self.local_pending: dict[str, Action] = {}
-        self._timers: dict[str, QTimer] = {}
+        self.local_pending: dict[ServerKey, Action] = {}
+        self._timers: dict[ServerKey, QTimer] = {}
 
-    def click(self, service_id: str, action: Action | None) -> None:
+    def click(self, key: ServerKey, action: Action | None) -> None:
         """A click on a server's entry: ``action`` is what the entry offers (None: nothing)."""
-        if service_id in self.waiting:
-            self.undo(service_id)
+        if key in self.waiting:
+            self.undo(key)
         elif action is not None:
-            self.power(service_id, action)
+            self.power(key, action)
 
-    def power(self, service_id: str, action: Action) -> None:
-        service = self._services().get(service_id)
+    def power(self, key: ServerKey, action: Action) -> None:
+        service = self._services().get(key)
         if service is None or refusal(service, action) is not None:
             return
         if action is Action.START:
-            self.send(service_id, action)
+            self.send(key, action)
             return
         settings = self._settings()
-        if settings.protects(service_id) or settings.confirm_before_stop:
+        if settings.protects(key) or settings.confirm_before_stop:
             from zomro_tray.gui import dialogs  # loaded when a question is first asked
 
-            name = settings.display_name(service_id, service.name)
-            if dialogs.confirm_power(action, name) and self._still_allowed(service_id, action):
-                self.send(service_id, action)  # asked and answered: no undo time on top
+            if dialogs.confirm_power(action, self._name(key)) and self._still_allowed(key, action):
+                self.send(key, action)  # asked and answered: no undo time on top
             return
-        self._wait(service_id, action)
+        self._wait(key, action)
 
-    def undo(self, service_id: str) -> bool:
+    def undo(self, key: ServerKey) -> bool:
         """Take back a shutdown or reboot that has not been sent; False if there is none."""
-        timer = self._timers.pop(service_id, None)
+        timer = self._timers.pop(key, None)
         if timer is None:
             return False
         timer.stop()
         timer.deleteLater()
-        action = self.waiting.pop(service_id)
+        action = self.waiting.pop(key)
         log.info("%s undone before it was sent", action.value)
         self.changed.emit()
         return True
 
-    def send(self, service_id: str, action: Action) -> None:
+    def send(self, key: ServerKey, action: Action) -> None:
         """Show the action at once, then send it; a busy server sends nothing."""
-        if service_id in self.local_pending or service_id in self._worker_pending():
+        if key in self.local_pending or key in self._worker_pending():
             return
-        self.local_pending[service_id] = action
+        self.local_pending[key] = action
         self.changed.emit()
-        self._backend.request_action(service_id, action)
+        self._backend.request_action(key, action)
 
-    def settled(self, service_id: str) -> None:
-        self.local_pending.pop(service_id, None)
+    def settled(self, key: ServerKey) -> None:
+        self.local_pending.pop(key, None)
 
-    def forget(self, service_ids: Collection[str]) -> None:
-        """An account signed out: nothing clicked on its servers may still go out (another
-        account's waiting shutdown is not this one's to cancel)."""
-        for service_id in [sid for sid in self._timers if sid in service_ids]:
-            self.undo(service_id)
-        for service_id in service_ids:
-            self.local_pending.pop(service_id, None)
+    def forget(self, account: str) -> None:
+        """An account signed out or was removed: nothing clicked on its servers may still go
+        out (another account's waiting shutdown, even of a server with the same id, is not
+        this one's to cancel)."""
+        for key in [key for key in self._timers if key.account == account]:
+            self.undo(key)
+        for key in [key for key in self.local_pending if key.account == account]:
+            self.local_pending.pop(key, None)
 
-    def _wait(self, service_id: str, action: Action) -> None:
-        if service_id in self.waiting:
+    def _wait(self, key: ServerKey, action: Action) -> None:
+        if key in self.waiting:
             return
         timer = QTimer(self)
         timer.setSingleShot(True)
-        timer.timeout.connect(lambda: self._waited(service_id))
-        self._timers[service_id] = timer
-        self.waiting[service_id] = action
+        timer.timeout.connect(lambda: self._waited(key))
+        self._timers[key] = timer
+        self.waiting[key] = action
         timer.start(int(self.undo_seconds * 1000))
         self.changed.emit()
-        self.waiting_started.emit(service_id, action)
+        self.waiting_started.emit(key, action)
 
-    def _waited(self, service_id: str) -> None:
-        timer = self._timers.pop(service_id, None)
+    def _waited(self, key: ServerKey) -> None:
+        timer = self._timers.pop(key, None)
         if timer is not None:
             timer.deleteLater()
-        action = self.waiting.pop(service_id, None)
+        action = self.waiting.pop(key, None)
         if action is None:
             return
-        if self._still_allowed(service_id, action):
-            self.send(service_id, action)
+        if self._still_allowed(key, action):
+            self.send(key, action)
         else:  # it changed meanwhile (stopped elsewhere, suspended): nothing to send
             self.changed.emit()
 
-    def _still_allowed(self, service_id: str, action: Action) -> bool:
-        service = self._services().get(service_id)
+    def _still_allowed(self, key: ServerKey, action: Action) -> bool:
+        service = self._services().get(key)
         return service is not None and refusal(service, action) is None

@@ -15,6 +15,11 @@ from zomro_tray.i18n import _
 from zomro_tray.settings import Settings, SettingsStore
 
 
+def _added(mine: Settings, written: Settings) -> tuple[Account, ...]:
+    """Accounts the written settings have and these do not (added by another process)."""
+    return tuple(a for a in written.accounts if mine.account(a.key) is None)
+
+
 @dataclass(frozen=True)
 class Problem:
     title: str
@@ -28,9 +33,13 @@ class Preferences:
         self.store = store
         self.autostart = autostart
         self.settings = store.load()
-        if api_url:  # --api-url: for this run only, not written to the settings file
-            first = replace(self.settings.first, api_url=api_url)
-            self.settings = self.settings.with_account(first)
+        #: --api-url: the first account's address for this run only. The file keeps the
+        #: address it had (_as_stored), unless the user changes it in Settings.
+        self._run_only: tuple[str, str, str] | None = None  # key, run's, stored
+        if api_url:
+            first = self.settings.first
+            self._run_only = (first.key, api_url, first.api_url)
+            self.settings = self.settings.with_account(replace(first, api_url=api_url))
 
     def startup_problem(self) -> Problem | None:
         """The settings file was damaged and set aside at start-up."""
@@ -59,9 +68,12 @@ class Preferences:
         return settings.with_account(replace(current, who=who, shown_services=shown))
 
     def save(self, settings: Settings) -> list[Problem]:
+        """Write the settings (with any account another process added meanwhile: they apply
+        at once too); what went wrong is returned, to tell."""
         problems = []
         try:
-            self.store.save(settings)
+            written = self.store.save(self._as_stored(settings))
+            settings = replace(settings, accounts=(*settings.accounts, *_added(settings, written)))
         except OSError as error:
             problems.append(
                 Problem(
@@ -83,6 +95,16 @@ class Preferences:
                 )
         self.settings = settings
         return problems
+
+    def _as_stored(self, settings: Settings) -> Settings:
+        """The settings as the file should have them: the run-only address is not written."""
+        if self._run_only is None:
+            return settings
+        key, run_only, stored = self._run_only
+        account = settings.account(key)
+        if account is None or account.api_url != run_only:
+            return settings  # the user chose another address in Settings: that one is kept
+        return settings.with_account(replace(account, api_url=stored))
 
     def _autostart_enabled(self) -> bool:
         try:

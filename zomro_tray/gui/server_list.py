@@ -23,9 +23,9 @@ from PySide6.QtGui import QBrush
 
 from zomro_tray.gui.dots import status_dot
 from zomro_tray.i18n import _
+from zomro_tray.model import ServerKey
 from zomro_tray.presentation import Entry
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
 SERVER, ACCOUNT = range(2)
 
@@ -34,7 +34,7 @@ class ServerListModel(QAbstractTableModel):
     def __init__(self, greyed: Callable[[], QBrush], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[Entry] = []
-        self._owners: dict[str, str] = {}  # server id -> its account's name
+        self._owners: dict[str, str] = {}  # account key -> its name (all "" for one account)
         self._greyed = greyed  # the palette's colour for a server nothing can be done to now
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's API
@@ -56,8 +56,8 @@ class ServerListModel(QAbstractTableModel):
         entry = self._entries[index.row()]
         if index.column() == ACCOUNT:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-                return self._owners.get(entry.service_id, "")
-            return entry.service_id if role == ID_ROLE else None
+                return self._owners.get(entry.key.account, "")
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return entry.label
         if role == Qt.ItemDataRole.DecorationRole:
@@ -66,16 +66,14 @@ class ServerListModel(QAbstractTableModel):
             return entry.tooltip
         if role == Qt.ItemDataRole.ForegroundRole and not entry.enabled:
             return self._greyed()
-        if role == ID_ROLE:
-            return entry.service_id
         return None
 
     def set_entries(self, entries: Sequence[Entry], owners: dict[str, str]) -> None:
         """The same servers in the same order: only the changed rows are told; else a reset.
-        ``owners`` names each server's account."""
+        ``owners`` names each account (by its key) as the Account column shows it."""
         new = list(entries)
         old = self._entries
-        if [e.service_id for e in new] != [e.service_id for e in old] or owners != self._owners:
+        if [e.key for e in new] != [e.key for e in old] or owners != self._owners:
             self.beginResetModel()
             self._entries, self._owners = new, owners
             self.endResetModel()
@@ -86,14 +84,15 @@ class ServerListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(changed[0], SERVER), self.index(changed[-1], ACCOUNT))
 
     def owner(self, row: int) -> str:
+        """The key of the account whose server is on that row ("" for none or the first)."""
         entry = self.entry(row)
-        return self._owners.get(entry.service_id, "") if entry is not None else ""
+        return entry.key.account if entry is not None else ""
 
     def entry(self, row: int) -> Entry | None:
         return self._entries[row] if 0 <= row < len(self._entries) else None
 
-    def row_of(self, service_id: str) -> int:
-        return next((i for i, e in enumerate(self._entries) if e.service_id == service_id), -1)
+    def row_of(self, key: ServerKey) -> int:
+        return next((i for i, e in enumerate(self._entries) if e.key == key), -1)
 
 
 class ServerSearch(QSortFilterProxyModel):
@@ -102,18 +101,18 @@ class ServerSearch(QSortFilterProxyModel):
     def __init__(self, source: ServerListModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._wanted = ""
-        self._account = ""  # "" for every account
+        self._account: str | None = None  # an account's key; None for every account
         self._servers = source
         self.setSourceModel(source)
 
     def search(self, text: str) -> None:
         self._filter(text.strip().casefold(), self._account)
 
-    def only_account(self, name: str) -> None:
-        """Show one account's servers ("" for every account's)."""
-        self._filter(self._wanted, name)
+    def only_account(self, key: str | None) -> None:
+        """Show one account's servers (by the account's key; None for every account's)."""
+        self._filter(self._wanted, key)
 
-    def _filter(self, wanted: str, account: str) -> None:
+    def _filter(self, wanted: str, account: str | None) -> None:
         if not hasattr(self, "beginFilterChange"):  # Qt before 6.9
             self._wanted, self._account = wanted, account
             self.invalidateRowsFilter()
@@ -123,7 +122,7 @@ class ServerSearch(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        if self._account and self._servers.owner(source_row) != self._account:
+        if self._account is not None and self._servers.owner(source_row) != self._account:
             return False
         if not self._wanted:
             return True

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 from zomro_tray.details import Series, Story, traffic_words
 from zomro_tray.gui.sparkline import Sparkline
 from zomro_tray.i18n import _
+from zomro_tray.model import ServerKey
 from zomro_tray.money import cost_words
-from zomro_tray.presentation import Entry
+from zomro_tray.presentation import Entry, elide
 
 
 class StorySource(Protocol):
@@ -27,7 +28,13 @@ class StorySource(Protocol):
     @property
     def story_ready(self) -> SignalInstance: ...
 
-    def watch(self, service_id: str, hours: int) -> None: ...
+    def watch(self, key: ServerKey | None, hours: int) -> None: ...
+
+
+#: The most a fact of the pane shows; the whole text is its tooltip. Server texts are already
+#: cut where they are read (protocol.FIELD_LIMITS), but 120 characters without a space would
+#: still widen the window past the screen: a label cannot wrap inside a word.
+FACT_CHARS = 60
 
 
 def _label() -> QLabel:
@@ -36,6 +43,13 @@ def _label() -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def _show(label: QLabel, text: str) -> None:
+    """A fact, elided to FACT_CHARS, whole in its tooltip when cut."""
+    shown = elide(text, FACT_CHARS)
+    label.setText(shown)
+    label.setToolTip(text if shown != text else "")
 
 
 class StoryPane(QWidget):
@@ -117,9 +131,7 @@ class StoryPane(QWidget):
 
     def show_entry(self, entry: Entry | None) -> None:
         """The selected server (None: nothing selected); its story is asked for if it changed."""
-        changed = (entry.service_id if entry else "") != (
-            self._entry.service_id if self._entry else ""
-        )
+        changed = (entry.key if entry else None) != (self._entry.key if self._entry else None)
         self._entry = entry
         if changed:
             self._story = None
@@ -128,13 +140,13 @@ class StoryPane(QWidget):
             self._rewatch()
 
     def show_story(self, story: Story) -> None:
-        if self._entry is not None and story.service_id == self._entry.service_id:
+        if self._entry is not None and story.key == self._entry.key:
             self._story = story
             self._fill()
 
     def watch(self, on: bool) -> None:
         """The window was shown (True) or hidden: read for the selected server, or stop."""
-        shown = self._entry.service_id if on and self._entry else ""
+        shown = self._entry.key if on and self._entry else None
         if self._source is not None:
             self._source.watch(shown, self.hours)
 
@@ -147,21 +159,21 @@ class StoryPane(QWidget):
         if entry is None:
             return
         service = entry.service
-        self.title.setText(entry.name)
+        _show(self.title, entry.name)
         facts = self.facts
-        facts["state"].setText(entry.words)
+        _show(facts["state"], entry.words)
         facts["ipv4"].setText(entry.ip or "—")
         facts["ipv6"].setText(entry.ip_v6 or "—")
-        facts["location"].setText(service.datacenter if service and service.datacenter else "—")
-        facts["image"].setText(service.os if service and service.os else "—")
-        facts["plan"].setText(self._plan_words())
+        _show(facts["location"], service.datacenter if service and service.datacenter else "—")
+        _show(facts["image"], service.os if service and service.os else "—")
+        _show(facts["plan"], self._plan_words())
         cost = cost_words(service) if service else ""
         facts["cost"].setText(
             _("{cost}, charged daily, also while stopped").format(cost=cost)
             if cost
             else _("No price in Zomro's answer")
         )
-        facts["created"].setText(service.created if service and service.created else "—")
+        _show(facts["created"], service.created if service and service.created else "—")
         cpu, traffic = (story.cpu, story.traffic) if story else (None, None)
         self._fill_series(cpu, self.cpu_graph, self.cpu_words, _cpu_words, 100.0)
         self._fill_series(traffic, self.traffic_graph, self.traffic_words, _traffic_words, 0.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from zomro_tray.gui.dots import status_dot
 from zomro_tray.i18n import _
-from zomro_tray.model import Service
+from zomro_tray.model import ServerKey, Service
 from zomro_tray.presentation import state_words
 from zomro_tray.settings import Settings
 
@@ -19,7 +19,7 @@ SHOW, ALIAS, STATE, ASK, ACCOUNT = range(5)
 
 @dataclass(frozen=True)
 class ServerChoice:
-    service_id: str
+    key: ServerKey
     shown: bool
     alias: str
     always_ask: bool
@@ -32,6 +32,7 @@ def _check(on: bool) -> Qt.CheckState:
 class ServersTable(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._keys: list[ServerKey] = []  # each row's server, by the row's number
         self.setHeaderLabels(
             [_("Show"), _("Alias (optional)"), _("State"), _("Always ask"), _("Account")]
         )
@@ -49,26 +50,27 @@ class ServersTable(QTreeWidget):
 
     def fill(
         self,
-        services: Sequence[Service],
+        services: Sequence[tuple[ServerKey, Service]],
         settings: Settings,
-        shows: Callable[[str], bool],
         owners: Mapping[str, str],
     ) -> None:
-        """(Re)fill from a live list, keeping what the user already changed; ``shows`` says
-        whether the server's account shows it now, ``owners`` names its account (a column
-        shown while there are several)."""
-        edited = {choice.service_id: choice for choice in self.choices()}
+        """(Re)fill from a live list, keeping what the user already changed; each server is
+        ticked as its account shows it now, and ``owners`` names each account by its key (a
+        column shown while there are several)."""
+        edited = {choice.key: choice for choice in self.choices()}
+        self._keys = [key for key, _service in services]
         self.clear()
-        for service in services:
-            choice = edited.get(service.id) or ServerChoice(
-                service.id,
-                shows(service.id),
-                settings.aliases.get(service.id, ""),
-                settings.protects(service.id),
+        for index, (key, service) in enumerate(services):
+            account = settings.account(key.account)
+            choice = edited.get(key) or ServerChoice(
+                key,
+                account is None or account.shows(key.id),
+                account.alias(key.id) if account is not None else "",
+                settings.protects(key),
             )
-            owner = owners.get(service.id, "")
+            owner = owners.get(key.account, "")
             item = QTreeWidgetItem([service.name, choice.alias, state_words(service), "", owner])
-            item.setData(SHOW, Qt.ItemDataRole.UserRole, service.id)
+            item.setData(SHOW, Qt.ItemDataRole.UserRole, index)  # its key: self._keys[index]
             item.setIcon(STATE, status_dot(service.power))
             item.setFlags(
                 item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
@@ -98,7 +100,7 @@ class ServersTable(QTreeWidget):
             if item is not None:
                 found.append(
                     ServerChoice(
-                        str(item.data(SHOW, Qt.ItemDataRole.UserRole)),
+                        self._keys[int(item.data(SHOW, Qt.ItemDataRole.UserRole))],
                         item.checkState(SHOW) == Qt.CheckState.Checked,
                         item.text(ALIAS).strip(),
                         item.checkState(ASK) == Qt.CheckState.Checked,

@@ -35,7 +35,7 @@ from zomro_tray.gui.dialog_host import AccountStatus
 from zomro_tray.gui.icons import app_icon
 from zomro_tray.gui.servers_table import ServerChoice, ServersTable
 from zomro_tray.i18n import LANGUAGES, N_, _
-from zomro_tray.model import Service
+from zomro_tray.model import ServerKey, Service
 from zomro_tray.settings import (
     MAX_REFRESH_SECONDS,
     MAX_WARNING_DAYS,
@@ -165,21 +165,15 @@ class SettingsDialog(QDialog):
     def fill_servers(self) -> None:
         """Every account's servers, each ticked as its account shows it, and named after its
         account while there are several."""
-        owners = {s.id: key for key, services in self._services.items() for s in services}
-        accounts = {a.key: a for a in self._settings.accounts}
         several = len(self._settings.accounts) > 1
-        numbers = {a.key: n for n, a in enumerate(self._settings.accounts, 1)}
         names = {
-            sid: accounts[key].title(numbers[key]) if several and key in accounts else ""
-            for sid, key in owners.items()
+            a.key: a.title(number) if several else ""
+            for number, a in enumerate(self._settings.accounts, 1)
         }
-
-        def shows(service_id: str) -> bool:
-            account = accounts.get(owners.get(service_id, ""))
-            return account is None or account.shows(service_id)
-
-        every = [s for services in self._services.values() for s in services]
-        self.servers.fill(every, self._settings, shows, names)
+        every = [
+            (ServerKey(key, s.id), s) for key, services in self._services.items() for s in services
+        ]
+        self.servers.fill(every, self._settings, names)
 
     def _servers_found(self, key: str, services: Sequence[Service]) -> None:
         """A tested sign-in's servers take the place of what that account listed."""
@@ -190,37 +184,39 @@ class SettingsDialog(QDialog):
 
     def collected_settings(self) -> Settings:
         choices = self.servers.choices()
-        aliases = dict(self._settings.aliases)
-        for choice in choices:
-            aliases.pop(choice.service_id, None)
-            if choice.alias:
-                aliases[choice.service_id] = choice.alias
-        listed = {c.service_id for c in choices}
-        protected = {sid for sid in self._settings.protected_services if sid not in listed}
-        protected |= {c.service_id for c in choices if c.always_ask}
-        accounts = tuple(self._shown_by(a, choices) for a in self.sign_in.accounts())
+        accounts = tuple(self._chosen_for(a, choices) for a in self.sign_in.accounts())
         return replace(
             self._settings,
             accounts=accounts,
-            protected_services=tuple(sorted(protected)),
             refresh_seconds=self.refresh.value(),
             runway_warning_days=self.warning_days.value(),
-            aliases=aliases,
             notifications={k.value: box.isChecked() for k, box in self.notify_boxes.items()},
             confirm_before_stop=self.confirm_stop.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
             language=str(self.language.currentData()),
         )
 
-    def _shown_by(self, account: Account, choices: Sequence[ServerChoice]) -> Account:
-        """The account with the servers ticked among its own; all ticked shows servers added
-        later too; an account whose servers are not listed (signed out) keeps its choice."""
-        mine = {s.id for s in self._services.get(account.key, ())}
-        own = [c for c in choices if c.service_id in mine]
+    @staticmethod
+    def _chosen_for(account: Account, choices: Sequence[ServerChoice]) -> Account:
+        """The account with the choices made for its own servers (only those: another
+        account's server of the same id is another server): the ticked ones shown (all ticked
+        shows servers added later too), their aliases and "Always ask". An account whose
+        servers are not listed (signed out) keeps what it had."""
+        own = [c for c in choices if c.key.account == account.key]
         if not own:
             return account
-        shown = tuple(c.service_id for c in own if c.shown)
-        return replace(account, shown_services=None if len(shown) == len(own) else shown)
+        listed = {c.key.id for c in own}
+        aliases = {sid: name for sid, name in account.aliases.items() if sid not in listed}
+        aliases |= {c.key.id: c.alias for c in own if c.alias}
+        always_ask = {sid for sid in account.always_ask if sid not in listed}
+        always_ask |= {c.key.id for c in own if c.always_ask}
+        shown = tuple(c.key.id for c in own if c.shown)
+        return replace(
+            account,
+            shown_services=None if len(shown) == len(own) else shown,
+            aliases=aliases,
+            always_ask=tuple(sorted(always_ask)),
+        )
 
     def _save_clicked(self) -> None:
         settings = self.collected_settings()

@@ -20,15 +20,16 @@ from zomro_tray.contract import ActionResult, Keychain, SecretsStore, Snapshot, 
 from zomro_tray.credentials import Credentials
 from zomro_tray.gui.dialog_host import AccountStatus, DialogHost
 from zomro_tray.gui.feeds import AccountFeed, FeedContext, Feeds
+from zomro_tray.gui.gathered_notices import GatheredNotices, Situation
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.menu import TrayMenu
 from zomro_tray.gui.notifier import Notifier, Severity
-from zomro_tray.gui.power import PowerClicks
+from zomro_tray.gui.power import PowerClicks, Undo
 from zomro_tray.gui.preferences import Preferences, Problem
 from zomro_tray.gui.tray_host import TrayHost, starting_host
 from zomro_tray.gui.tray_view import TrayView
 from zomro_tray.i18n import _
-from zomro_tray.model import Action, Service
+from zomro_tray.model import Action, ServerKey, Service
 from zomro_tray.overall import Connection
 from zomro_tray.presentation import (
     CONTROL_PANEL_URL,
@@ -82,11 +83,13 @@ class TrayApp(QObject):
         self.power = PowerClicks(
             self.feeds,
             lambda: self.settings,
-            lambda: {s.id: s for s in self.services},
+            lambda: {s.key: s for s in self.services},
             self.feeds.pending,
+            self.server_name,
             undo_seconds=(timing or Timing()).undo,
             parent=self,
         )
+        self.gathered = GatheredNotices(self.notify, self)
         self.power.changed.connect(self.render)
         self.power.waiting_started.connect(self._waiting_started)
 
@@ -96,7 +99,7 @@ class TrayApp(QObject):
         self.menu.sign_in_clicked.connect(self.open_settings)
         self.menu.sign_out_clicked.connect(self.sign_out)
         self.menu.show_all_clicked.connect(self.show_window)
-        self.menu.copy_ip6_clicked.connect(lambda sid: self.copy_ip(sid, v6=True))
+        self.menu.copy_ip6_clicked.connect(lambda key: self.copy_ip(key, v6=True))
         self.menu.about_clicked.connect(self.dialogs.show_about)
         self.menu.opened.connect(self.feeds.menu_opened)
 
@@ -184,7 +187,7 @@ class TrayApp(QObject):
 
     def _connect_view(self, view: TrayMenu | ServerWindow) -> None:
         view.entry_clicked.connect(self.toggle)
-        view.reboot_clicked.connect(lambda sid: self.power.power(sid, Action.REBOOT))
+        view.reboot_clicked.connect(lambda key: self.power.power(key, Action.REBOOT))
         view.copy_ip_clicked.connect(self.copy_ip)
         view.refresh_clicked.connect(self.feeds.refresh)
         view.settings_clicked.connect(self.open_settings)
@@ -212,39 +215,54 @@ class TrayApp(QObject):
     ) -> None:
         before = feed.connection
         feed.connection = connection
+        if connection is Connection.ONLINE:
+            self.gathered.left(feed.account.key, Situation.OFFLINE, Situation.REFUSED)
+        if connection is not Connection.SIGNED_OUT:
+            self.gathered.left(feed.account.key, Situation.SIGN_IN)
         feed.problem = message if connection is not Connection.ONLINE else ""
         feed.next_try = next_try
         self.render()
-        kind = NotificationKind.CONNECTION
         if connection.retrying and connection is not before:
-            title = (
-                _("Zomro refused")
-                if connection is Connection.REFUSED
-                else _("Zomro cannot be reached")
-            )
-            feed.notify(kind, title, message, warning=True)
+            refused = connection is Connection.REFUSED
+            self._tell(feed, Situation.REFUSED if refused else Situation.OFFLINE, message)
         elif connection is Connection.ONLINE and before.retrying:
-            feed.notify(kind, _("Back online"), _("The connection to Zomro is restored."))
+            self._tell(feed, Situation.BACK_ONLINE, _("The connection to Zomro is restored."))
+
+    def _tell(self, feed: AccountFeed, situation: Situation, message: str) -> None:
+        """One account's connection or sign-in notice; with several accounts, held a moment
+        and told once with the others that say the same (gathered_notices.py)."""
+
+        def alone() -> None:
+            kind, title = situation.kind, situation.title()
+            feed.notify(kind, title, message, warning=situation.warning)
+
+        if len(self.feeds) > 1:
+            self.gathered.add(situation, feed.account.key, feed.tag, alone)
+        else:
+            alone()
 
     def _on_action_finished(self, feed: AccountFeed, result: ActionResult) -> None:
-        self.power.settled(result.service_id)
-        feed.worker_pending.pop(result.service_id, None)
+        if result.key.account != feed.account.key:  # never told of another account's server
+            log.error("an action's result named another account's server")
+            return
+        self.power.settled(result.key)
+        feed.worker_pending.pop(result.key, None)
         self.render()
-        entry = self.entry(result.service_id)
-        title = action_title(result.action, result.ok, entry.name if entry else result.service_id)
+        entry = self.entry(result.key)
+        title = action_title(result.action, result.ok, entry.name if entry else result.key.id)
         body = "" if result.ok else result.message  # "web-1 stopped" says it all
         kind = NotificationKind.ACTION_RESULT
-        self.notify(kind, title, body, warning=not result.ok, target=result.service_id)
+        feed.notify(kind, title, body, warning=not result.ok, target=result.key)
 
     def _on_sign_in_required(self, feed: AccountFeed, message: str, first_run: bool) -> None:
-        self.power.forget({s.id for s in feed.services} | set(feed.worker_pending))
+        self.power.forget(feed.account.key)
         feed.worker_pending.clear()
         if self._signing_out:  # the user asked for it: nothing to tell
             self._signing_out = False
         elif first_run and self.dialog is None and feed is self.feeds.first:
             self.open_settings(notice=message)
         else:
-            feed.notify(NotificationKind.SIGN_IN, _("Sign-in needed"), message, warning=True)
+            self._tell(feed, Situation.SIGN_IN, message)
 
     def _on_account(self, feed: AccountFeed, who: str) -> None:
         """Someone signed in (or out); another person starts with all of their servers shown."""
@@ -266,9 +284,10 @@ class TrayApp(QObject):
         message: str,
         *,
         warning: bool = False,
-        target: str = "",
+        target: ServerKey | Undo | None = None,
     ) -> None:
-        """Tell the user, unless that kind is off; a click opens ``target`` (an id, "undo:"…)."""
+        """Tell the user, unless that kind is off; a click opens ``target``'s server, or
+        takes back its waiting click (:class:`Undo`)."""
         if not self.settings.notify(kind):
             return
         log.info("notification (%s): %s — %s", kind.value, title, message)
@@ -286,26 +305,36 @@ class TrayApp(QObject):
 
     # --- user intent ---------------------------------------------------------------------------
 
-    def entry(self, service_id: str) -> Entry | None:
-        return next((e for e in self.shown if e.service_id == service_id), None)
+    def entry(self, key: ServerKey) -> Entry | None:
+        return next((e for e in self.shown if e.key == key), None)
 
-    def toggle(self, service_id: str) -> None:
+    def server_name(self, key: ServerKey) -> str:
+        """How a question or a notice names a server: its name, and its account's while
+        there are several (two accounts may each have a "web-1")."""
+        entry = self.entry(key)
+        name = entry.name if entry is not None else key.id
+        feed = self.feeds.owner(key)
+        return f"{name} — {feed.tag}" if feed is not None and feed.tag else name
+
+    def toggle(self, key: ServerKey) -> None:
         """A click on a server: start it, or shut it down after the undo time (power.py)."""
-        entry = self.entry(service_id)
+        entry = self.entry(key)
         if entry is not None and entry.enabled:
-            self.power.click(service_id, entry.click_action)
+            self.power.click(key, entry.click_action)
 
-    def _waiting_started(self, service_id: str, action: Action) -> None:
-        entry = self.entry(service_id)
-        title = waiting_title(action, entry.name if entry else service_id)
+    def _waiting_started(self, key: ServerKey, action: Action) -> None:
+        entry = self.entry(key)
+        title = waiting_title(action, entry.name if entry else key.id)
         seconds = f"{self.power.undo_seconds:g}"
         undo = _("In {seconds} s. Click here, or on the server, to undo.").format(seconds=seconds)
-        self.notify(NotificationKind.ACTION_RESULT, title, undo, target=f"undo:{service_id}")
+        feed = self.feeds.owner(key)
+        notify = feed.notify if feed is not None else self.notify  # the title names its account
+        notify(NotificationKind.ACTION_RESULT, title, undo, target=Undo(key))
 
-    def _notification_clicked(self, target: str) -> None:
-        if target.startswith("undo:"):
-            self.power.undo(target.removeprefix("undo:"))
-        else:
+    def _notification_clicked(self, target: object) -> None:
+        if isinstance(target, Undo):
+            self.power.undo(target.key)
+        elif isinstance(target, ServerKey):
             self.open_server(target)
 
     def sign_out(self) -> None:
@@ -314,8 +343,8 @@ class TrayApp(QObject):
         self._signing_out = True
         self.feeds.first.backend.sign_out()
 
-    def copy_ip(self, service_id: str, v6: bool = False) -> None:
-        entry = self.entry(service_id)
+    def copy_ip(self, key: ServerKey, v6: bool = False) -> None:
+        entry = self.entry(key)
         address = (entry.ip_v6 if v6 else entry.ip) if entry else ""
         if entry is not None and address:
             QGuiApplication.clipboard().setText(address)
@@ -326,11 +355,11 @@ class TrayApp(QObject):
             where = _("Zomro's panel is at {address}").format(address=CONTROL_PANEL_URL)
             self.tell_problem(Problem(_("No web browser opened"), where))
 
-    def open_server(self, service_id: str) -> None:
+    def open_server(self, key: ServerKey) -> None:
         """A clicked notification: show the window with that server selected."""
         self.show_window()
-        if self.window is not None and service_id:
-            self.window.select(service_id)
+        if self.window is not None:
+            self.window.select(key)
 
     @property
     def dialog(self) -> SettingsDialog | None:
@@ -366,6 +395,6 @@ class TrayApp(QObject):
                 self.window.retranslate()
         for problem in self.preferences.save(settings):
             self.tell_problem(problem)
-        for removed in self.feeds.sync(settings):
-            self.power.forget({s.id for s in removed.services})
+        for removed in self.feeds.sync(self.settings):  # with accounts added elsewhere
+            self.power.forget(removed.account.key)
         self.render()

@@ -48,7 +48,7 @@ class TrayView:
         app.tray_host.set_icon(tray_icon(self.state, low_funds=low))
         app.tray_host.set_tooltip(self._tooltip(feeds, sections))
         if app.window is not None:
-            owners = {e.service_id: feed.tag for feed in feeds for e in feed.shown}
+            owners = {feed.account.key: feed.tag for feed in feeds}
             app.window.show_entries(app.shown, owners)
             app.window.show_status(_lines(feeds, [s.status for s in sections]))
             money = _lines(feeds, [s.money for s in sections])

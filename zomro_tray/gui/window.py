@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from zomro_tray.gui.dots import funds_mark
 from zomro_tray.gui.icons import app_icon
-from zomro_tray.gui.server_list import ACCOUNT, ID_ROLE, SERVER, ServerListModel, ServerSearch
+from zomro_tray.gui.server_list import ACCOUNT, SERVER, ServerListModel, ServerSearch
 from zomro_tray.gui.server_story import StoryPane, StorySource
 from zomro_tray.i18n import _, pgettext
-from zomro_tray.model import Action
+from zomro_tray.model import Action, ServerKey
 from zomro_tray.presentation import Entry
 
 
@@ -52,9 +52,9 @@ def no_tray_hint() -> str:
 
 
 class ServerWindow(QWidget):
-    entry_clicked = Signal(str)
-    reboot_clicked = Signal(str)
-    copy_ip_clicked = Signal(str)
+    entry_clicked = Signal(object)  # ServerKey
+    reboot_clicked = Signal(object)
+    copy_ip_clicked = Signal(object)
     refresh_clicked = Signal()
     settings_clicked = Signal()
     quit_clicked = Signal()
@@ -106,8 +106,7 @@ class ServerWindow(QWidget):
         layout.addLayout(_row((self.search, 3), (self.accounts, 1)))
         layout.addLayout(_row((self.list, 2), (self.story, 3)), 1)
         layout.addLayout(buttons)
-        self._entries: dict[str, Entry] = {}
-        self._owners: list[str] = []
+        self._owners: dict[str, str] = {}
         self._several(False)
         self.show_money("", "", False)
         self.retranslate()
@@ -127,32 +126,33 @@ class ServerWindow(QWidget):
         self._update_buttons()
 
     def show_entries(self, entries: Sequence[Entry], owners: dict[str, str]) -> None:
-        """The servers, and each one's account's name (all "" while there is one account)."""
-        current = self._current_id()
-        self._entries = {e.service_id: e for e in entries}
-        names = list(dict.fromkeys(owners.values()))
-        if names != self._owners:
-            self._show_accounts(names)
+        """The servers, and each account's name by its key (all "" while there is one)."""
+        current = self._current_key()
+        if owners != self._owners:
+            self._show_accounts(owners)
         self.servers.set_entries(entries, owners)
-        if current and self._current_id() != current:
+        if current is not None and self._current_key() != current:
             self.select(current)  # the list was rebuilt (servers came or went): keep the row
         self._current_changed()
 
     def _filter(self, text: str) -> None:
         self.shown_servers.search(text)
 
-    def _show_accounts(self, names: list[str]) -> None:
-        """The filter's choices: every account, then each one; kept if it is still there."""
-        chosen = self.accounts.currentData() or ""
-        self._owners = names
+    def _show_accounts(self, owners: dict[str, str]) -> None:
+        """The filter's choices: every account, then each one (by its key: two accounts of
+        the same name stay two); the choice is kept if it is still there."""
+        chosen = self.accounts.currentIndex()
+        chosen_key = self.accounts.itemData(chosen) if chosen > 0 else None
+        self._owners = dict(owners)
         self.accounts.blockSignals(True)
         self.accounts.clear()
-        self.accounts.addItem(_("All accounts"), "")
-        for name in names:
-            self.accounts.addItem(name, name)  # a server's text: plain in a combo box
-        self.accounts.setCurrentIndex(max(self.accounts.findData(chosen), 0))
+        self.accounts.addItem(_("All accounts"), None)
+        for key, name in owners.items():
+            self.accounts.addItem(name, key)  # a user's text: plain in a combo box
+        found = self.accounts.findData(chosen_key) if chosen_key is not None else 0
+        self.accounts.setCurrentIndex(max(found, 0))
         self.accounts.blockSignals(False)
-        self._several(any(names))
+        self._several(any(owners.values()))
         self._account_chosen()
 
     def _several(self, several: bool) -> None:
@@ -161,7 +161,8 @@ class ServerWindow(QWidget):
         self.list.setColumnHidden(ACCOUNT, not several)
 
     def _account_chosen(self) -> None:
-        self.shown_servers.only_account(str(self.accounts.currentData() or ""))
+        index = self.accounts.currentIndex()
+        self.shown_servers.only_account(str(self.accounts.itemData(index)) if index > 0 else None)
 
     def visible_names(self) -> list[str]:
         """The rows the search lets through, as shown (tests read it)."""
@@ -197,9 +198,9 @@ class ServerWindow(QWidget):
         """True while the window is shown because there is no tray."""
         return self.hint.isVisibleTo(self)
 
-    def select(self, service_id: str) -> None:
+    def select(self, key: ServerKey) -> None:
         """Select a server's row (a clicked notification leads here)."""
-        row = self.servers.row_of(service_id)
+        row = self.servers.row_of(key)
         if row < 0:
             return
         index = self.shown_servers.mapFromSource(self.servers.index(row, SERVER))
@@ -213,25 +214,35 @@ class ServerWindow(QWidget):
         if self.standing_in:  # no tray: nothing else on screen would be left to quit with
             self.quit_clicked.emit()
 
-    def _current_id(self) -> str:
-        index = self.list.currentIndex()
-        return str(index.data(ID_ROLE)) if index.isValid() else ""
+    def _entry_at(self, index: QModelIndex) -> Entry | None:
+        """The entry on a row of the shown (searched, filtered) list."""
+        if not index.isValid():
+            return None
+        return self.servers.entry(self.shown_servers.mapToSource(index).row())
+
+    def _current_entry(self) -> Entry | None:
+        return self._entry_at(self.list.currentIndex())
+
+    def _current_key(self) -> ServerKey | None:
+        entry = self._current_entry()
+        return entry.key if entry is not None else None
 
     def _emit_for_current(self, signal: SignalInstance) -> None:
-        if self._current_id():
-            signal.emit(self._current_id())
+        key = self._current_key()
+        if key is not None:
+            signal.emit(key)
 
     def _activated(self, index: QModelIndex) -> None:
-        entry = self._entries.get(str(index.data(ID_ROLE)))
+        entry = self._entry_at(index)
         if entry is not None and entry.enabled:
-            self.entry_clicked.emit(entry.service_id)
+            self.entry_clicked.emit(entry.key)
 
     def _current_changed(self) -> None:
-        self.story.show_entry(self._entries.get(self._current_id()))
+        self.story.show_entry(self._current_entry())
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        entry = self._entries.get(self._current_id())
+        entry = self._current_entry()
         self.toggle.setEnabled(bool(entry and entry.enabled))
         if entry and entry.undo:
             self.toggle.setText(_("Undo"))

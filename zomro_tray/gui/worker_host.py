@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance
 
 from zomro_tray.contract import SecretsStore, SignInForm, Timing
 from zomro_tray.credentials import Credentials
-from zomro_tray.model import Action
+from zomro_tray.model import Action, ServerKey
 from zomro_tray.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class WorkerHost(QObject):
     # Commands, queued into the worker's thread. action_requested is public: the soak counts it.
     _refresh = Signal()
     _menu_opened = Signal()
-    action_requested = Signal(str, object)  # service id, Action
+    action_requested = Signal(object, object)  # ServerKey, Action
     _apply_settings = Signal(str, int)
     _check_sign_in = Signal(int, object)
     _save_credentials = Signal(object, str)
@@ -45,6 +45,7 @@ class WorkerHost(QObject):
         *,
         timing: Timing | None = None,
         credentials: Credentials | None = None,
+        account: str = "",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -52,7 +53,12 @@ class WorkerHost(QObject):
         self._thread.setObjectName("zomro-worker")
         self._stopped = False
         self.worker = Worker(
-            secrets, api_url, refresh_seconds, timing=timing, credentials=credentials
+            secrets,
+            api_url,
+            refresh_seconds,
+            timing=timing,
+            credentials=credentials,
+            account=account,
         )
         self.worker.moveToThread(self._thread)
         w = self.worker
@@ -130,8 +136,8 @@ class WorkerHost(QObject):
         """The worker refreshes if what the menu shows is stale."""
         self._menu_opened.emit()
 
-    def request_action(self, service_id: str, action: Action) -> None:
-        self.action_requested.emit(service_id, action)
+    def request_action(self, key: ServerKey, action: Action) -> None:
+        self.action_requested.emit(key, action)
 
     def apply_settings(self, api_url: str, refresh_seconds: int) -> None:
         self._apply_settings.emit(api_url, refresh_seconds)
