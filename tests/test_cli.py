@@ -415,3 +415,31 @@ def test_a_reader_that_leaves_early_is_not_an_error(emulator: Emulator, command:
     _, err = child.communicate(timeout=60)
     assert child.returncode == 0, err
     assert err == b""
+
+
+def test_balance_adds_no_other_currency_and_says_minus_zero_is_nothing(
+    make_emulator: MakeEmulator,
+) -> None:
+    """Over the emulator (issue 28): two servers priced in dollars under a balance in euros are
+    not added to it, and the note says so; a balance of "-0" is no debt."""
+    from decimal import Decimal
+
+    from zomro_tray.emulator.scenarios import DEMO_USER
+
+    emulator = make_emulator()
+    listed = emulator.state.servers.values()
+    priced = [s for s in listed if s.daily_cost and s.account == DEMO_USER][:2]
+    for server in priced:
+        server.daily_cost, server.cost_text = "1 USD", "1 USD / Day"
+    env = {"ZOMRO_TOKEN": emulator.demo_token}
+    done = run(["--api-url", emulator.url, "balance"], env=env)
+    assert done.returncode == 0, done.stderr
+    assert "$/day" not in done.stdout
+    assert "2 servers are priced in USD, not in the balance's EUR, and are not counted." in (
+        done.stdout
+    )
+    figures = json.loads(run(["--api-url", emulator.url, "balance", "--json"], env=env).stdout)
+    assert figures["servers_in_another_currency"] == 2
+    emulator.state.accounts[DEMO_USER].balance = Decimal("-0")
+    done = run(["--api-url", emulator.url, "balance"], env=env)
+    assert done.stdout.startswith("Balance 0.00 €"), done.stdout
