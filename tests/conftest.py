@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -54,6 +57,45 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 def first(service_id: str) -> ServerKey:
     """A server of the first account (its key is ""), as every click and view names it."""
     return ServerKey("", service_id)
+
+
+#: How long a test's own threads get to end after it (a notification in flight: its reply).
+THREADS_END_WITHIN = 10.0
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind() -> Iterator[None]:
+    """Every Python thread a test starts has ended when the test ends (after its fixtures'
+    teardown: this fixture is set up first, so it is torn down last). A thread that outlives
+    its test logs into the next one's closed streams, or keeps a socket or a bus open.
+    Threads Qt started are not Python's and are not seen here (the worker's are stopped by
+    the fixtures that made them)."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + THREADS_END_WITHIN
+    left = []
+    for thread in set(threading.enumerate()) - before:
+        if isinstance(thread, threading._DummyThread):
+            continue
+        thread.join(timeout=max(deadline - time.monotonic(), 0.0))
+        if thread.is_alive():
+            left.append(thread.name)
+    assert not left, f"threads still running after the test: {left}"
+
+
+@pytest.fixture(autouse=True)
+def logging_as_found() -> Iterator[None]:
+    """The root logger's handlers and level as before the test: the command line run in-process
+    adds a handler on the test's captured stderr, which is closed once the test ends, and a
+    later test's log line would meet it ("ValueError: I/O operation on closed file")."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    added = [h for h in root.handlers if h not in handlers]
+    root.handlers[:] = handlers
+    for handler in added:
+        handler.close()
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

@@ -389,3 +389,16 @@ def test_closing_a_client_ends_its_deadline_thread(emulator: Emulator) -> None:
     assert watcher.is_alive()
     client.close()
     assert not watcher.is_alive()  # joined: no thread left behind per client
+
+
+def test_a_client_left_open_keeps_no_thread_between_requests(emulator: Emulator) -> None:
+    """The deadline's thread lives while requests run, not for the client's life: a client
+    nobody closes (a sign-in tested in Settings) leaves nothing running once it is idle."""
+    client = token_client(emulator)
+    client.list_services()
+    watcher = client._deadline._thread
+    assert watcher is not None
+    watcher.join(timeout=5)
+    assert not watcher.is_alive()
+    assert len(client.list_services()) == 5  # and the next request is watched again
+    assert client._deadline._thread is not None

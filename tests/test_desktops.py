@@ -44,7 +44,8 @@ def _strict() -> bool:
 
 
 def _need(*tools: str) -> None:
-    missing = [t for t in tools if shutil.which(t) is None]
+    """Each tool, or one of its alternatives ("kded5|kded6": Plasma 5 or Plasma 6)."""
+    missing = [t for t in tools if not any(shutil.which(one) for one in t.split("|"))]
     if missing:
         message = f"needs {missing} (see tests/desktops/README.md)"
         if _strict():
@@ -171,7 +172,11 @@ HOSTS = {
     "gnome-x11": ("gnome-shot.sh", {"MODE": "x11"}, ("gnome-shell", "Xvfb", "xdotool")),
     "gnome-wayland": ("gnome-shot.sh", {"MODE": "wayland"}, ("gnome-shell",)),
     "sway-waybar": ("sway-shot.sh", {}, ("sway", "waybar", "grim", "wayvnc")),
-    "kde-plasma": ("kde-shot.sh", {}, ("plasmashell", "kded5", "Xvfb", "xdotool", "xwininfo")),
+    "kde-plasma": (
+        "kde-shot.sh",
+        {},
+        ("plasmashell", "kded5|kded6", "Xvfb", "xdotool", "xwininfo"),
+    ),
 }
 
 

@@ -120,6 +120,14 @@ class SecretStore:
 
         return bool(self._run("delete", delete))
 
+    def usable(self) -> bool:
+        """Whether a keychain that can keep a sign-in is there (the self-test warns if not)."""
+        try:
+            self._backend()
+        except errors.KeychainUnavailable:
+            return False
+        return True
+
     def backend_name(self) -> str:
         """Which keychain is in use, for the self-test and the settings dialog."""
         try:

@@ -3,10 +3,13 @@
 It checks what a bundler can silently leave out: Qt's platform plugin, keyring's backends (found
 through entry-point metadata), the TLS certificate bundle, QtNetwork for the single-instance
 guard, and the emulator behind demo mode. It prints one line per check and exits 0 when all pass.
+What the machine lacks rather than the installation (a usable keychain, a tray, a notification
+service) is a warning, said with what it means; the run then "passed with warnings".
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import ssl
 import sys
@@ -17,7 +20,19 @@ from typing import cast
 from zomro_tray import __version__, errors, i18n
 from zomro_tray.i18n import _, ngettext
 
-Check = tuple[bool, str]
+
+class Outcome(enum.Enum):
+    PASSED = "ok  "
+    WARNING = "warn"
+    FAILED = "FAIL"
+
+
+def judged(ok: bool) -> Outcome:
+    return Outcome.PASSED if ok else Outcome.FAILED
+
+
+#: One line of the report: how it went, and what was found (a warning's line says what it means).
+Check = tuple[Outcome, str]
 PLATFORM_PLUGIN = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
 KEYRING_BACKEND = {"linux": "SecretService", "win32": "Windows", "darwin": "macOS"}
 
@@ -49,21 +64,25 @@ def check_qt() -> list[Check]:
         running = _("{platform} (no display here)").format(platform=running)
     tray = QSystemTrayIcon.isSystemTrayAvailable()
     plugins = ", ".join(found) or _("none")
+    no_tray = _(
+        "system tray available: no (the app shows its window instead, and moves to the tray "
+        "when one appears)"
+    )
     return [
         (
-            shipped,
+            judged(shipped),
             _("Qt platform plugin: {running}; shipped: {plugins}").format(
                 running=running, plugins=plugins
             ),
         ),
-        (True, _("system tray available: yes") if tray else _("system tray available: no")),
+        (Outcome.PASSED, _("system tray available: yes")) if tray else (Outcome.WARNING, no_tray),
     ]
 
 
 def check_network_module() -> list[Check]:
     from PySide6.QtNetwork import QLocalServer
 
-    return [(QLocalServer is not None, _("QtNetwork (single-instance guard): loads"))]
+    return [(judged(QLocalServer is not None), _("QtNetwork (single-instance guard): loads"))]
 
 
 def check_keyring() -> list[Check]:
@@ -73,9 +92,13 @@ def check_keyring() -> list[Check]:
     wanted = KEYRING_BACKEND.get(_platform_key(), "")
     registered = bool(names) and (not wanted or any(wanted in name for name in names))
     listed = ", ".join(names) or _("none (metadata lost)")
+    store = SecretStore()
+    in_use = _("keyring backend in use: {name}").format(name=store.backend_name())
+    # None's reason says what it means: no sign-in kept; unlock or install one, or ZOMRO_TOKEN.
+    usable = Outcome.PASSED if store.usable() else Outcome.WARNING
     return [
-        (registered, _("keyring backends registered: {names}").format(names=listed)),
-        (True, _("keyring backend in use: {name}").format(name=SecretStore().backend_name())),
+        (judged(registered), _("keyring backends registered: {names}").format(names=listed)),
+        (usable, in_use),
     ]
 
 
@@ -91,7 +114,7 @@ def check_tls() -> list[Check]:
         "TLS certificate bundle: {count} certificates from {path}",
         count,
     )
-    return [(count > 50, line.format(count=count, path=where))]
+    return [(judged(count > 50), line.format(count=count, path=where))]
 
 
 def check_demo() -> list[Check]:
@@ -107,7 +130,7 @@ def check_demo() -> list[Check]:
         "demo emulator: answers, {count} servers over loopback HTTP",
         count,
     )
-    return [(count > 0, line.format(count=count))]
+    return [(judged(count > 0), line.format(count=count))]
 
 
 def check_languages() -> list[Check]:
@@ -121,7 +144,25 @@ def check_languages() -> list[Check]:
     line = _("languages: {ours}; Qt's own buttons: {qt}").format(
         ours=", ".join(ours) or _("none"), qt=", ".join(qts) or _("none")
     )
-    return [(ours == codes and qts == codes, line)]
+    return [(judged(ours == codes and qts == codes), line)]
+
+
+def check_notifications() -> list[Check]:
+    """Linux: a notification service on the session bus (running, or one the bus can start)."""
+    if _platform_key() != "linux":
+        return []
+    from zomro_tray.gui.notifier import notification_service
+
+    found, why = notification_service()
+    if found:
+        return [(Outcome.PASSED, _("desktop notifications: a notification service is there"))]
+    meaning = _("the app's notifications will not be shown; its menu and window still say it all")
+    return [
+        (
+            Outcome.WARNING,
+            _("desktop notifications: none ({why}) — {meaning}").format(why=why, meaning=meaning),
+        )
+    ]
 
 
 CHECKS: tuple[Callable[[], list[Check]], ...] = (
@@ -131,6 +172,7 @@ CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_tls,
     check_languages,
     check_demo,
+    check_notifications,
 )
 
 
@@ -146,20 +188,28 @@ def run() -> int:
             language=i18n.language(),
         )
     )
-    failures = 0
+    seen: list[Outcome] = []
     for check in CHECKS:
         try:
             results = check()
         except Exception as error:  # a missing piece shows up as an import or load error
-            results = [(False, f"{check.__name__.removeprefix('check_')}: {error!r}")]
-        for ok, line in results:
-            failures += not ok
-            print(f"  {'ok  ' if ok else 'FAIL'} {line}")
+            results = [(Outcome.FAILED, f"{check.__name__.removeprefix('check_')}: {error!r}")]
+        for outcome, line in results:
+            seen.append(outcome)
+            print(f"  {outcome.value} {line}")
+    failures = seen.count(Outcome.FAILED)
     if failures:
         failed = ngettext(
             "self-test FAILED ({count} problem)", "self-test FAILED ({count} problems)", failures
         )
         print(failed.format(count=failures))
+    elif Outcome.WARNING in seen:
+        print(
+            _(
+                "self-test passed with warnings: this installation is complete; the "
+                "warnings say what this machine lacks"
+            )
+        )
     else:
         print(_("self-test passed"))
     return errors.EXIT_OK if not failures else errors.EXIT_ERROR

@@ -19,9 +19,11 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 
 class Deadline:
-    """One request's deadline, kept by one thread per client that sleeps on a condition: it
-    wakes only when a request starts, ends, or overruns (then it breaks the request off).
-    No thread per request, and no wake-ups while idle."""
+    """One request's deadline, kept by a thread that sleeps on a condition while a request
+    runs: it wakes only when the request ends or overruns (then it breaks the request off),
+    and ends with the last request of a burst (a refresh's pages share it). Between requests
+    there is no thread at all: nothing wakes while idle, and no thread outlives a client that
+    was never closed."""
 
     def __init__(self, on_expiry: Callable[[], None]) -> None:
         self._on_expiry = on_expiry
@@ -35,7 +37,7 @@ class Deadline:
         with self._changed:
             self._due = time.monotonic() + seconds
             self._expired = False
-            if self._thread is None:
+            if self._thread is None:  # the last one ended (it says so under this lock)
                 self._thread = threading.Thread(target=self._watch, name="zomro-deadline")
                 self._thread.daemon = True
                 self._thread.start()
@@ -52,14 +54,16 @@ class Deadline:
         with self._changed:
             self._closed = True
             self._changed.notify()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=1)
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=1)
 
     def _watch(self) -> None:
         with self._changed:
             while not self._closed:
-                if self._due is None:
-                    self._changed.wait()
+                if self._due is None:  # the request ended: wait a moment for the next page's
+                    if not self._changed.wait(_BURST_SECONDS) and self._due is None:
+                        break
                     continue
                 remaining = self._due - time.monotonic()
                 if remaining > 0:
@@ -68,6 +72,11 @@ class Deadline:
                 self._due = None
                 self._expired = True
                 self._on_expiry()
+            self._thread = None  # under the lock: the next arm() starts another
+
+
+#: How long the deadline's thread waits for the next request of a burst before it ends.
+_BURST_SECONDS = 0.5
 
 
 class InterruptibleAdapter(HTTPAdapter):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -21,14 +20,12 @@ from zomro_tray import errors
 from zomro_tray.contract import (
     ActionResult,
     SecretsStore,
-    SignInCheck,
     SignInForm,
-    SignInOutcome,
     Snapshot,
     Timing,
 )
-from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.i18n import _, ngettext
+from zomro_tray.credentials import Credentials
+from zomro_tray.i18n import _
 from zomro_tray.ledger import Ledger
 from zomro_tray.logs import redactor
 from zomro_tray.model import Action, ServerKey, Service
@@ -201,26 +198,9 @@ class Worker(QObject):
     @Slot(int, object)
     def check_sign_in(self, request_id: int, form: SignInForm) -> None:
         """Try a sign-in without keeping it: the dialog's "Test connection"."""
-        from zomro_tray.client import ZomroClient
+        from zomro_tray.sign_in_check import check_sign_in
 
-        redactor.add(form.token, form.password)
-        try:
-            client = ZomroClient(form.api_url)
-            credentials = self._sign_in(client, form)
-            client.set_credentials(credentials)
-            services = client.list_services()
-        except errors.TwoFactorRequired as error:
-            outcome = SignInCheck(request_id, SignInOutcome.TWO_FACTOR, _say(error))
-        except errors.ZomroError as error:
-            outcome = SignInCheck(request_id, SignInOutcome.ERROR, _say(error))
-        else:
-            message = ngettext(
-                "Connected: {count} server found.",
-                "Connected: {count} servers found.",
-                len(services),
-            ).format(count=len(services))
-            outcome = SignInCheck(request_id, SignInOutcome.OK, message, credentials, (*services,))
-        self.sign_in_checked.emit(outcome)
+        self.sign_in_checked.emit(check_sign_in(request_id, form))
 
     @Slot(object, str)
     def save_credentials(self, credentials: Credentials, api_url: str) -> None:
@@ -243,18 +223,6 @@ class Worker(QObject):
         self._use_credentials(None)
 
     # --- internals ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _sign_in(client: ZomroClient, form: SignInForm) -> Credentials:
-        if form.method is AuthMethod.TOKEN:
-            return Credentials.from_token(form.token)
-        if form.method is AuthMethod.AUTHINFO:
-            return Credentials.from_password(form.username, form.password, authinfo=True)
-        code = form.two_factor_code.strip()
-        session = client.sign_in(
-            form.username, form.password, two_factor=(lambda: code) if code else None
-        )
-        return replace(Credentials.from_password(form.username, form.password), token=session)
 
     def _load_credentials(self) -> Credentials | errors.ZomroError | None:
         self._keychain_failed = False

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# KDE: plasmashell 5.27 (Debian 12 plasma-workspace + plasma-desktop-data for the desktop shell
-# package and its default panel) on Xvfb, no window manager, in a private D-Bus session, with
-# kded5 (its statusnotifierwatcher module is the SNI watcher; the panel's system tray is the
+# KDE: plasmashell 5.27 or 6 (Debian 12 or 13 plasma-workspace + plasma-desktop-data for the
+# desktop shell package and its default panel) on Xvfb, no window manager, in a private D-Bus
+# session, with kded5 or kded6, whichever the Plasma has (its statusnotifierwatcher module is
+# the SNI watcher; the panel's system tray is the
 # host and draws SNI menus as Qt menus imported over DBusMenu). Starts the app, waits for its SNI
 # item, finds the icon in the bottom panel by diffing screenshots, right-clicks it (Plasma's
 # menu), then left-clicks it (SNI Activate). Screenshots in $OUT.
@@ -23,7 +24,8 @@ set -uo pipefail
 RECIPES=$(cd "$(dirname "$0")" && pwd); export RECIPES
 if [ -z "${SNI_INNER:-}" ]; then
   [ $# -gt 0 ] || { sed -n 2,15p "$0"; exit 2; }
-  for tool in Xvfb plasmashell kded5 xdotool import convert dbus-run-session dbus-send bc; do
+  KDED=$(command -v kded6 || command -v kded5) || { echo "missing kded6 or kded5 (see Needs: in $0)" >&2; exit 2; }
+  for tool in Xvfb plasmashell xdotool import convert dbus-run-session dbus-send bc; do
     command -v "$tool" >/dev/null || { echo "missing $tool (see Needs: in $0)" >&2; exit 2; }
   done
   [ -d /usr/share/plasma/shells/org.kde.plasma.desktop ] || { echo "missing plasma-desktop-data (the desktop shell package)" >&2; exit 2; }
@@ -38,7 +40,8 @@ if [ -z "${SNI_INNER:-}" ]; then
   export HOME=$SANDBOX/home XDG_CONFIG_HOME=$SANDBOX/home/.config XDG_CACHE_HOME=$SANDBOX/home/.cache
   export XDG_DATA_HOME=$SANDBOX/home/.local/share XDG_RUNTIME_DIR=$SANDBOX/runtime NO_AT_BRIDGE=1
   export QT_QPA_PLATFORM=xcb LIBGL_ALWAYS_SOFTWARE=1 XDG_CURRENT_DESKTOP=KDE XDG_SESSION_TYPE=x11
-  export KDE_FULL_SESSION=true KDE_SESSION_VERSION=5
+  KDE_SESSION_VERSION=${KDED##*kded}  # 5 or 6: the Plasma this kded belongs to
+  export KDE_FULL_SESSION=true KDE_SESSION_VERSION KDED
   start=$(date +%s.%N)
   SNI_INNER=1 dbus-run-session -- "$0" "$@" 2>&1 | grep -v -E "Failed to set fd limit|dbus-daemon\[|X11 connection broke|X connection to|XIO: +fatal|^ +after [0-9]+ requests|^kscreen\." | tee "$OUT/run.log"
   rc=${PIPESTATUS[0]}
@@ -82,11 +85,12 @@ host_registered() {
 start_xvfb 1024x768x24
 dbus-update-activation-environment DISPLAY 2>/dev/null
 t0=$(date +%s.%N)
-kded5 >"$OUT/kded.log" 2>&1 & pids+=($!)
+KDED_NAME=org.kde.$(basename "$KDED")  # org.kde.kded5 or org.kde.kded6: its bus name and interface
+"$KDED" >"$OUT/kded.log" 2>&1 & pids+=($!)
 plasmashell --no-respawn >"$OUT/plasma.log" 2>&1 & pids+=($!)
-wait_name org.kde.kded5 20 && ! wait_name org.kde.StatusNotifierWatcher 5 && \
-  dbus-send --session --dest=org.kde.kded5 /kded org.kde.kded5.loadModule string:statusnotifierwatcher
-wait_name org.kde.StatusNotifierWatcher 20 || { echo "FAIL: kded5's SNI watcher did not start"; tail "$OUT/kded.log"; exit 1; }
+wait_name "$KDED_NAME" 20 && ! wait_name org.kde.StatusNotifierWatcher 5 && \
+  dbus-send --session --dest="$KDED_NAME" /kded "$KDED_NAME.loadModule" string:statusnotifierwatcher
+wait_name org.kde.StatusNotifierWatcher 20 || { echo "FAIL: $(basename "$KDED")'s SNI watcher did not start"; tail "$OUT/kded.log"; exit 1; }
 for _ in $(seq 900); do host_registered && break; sleep 0.1; done
 host_registered || { echo "FAIL: Plasma's system tray did not register as an SNI host"; tail "$OUT/plasma.log"; exit 1; }
 echo "watcher + Plasma's tray (SNI host) up after $(elapsed "$t0") s"

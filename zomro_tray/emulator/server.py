@@ -182,13 +182,45 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
+    """Stopping ends every connection too: a client's kept-alive connection otherwise holds its
+    handler thread in a read until the client lets go (a test's client may never close)."""
+
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], state: EmulatorState) -> None:
         self.state = state
         self.stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._threads_lock = threading.Lock()
+        self._handlers: list[threading.Thread] = []
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._threads_lock:
+            self._connections.add(request)
+            self._handlers = [t for t in self._handlers if t.is_alive()]
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), daemon=True
+        )
+        with self._threads_lock:
+            self._handlers.append(thread)
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._threads_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def end_connections(self, wait: float) -> None:
+        """Break every open connection off, then give their handlers ``wait`` seconds to end."""
+        with self._threads_lock:
+            connections, handlers = list(self._connections), list(self._handlers)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        for handler in handlers:
+            handler.join(timeout=wait)
 
 
 @functools.cache
@@ -261,6 +293,7 @@ class Emulator:
         self._server.stopping.set()
         self._server.shutdown()
         self._server.server_close()
+        self._server.end_connections(wait=5)
         if self._thread is not None:
             self._thread.join(timeout=5)
 

@@ -90,6 +90,38 @@ class Notifier(QObject):
             self._channel = None
 
 
+def notification_service() -> tuple[bool, str]:
+    """Whether the session bus has a notification service, running or one it can start; and if
+    not, why, in words (the self-test's warning). Asked once, on a connection of its own."""
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
+    try:
+        with open_dbus_connection() as connection:
+            names: set[str] = set()
+            for method in ("ListNames", "ListActivatableNames"):
+                reply = connection.send_and_get_reply(
+                    new_method_call(bus, method), timeout=_REPLY_TIMEOUT_S
+                )
+                names.update(reply.body[0])
+    except Exception as error:  # no bus, a broken bus: said, never raised
+        return False, why_no_notifications(error)
+    if _SERVICE in names:
+        return True, ""
+    return False, _("no notification service on the D-Bus session bus")
+
+
+def why_no_notifications(error: Exception) -> str:
+    """What is missing, in words a person can act on (jeepney says "KeyError" for no bus)."""
+    import os
+
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return _("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+    reason = (error.strerror if isinstance(error, OSError) else "") or type(error).__name__
+    return _("the D-Bus session bus does not answer ({reason})").format(reason=reason)
+
+
 class _FreedesktopChannel:
     """One thread owning a D-Bus connection: sends Notify calls, receives the daemon's signals.
 
@@ -102,6 +134,9 @@ class _FreedesktopChannel:
         self._inbox: queue.Queue[Any] = queue.Queue()
         self._targets: OrderedDict[int, object] = OrderedDict()
         self._markup = False
+        #: Set at close: what is still queued is dropped, and the thread ends after the call
+        #: it is in (it must not outlive the app's objects, nor write to a closed log).
+        self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="zomro-notifications", daemon=True)
         self._thread.start()
 
@@ -109,8 +144,13 @@ class _FreedesktopChannel:
         self._inbox.put(_Note(title, message, severity, target))
 
     def close(self) -> None:
+        self._closing.set()
         self._inbox.put(None)
         self._thread.join(timeout=1.0)
+
+    @property
+    def thread(self) -> threading.Thread:
+        return self._thread
 
     def _run(self) -> None:
         from jeepney import DBusAddress, MatchRule, Message
@@ -124,13 +164,13 @@ class _FreedesktopChannel:
                 router.filter(rule, queue=self._inbox)
                 router.send_and_get_reply(message_bus.AddMatch(rule), timeout=_REPLY_TIMEOUT_S)
                 self._markup = "body-markup" in self._capabilities(router, address)
-                while (item := self._inbox.get()) is not None:
+                while (item := self._inbox.get()) is not None and not self._closing.is_set():
                     if isinstance(item, Message):
                         self._daemon_signal(item)
                     else:
                         self._notify(router, address, item)
         except Exception as error:  # no session bus, no daemon, a broken bus: never fatal
-            log.warning("desktop notifications unavailable: %s", type(error).__name__)
+            log.warning("desktop notifications unavailable: %s", why_no_notifications(error))
 
     def _capabilities(self, router: Any, address: Any) -> list[str]:
         from jeepney import MessageType, new_method_call
