@@ -586,11 +586,10 @@ def test_a_notification_kind_turned_off_is_not_shown_but_problems_are(
     app = make_app(
         emulator, settings=Settings(accounts=(Account(api_url=emulator.url),), notifications=quiet)
     )
-    notes: list[tuple[object, ...]] = []
-    app.notified.connect(lambda *n: notes.append(n))
+    notes = notes_of(app)  # the demo's balance notices come whenever the balance is read
     app.menu.server_action(first(WEB)).trigger()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=10_000)
-    qtbot.waitUntil(lambda: WEB not in app.power.local_pending, timeout=5_000)  # result handled
+    qtbot.waitUntil(lambda: first(WEB) not in app.power.local_pending, timeout=5_000)  # handled
     app.tell_problem(Problem("Settings not saved", "The disk is full."))
     assert [n[0] for n in notes] == [NotificationKind.PROBLEM]
 
