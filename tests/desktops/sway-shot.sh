@@ -39,8 +39,15 @@ if [ -z "${SNI_INNER:-}" ]; then
   export XDG_DATA_HOME=$SANDBOX/home/.local/share  # where the bus looks for the override above
   export XDG_RUNTIME_DIR=$SANDBOX/runtime NO_AT_BRIDGE=1
   export WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman
+  script=$0
+  if [ ${#runas[@]} -gt 0 ] && ! "${runas[@]}" test -r "$0"; then
+    # A checkout in root's own home (/root is 0700): that user cannot read these scripts, so
+    # it runs a copy of them in its own output folder.
+    cp -r "$RECIPES" "$OUT/desktops" && chown -R "$uid" "$OUT/desktops"
+    script=$OUT/desktops/$(basename "$0")
+  fi
   start=$(date +%s.%N)
-  "${runas[@]}" env SNI_INNER=1 dbus-run-session -- "$0" "$@" 2>&1 \
+  "${runas[@]}" env SNI_INNER=1 dbus-run-session -- "$script" "$@" 2>&1 \
     | grep -v -E "Failed to set fd limit|dbus-daemon\[" | tee "$OUT/run.log"
   rc=${PIPESTATUS[0]}
   echo "run took $(source "$RECIPES/lib.sh"; elapsed "$start") s; output in $OUT" | tee -a "$OUT/run.log"
