@@ -489,3 +489,24 @@ def test_the_command_line_refuses_an_account_past_the_limit(
     assert done.returncode == 2, done.stderr
     assert "at most 30 Zomro accounts" in done.stderr
     assert len(SettingsStore(isolated_home).load().accounts) == 30
+
+
+def test_one_outage_is_told_once_and_again_only_after_every_account_is_back(qtbot: QtBot) -> None:
+    from zomro_tray.gui.gathered_notices import GatheredNotices, Situation
+
+    told: list[str] = []
+    alone: list[str] = []
+    gathered = GatheredNotices(lambda _kind, title, text, *, warning=False: told.append(title))
+    for key, name in (("", "Mine"), ("2", "Client")):
+        gathered.add(Situation.OFFLINE, key, name, lambda name=name: alone.append(name))
+    gathered.flush()
+    assert told == ["2 accounts cannot reach Zomro"]
+    gathered.add(Situation.OFFLINE, "3", "Agency", lambda: alone.append("Agency"))
+    gathered.flush()
+    assert (told, alone) == (["2 accounts cannot reach Zomro"], [])  # the same outage: quiet
+    for key in ("", "2"):
+        gathered.left(key, Situation.OFFLINE)
+    gathered.left("3", *Situation)  # removed: nothing of it stays told
+    gathered.add(Situation.OFFLINE, "2", "Client", lambda: alone.append("Client"))
+    gathered.flush()
+    assert alone == ["Client"]  # a new outage, one account: told as its own

@@ -18,6 +18,7 @@ from typing import Protocol
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer
 
 from zomro_tray.i18n import _, ngettext
+from zomro_tray.overall import Connection
 from zomro_tray.settings import NotificationKind
 
 #: How long a notice waits for others like it: each one that comes starts the wait again (the
@@ -36,6 +37,11 @@ class Situation(enum.Enum):
     REFUSED = "refused"
     BACK_ONLINE = "back online"
     SIGN_IN = "sign in"
+
+    @classmethod
+    def of(cls, connection: Connection) -> Situation:
+        """A connection that is being retried: refused by Zomro, or Zomro not answering."""
+        return cls.REFUSED if connection is Connection.REFUSED else cls.OFFLINE
 
     @property
     def kind(self) -> NotificationKind:

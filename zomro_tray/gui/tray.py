@@ -144,7 +144,7 @@ class TrayApp(QObject):
         self.feeds.stop()
 
     def dispose(self) -> None:
-        """Delete the Qt objects now, in the GUI thread: the cyclic collector could run in any."""
+        """Delete the Qt objects now, in the GUI thread (the cyclic collector could run in any)."""
         self.tray_host.stop()
         self.notifier.close()
         self.dialogs.close_all()
@@ -223,8 +223,7 @@ class TrayApp(QObject):
         feed.next_try = next_try
         self.render()
         if connection.retrying and connection is not before:
-            refused = connection is Connection.REFUSED
-            self._tell(feed, Situation.REFUSED if refused else Situation.OFFLINE, message)
+            self._tell(feed, Situation.of(connection), message)
         elif connection is Connection.ONLINE and before.retrying:
             self._tell(feed, Situation.BACK_ONLINE, _("The connection to Zomro is restored."))
 
@@ -233,8 +232,7 @@ class TrayApp(QObject):
         and told once with the others that say the same (gathered_notices.py)."""
 
         def alone() -> None:
-            kind, title = situation.kind, situation.title()
-            feed.notify(kind, title, message, warning=situation.warning)
+            feed.notify(situation.kind, situation.title(), message, warning=situation.warning)
 
         if len(self.feeds) > 1:
             self.gathered.add(situation, feed.account.key, feed.tag, alone)
@@ -251,8 +249,9 @@ class TrayApp(QObject):
         entry = self.entry(result.key)
         title = action_title(result.action, result.ok, entry.name if entry else result.key.id)
         body = "" if result.ok else result.message  # "web-1 stopped" says it all
-        kind = NotificationKind.ACTION_RESULT
-        feed.notify(kind, title, body, warning=not result.ok, target=result.key)
+        feed.notify(
+            NotificationKind.ACTION_RESULT, title, body, warning=not result.ok, target=result.key
+        )
 
     def _on_sign_in_required(self, feed: AccountFeed, message: str, first_run: bool) -> None:
         self.power.forget(feed.account.key)
@@ -397,4 +396,5 @@ class TrayApp(QObject):
             self.tell_problem(problem)
         for removed in self.feeds.sync(self.settings):  # with accounts added elsewhere
             self.power.forget(removed.account.key)
+            self.gathered.left(removed.account.key, *Situation)  # nothing of it stays told
         self.render()
