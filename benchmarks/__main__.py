@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import json
 import math
 import os
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -793,20 +794,15 @@ def gui_stalls(work: Path) -> list[Row]:
     idle = measure(lambda: time.monotonic() > deadline, 5)
     state = build_state("demo", latency=3.0, transition_seconds=0.3)
     rows = []
-    with Emulator(state) as emulator:
-        store = SettingsStore(work / "stall")
-        store.save(Settings(accounts=(Account(api_url=emulator.url),)))
-        app = TrayApp(store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)))
-        try:
-            app.start()
-            refreshing = measure(lambda: app.feeds.first.connection is Connection.ONLINE, 20)
-            done: list[bool] = []
-            app.feeds.first.worker.action_finished.connect(lambda *_: done.append(True))
-            app.power.send(ServerKey("", "5116805"), Action.START)
-            acting = measure(lambda: bool(done), 30)
-        finally:
-            app.stop_worker()
-            app.dispose()
+    with (
+        Emulator(state) as emulator,
+        _tray_on(emulator.url, emulator.demo_token, work / "stall") as app,
+    ):
+        refreshing = measure(lambda: app.feeds.first.connection is Connection.ONLINE, 20)
+        done: list[bool] = []
+        app.feeds.first.worker.action_finished.connect(lambda *_: done.append(True))
+        app.power.send(ServerKey("", "5116805"), Action.START)
+        acting = measure(lambda: bool(done), 30)
     listing, details = _hostile_stalls(work, measure)
     for label, value in (
         ("while the API answers after 3 s", refreshing),
@@ -831,26 +827,63 @@ def _hostile_stalls(
     work: Path, measure: Callable[[Callable[[], bool], float], int]
 ) -> tuple[int, int]:
     """The hostile scenario (issue 28): a server whose every text is a megabyte, some made of
-    what makes a careless pattern quadratic; its list read and shown, then its details."""
+    what makes a careless pattern quadratic; its list read and shown, then its details. The
+    emulator runs in a process of its own here: writing its 5 MB answers in this one would hold
+    the interpreter lock that the GUI thread waits for, a cost a real server never puts on us."""
     from zomro_tray.emulator.scenarios import HUGE_TEXTS
 
-    with Emulator(build_state("hostile", transition_seconds=0.3)) as emulator:
-        store = SettingsStore(work / "hostile")
-        store.save(Settings(accounts=(Account(api_url=emulator.url),)))
-        app = TrayApp(store, SessionOnlyStore(Credentials.from_token(emulator.demo_token)))
-        try:
-            app.start()
-            listing = measure(lambda: app.feeds.first.connection is Connection.ONLINE, 30)
-            app.show_window()
-            window = app.window
-            assert window is not None
-            window.select(ServerKey("", HUGE_TEXTS))
-            story = window.story
-            details = measure(lambda: bool(story._story and story._story.resources), 30)
-        finally:
-            app.stop_worker()
-            app.dispose()
+    with (
+        _emulator_process("hostile") as (url, token),
+        _tray_on(url, token, work / "hostile") as app,
+    ):
+        listing = measure(lambda: app.feeds.first.connection is Connection.ONLINE, 30)
+        app.show_window()
+        window = app.window
+        assert window is not None
+        window.select(ServerKey("", HUGE_TEXTS))
+        story = window.story
+        details = measure(lambda: bool(story._story and story._story.resources), 30)
     return listing, details
+
+
+@contextlib.contextmanager
+def _emulator_process(scenario: str) -> Iterator[tuple[str, str]]:
+    """`zomro-tray emulator` in a process of its own: its address and demo token."""
+    command = [sys.executable, "-m", "zomro_tray", "emulator", "--scenario", scenario]
+    with subprocess.Popen(
+        [*command, "--port", "0"], stdout=subprocess.PIPE, text=True, env=_unbuffered_env()
+    ) as process:
+        assert process.stdout is not None
+        url = token = ""
+        while not (url and token):
+            line = process.stdout.readline()
+            if not line:
+                raise RuntimeError("the emulator did not start")
+            url = url or (line.split("listening on ")[-1].strip() if "listening on" in line else "")
+            token = token or line.partition("export ZOMRO_TOKEN=")[2].strip()
+        try:
+            yield url, token
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+
+
+def _unbuffered_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+@contextlib.contextmanager
+def _tray_on(url: str, token: str, folder: Path) -> Iterator[TrayApp]:
+    """The tray app signed in to an emulator at that address, started; stopped after."""
+    store = SettingsStore(folder)
+    store.save(Settings(accounts=(Account(api_url=url),)))
+    app = TrayApp(store, SessionOnlyStore(Credentials.from_token(token)))
+    try:
+        app.start()
+        yield app
+    finally:
+        app.stop_worker()
+        app.dispose()
 
 
 # --- frozen bundle, soak, report ---
