@@ -165,10 +165,6 @@ class Feeds(QObject):
         to list the same id (ids are unique within one account only)."""
         return self.feed(key.account)
 
-    def service(self, key: ServerKey) -> Service | None:
-        feed = self.owner(key)
-        return next((s for s in feed.services if s.id == key.id), None) if feed else None
-
     # --- the account list ---------------------------------------------------------------------
 
     def sync(self, settings: Settings) -> list[AccountFeed]:

@@ -148,10 +148,6 @@ class _FreedesktopChannel:
         self._inbox.put(None)
         self._thread.join(timeout=1.0)
 
-    @property
-    def thread(self) -> threading.Thread:
-        return self._thread
-
     def _run(self) -> None:
         from jeepney import DBusAddress, MatchRule, Message
         from jeepney.bus_messages import message_bus
