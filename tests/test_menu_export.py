@@ -220,3 +220,21 @@ def test_a_server_that_vanishes_while_a_qt_drawn_menu_holds_its_change(
     assert label(app, DB) == "baza-2 — Stopped"
     app.menu.menu.hide()
     qtbot.waitUntil(lambda: app.menu.held_changes == 0, timeout=2_000)
+
+
+def test_a_closed_notifier_stays_closed(
+    qtbot: QtBot, notification_service: NotificationService
+) -> None:
+    """A worker's last result can reach the GUI thread after the app closed its notifier: it
+    must not open a new D-Bus thread that no one closes (CI saw one outlive its test)."""
+    notifier = Notifier(lambda: None)
+    notifier.show("First", "", Severity.INFO)
+    qtbot.waitUntil(lambda: len(notification_service.calls) == 1, timeout=5_000)
+    notifier.close()
+    assert notifier.show("Late", "", Severity.INFO) is False
+    qtbot.waitUntil(lambda: not _notification_threads(), timeout=5_000)  # a new one never ends
+    assert len(notification_service.calls) == 1
+
+
+def _notification_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "zomro-notifications"]

@@ -59,9 +59,14 @@ class Notifier(QObject):
         self._tray = tray
         self._channel: _FreedesktopChannel | None = None
         self._last_target: object = None
+        #: Set by close, for good: a signal still queued for the GUI thread (a worker's last
+        #: result, a host that went) must not open a new D-Bus thread that no one will close.
+        self._closed = False
 
     def show(self, title: str, message: str, severity: Severity, target: object = None) -> bool:
         """True if the desktop was asked to show it (False: no way to, show it elsewhere)."""
+        if self._closed:
+            return False
         if sys.platform.startswith("linux"):
             if self._channel is None:
                 self._channel = _FreedesktopChannel(self.clicked.emit)
@@ -85,6 +90,7 @@ class Notifier(QObject):
             self.clicked.emit(self._last_target)
 
     def close(self) -> None:
+        self._closed = True
         if self._channel is not None:
             self._channel.close()
             self._channel = None
