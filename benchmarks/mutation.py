@@ -4,12 +4,16 @@
                                                list and explain the mutants that survived)
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) changes one operator, constant or call at a
-time in model, protocol, client, transport, presentation, worker, contract, settings and i18n,
-runs the tests that cover the changed function, and counts a mutant as killed when one of them
-fails. This script runs it and writes the score per module to benchmarks/MUTATION.md. The bar:
-90 % killed.
+time in the modules listed there, runs the tests that cover the changed function, and counts a
+mutant as killed when one of them fails. This script runs it and writes the score per module to
+benchmarks/MUTATION.md. The bar: 90 % of the non-equivalent mutants of each module killed.
 
-A mutant "without tests" is a line no test executes: it counts against the score.
+Only a failing test (or the type checker refusing the mutant) is a kill. A timeout is not: a
+test that merely waited out its limit noticed nothing, so it counts against the score like a
+survivor. A mutant "without tests" is a line no test executes: it counts against the score too.
+A mutant that cannot change behaviour is listed in ``benchmarks/equivalent_mutants.py`` with
+why; those leave the count (a listed mutant that a test now kills is reported, so the list stays
+true).
 """
 
 from __future__ import annotations
@@ -21,26 +25,49 @@ import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from mutmut.stats import status_by_exit_code
+
+from benchmarks.equivalent_mutants import EQUIVALENT
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "benchmarks" / "MUTATION.md"
 BAR = 0.90
 
+#: A mutant a test noticed: one failed, or the type checker refused the mutant.
+DETECTED = ("killed", "caught by type check")
+#: Not judged: a mutant mutmut skipped, one not run yet, one that cannot change behaviour.
+NOT_JUDGED = ("skipped", "not checked", "equivalent")
 
-def module_counts(meta: Path) -> Counter[str]:
+
+class Module(NamedTuple):
+    name: str
+    counts: Counter[str]
+    #: Mutants no test noticed (survived, timed out, untested): name -> status.
+    lived: dict[str, str]
+    #: Listed as equivalent, yet a test now kills them: the list must lose them.
+    wrongly_listed: list[str]
+
+
+def read_module(meta: Path, name: str, equivalent: dict[str, str]) -> Module:
     codes = json.loads(meta.read_text())["exit_code_by_key"]
-    return Counter(status_by_exit_code[code] for code in codes.values())
-
-
-#: A mutant a test notices: it fails, the type checker refuses it, or it hangs the test (a
-#: timeout is a change of behaviour the tests saw, as most mutation tools count it).
-DETECTED = ("killed", "caught by type check", "timeout")
+    counts: Counter[str] = Counter()
+    lived, wrongly_listed = {}, []
+    for mutant, code in sorted(codes.items()):
+        status = status_by_exit_code[code]
+        if mutant in equivalent:
+            if status in DETECTED:
+                wrongly_listed.append(mutant)
+            status = "equivalent"
+        elif status not in DETECTED and status not in NOT_JUDGED:
+            lived[mutant] = status
+        counts[status] += 1
+    return Module(name, counts, lived, wrongly_listed)
 
 
 def score(counts: Counter[str]) -> float:
-    judged = sum(n for status, n in counts.items() if status not in ("skipped", "not checked"))
+    judged = sum(n for status, n in counts.items() if status not in NOT_JUDGED)
     return sum(counts[status] for status in DETECTED) / judged if judged else 1.0
 
 
@@ -52,12 +79,13 @@ def main() -> int:
         if run.returncode not in (0, 1):
             print(f"mutmut failed ({run.returncode})", file=sys.stderr)
             return run.returncode
-    rows, total = [], Counter[str]()
-    for meta in sorted((ROOT / "mutants" / "zomro_tray").glob("*.py.meta")):
-        counts = module_counts(meta)
-        total.update(counts)
-        name = meta.name.removesuffix(".py.meta")
-        rows.append((name, counts))
+    equivalent = EQUIVALENT
+    package = ROOT / "mutants" / "zomro_tray"
+    modules = [
+        read_module(meta, str(meta.relative_to(package)).removesuffix(".py.meta"), equivalent)
+        for meta in sorted(package.rglob("*.py.meta"))
+    ]
+    total = sum((module.counts for module in modules), Counter[str]())
     if total["not checked"] == total.total():
         # mutmut's clean run failed (it says why above): nothing was measured, so no report.
         print("no mutant was run: the selected tests fail without any mutant", file=sys.stderr)
@@ -67,27 +95,41 @@ def main() -> int:
         "# Mutation testing",
         "",
         f"`python -m benchmarks.mutation`, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"{minutes:.0f} min. The bar: {BAR:.0%} of mutants detected in each module (killed, or"
-        " a test hangs); untested: no selected test runs the line.",
+        f"{minutes:.0f} min. The bar: {BAR:.0%} of each module's non-equivalent mutants killed"
+        " (a test failed, or mypy refused the mutant). A timeout is not a kill; untested: no"
+        " selected test runs the line; equivalent: listed in `benchmarks/equivalent_mutants.py`"
+        " with why.",
         "",
-        "| module | mutants | killed | timeout | survived | untested | not run yet | score |",
-        "|---|---|---|---|---|---|---|---|",
+        "| module | mutants | equivalent | killed | timeout | survived | untested | not run yet"
+        " | score |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, counts in [*rows, ("all", total)]:
+    for name, counts in [*((m.name, m.counts) for m in modules), ("all", total)]:
+        killed = counts["killed"] + counts["caught by type check"]
         lines.append(
-            f"| {name} | {sum(counts.values())} | {counts['killed']} | {counts['timeout']} "
-            f"| {counts['survived']} | {counts['no tests']} | {counts['not checked']} "
-            f"| {score(counts):.1%} |"
+            f"| {name} | {sum(counts.values())} | {counts['equivalent']} | {killed} "
+            f"| {counts['timeout']} | {counts['survived']} | {counts['no tests']} "
+            f"| {counts['not checked']} | {score(counts):.1%} |"
         )
+    lived = [(mutant, status) for m in modules for mutant, status in m.lived.items()]
+    if lived:
+        lines += ["", "## Not killed", "", "`mutmut show NAME` shows the change.", ""]
+        lines += [f"- `{mutant}`: {status}" for mutant, status in lived]
+    if equivalent:
+        lines += ["", "## Equivalent (from `benchmarks/equivalent_mutants.py`)", ""]
+        lines += [f"- `{mutant}`: {why}" for mutant, why in sorted(equivalent.items())]
     if total["not checked"]:
         lines += [
             "",
             f"Partial: {total['not checked']} mutants were not run yet (the run was stopped);"
             " the scores count the mutants that were. `python -m benchmarks.mutation` resumes.",
         ]
+    wrongly_listed = [mutant for m in modules for mutant in m.wrongly_listed]
+    if wrongly_listed:
+        print(f"listed as equivalent, yet killed: {', '.join(wrongly_listed)}", file=sys.stderr)
     REPORT.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-    below = [name for name, counts in rows if score(counts) < BAR]
+    below = [m.name for m in modules if score(m.counts) < BAR]
     if below:
         print(f"below {BAR:.0%}: {', '.join(below)}", file=sys.stderr)
     return 1 if below else 0
