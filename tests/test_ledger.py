@@ -210,3 +210,21 @@ def test_a_failed_balance_read_waits_before_it_is_tried_again(
     worker.refresh()
     qtbot.wait(50)
     assert dict(emulator.state.calls) == {"instances": 1}  # not at once: in a minute
+
+
+def test_refreshes_during_a_balance_read_do_not_start_it_again(
+    ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any
+) -> None:
+    """The read takes a turn of the event loop per request; a refresh that comes between two
+    of them lets it go on (a new read at each refresh would never end on a slow Zomro)."""
+    worker, heard = ledger_worker(emulator)
+    under_way = worker.ledger._reading
+    assert under_way is not None
+    for _ in range(3):
+        worker.refresh()
+        assert worker.ledger._reading is under_way
+    assert money_line(read_runway(worker, heard, qtbot)).startswith("Balance 12.40 €")
+    assert (
+        emulator.state.calls["notify"],
+        emulator.state.calls["dashboard.subaccount_credit"],
+    ) == (1, 1)

@@ -309,3 +309,146 @@ def test_the_add_on_named_cpu_count_is_the_vcpus() -> None:
     }
     resources = money_protocol.resources_from_edit(doc)
     assert (resources.cpu, resources.disk) == ("2", "40")
+
+
+# --- boundaries (issue 29: each of these went unnoticed when broken by hand) ------------------
+
+
+@pytest.mark.parametrize(
+    ("balance", "warns"),
+    [("2.99", True), ("3.00", False), ("3.01", False), ("0.00", True)],
+)
+def test_the_warning_starts_strictly_under_the_threshold(balance: str, warns: bool) -> None:
+    """Three days of warning means "fewer than three days": exactly three is not low."""
+    priced = runway(Funds(Decimal(balance)), [server(item_cost="1.00")])
+    assert priced.below(3) is warns
+    assert RunwayAlarm(warning_days=3).low(priced) is warns
+
+
+def test_the_alarm_uses_the_users_figure_not_the_default() -> None:
+    ten_days = runway(Funds(Decimal("5.00")), [server(item_cost="0.50")])
+    assert RunwayAlarm(warning_days=3).low(ten_days) is False
+    assert RunwayAlarm(warning_days=11).low(ten_days) is True
+
+
+def test_a_server_suspended_again_after_a_payment_is_told_again() -> None:
+    alarm = RunwayAlarm()
+    unpaid = server("staging", power=PowerState.SUSPENDED, billing_code="3_autosuspend")
+    paid = server("staging")
+    assert alarm.newly_unpaid(runway(Funds(Decimal(0)), [unpaid])) == ("staging",)
+    assert alarm.newly_unpaid(runway(Funds(Decimal(5)), [paid])) == ()
+    assert alarm.newly_unpaid(runway(Funds(Decimal(0)), [unpaid])) == ("staging",)
+
+
+@pytest.mark.parametrize(
+    ("balance", "days_left", "days_exact"),
+    [("2.49", 2, "2.49"), ("2.50", 3, "2.5"), ("-4.00", 0, "0"), ("0.99", 1, "0.99")],
+)
+def test_days_round_half_up_and_a_debt_is_no_negative_day(
+    balance: str, days_left: int, days_exact: str
+) -> None:
+    priced = runway(Funds(Decimal(balance)), [server(item_cost="1.00")])
+    assert priced.days_left == days_left
+    assert priced.days_exact == Decimal(days_exact)
+
+
+def test_no_cost_is_no_runway_and_never_low() -> None:
+    free = runway(Funds(Decimal("0.10")), [server(item_cost="0")])
+    assert (free.days_exact, free.days_left) == (None, None)
+    assert free.below(3) is False
+    assert money_line(free) == "Balance 0.10 €"
+
+
+@pytest.mark.parametrize(
+    ("balance", "line"),
+    [
+        ("0.99", "Balance 0.99 € — less than a day at 1.00 €/day"),
+        ("1.00", "Balance 1.00 € — about 1 day at 1.00 €/day"),
+        ("1.49", "Balance 1.49 € — about 1 day at 1.00 €/day"),
+        ("2.00", "Balance 2.00 € — about 2 days at 1.00 €/day"),
+    ],
+)
+def test_the_money_line_at_a_day_and_around_it(balance: str, line: str) -> None:
+    assert money_line(runway(Funds(Decimal(balance)), [server(item_cost="1.00")])) == line
+
+
+def test_credit_is_shown_and_zero_credit_is_not() -> None:
+    costs = [server(item_cost="1.00")]
+    with_credit = runway(Funds(Decimal("2.00"), credit=Decimal("3.00")), costs)
+    assert money_line(with_credit) == (
+        "Balance 2.00 € + 3.00 € credit — about 5 days at 1.00 €/day"
+    )
+    zero = runway(Funds(Decimal("2.00"), credit=Decimal(0)), costs)
+    assert money_line(zero) == "Balance 2.00 € — about 2 days at 1.00 €/day"
+
+
+@pytest.mark.parametrize(
+    ("cost_text", "priced"),
+    [
+        ("0.20 EUR / Day", True),
+        ("0.20 €/d", True),
+        ("0.20 € за сутки", True),
+        ("0.20 € в день", True),
+        ("6.00 EUR / Month", False),
+        ("-0.20 EUR / Day", False),
+    ],
+)
+def test_only_a_daily_price_text_is_a_daily_cost(cost_text: str, priced: bool) -> None:
+    assert (daily_cost(server(cost_text=cost_text)) is not None) is priced
+
+
+def test_a_negative_item_cost_falls_back_to_the_price_text() -> None:
+    cost = daily_cost(server(item_cost="-1", cost_text="0.30 EUR / Day"))
+    assert cost == Amount(Decimal("0.30"), "EUR")
+
+
+def test_the_runway_says_which_servers_it_counted() -> None:
+    unpaid = server("b", item_cost="0.50", power=PowerState.SUSPENDED, billing_code="3_autosuspend")
+    priced = runway(
+        Funds(Decimal("10.00")),
+        [server("a", item_cost="1.00"), unpaid, server("c"), server("d", item_cost="2 USD")],
+    )
+    assert priced.daily_cost == Decimal("1.50")
+    assert (priced.servers_priced, priced.servers_unpriced) == (2, 2)
+    assert priced.unpaid == ("b",)
+    assert priced.other_currency == ("USD",)
+    assert priced.to_json() == {
+        "balance": "10.00",
+        "credit": None,
+        "currency": "EUR",
+        "daily_cost": "1.50",
+        "days_left": 7,
+        "days_exact": 6.67,
+        "servers_priced": 2,
+        "servers_unpriced": 2,
+        "servers_in_another_currency": 1,
+        "suspended_unpaid": ["b"],
+    }
+
+
+def test_a_long_graph_keeps_its_newest_points() -> None:
+    """Zomro lists measures oldest first: past the cap, the oldest go (the graph ends now)."""
+    cap = money_protocol.MAX_POINTS
+    doc = {"measures": [{"$date": f"t{n}", "$value": "1"} for n in range(cap + 5)]}
+    series = money_protocol.series_from_measures(doc, "cpu_util", 1)
+    assert len(series.times) == cap
+    assert (series.times[0], series.times[-1]) == ("t5", f"t{cap + 4}")
+
+
+def test_cpu_is_clamped_to_100_and_traffic_to_its_ceiling() -> None:
+    cpu = money_protocol.series_from_measures(
+        {"measures": [{"$date": "t", "$value": "250"}, {"$date": "u", "$value": "0"}]},
+        "cpu_util",
+        1,
+    )
+    assert cpu.values == (100.0, 0.0)
+    assert cpu.values_out == ()
+    big = str(money_protocol.MAX_POINT_BYTES * 10)
+    traffic = money_protocol.series_from_measures(
+        {"measures": [{"$date": "t", "$bytes_in": big, "$bytes_out": "x"}]}, "interface_traffic", 1
+    )
+    assert traffic.values == ()  # a point whose "out" is no number is dropped whole
+    traffic = money_protocol.series_from_measures(
+        {"measures": [{"$date": "t", "$bytes_in": big, "$bytes_out": "7"}]}, "interface_traffic", 1
+    )
+    assert (traffic.values, traffic.values_out) == ((money_protocol.MAX_POINT_BYTES,), (7.0,))

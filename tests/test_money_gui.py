@@ -4,6 +4,7 @@ the worker's thread, with the real menu and window."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from pytestqt.qtbot import QtBot
@@ -13,6 +14,9 @@ from zomro_tray.account import Account
 from zomro_tray.contract import Timing
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
+from zomro_tray.gui.money_view import MoneyView
+from zomro_tray.model import BillingState, PowerState, Service
+from zomro_tray.money import NOT_READ, Funds, Runway, runway
 from zomro_tray.settings import NotificationKind, Settings
 
 from conftest import TRAY_TIMING, MakeApp, first
@@ -134,3 +138,87 @@ def test_with_the_window_closed_a_refresh_costs_what_it_did(
     qtbot.waitUntil(lambda: app.feeds.first.worker.refreshes >= refreshes + 5, timeout=5_000)
     calls = dict(emulator.state.calls)
     assert set(calls) == {"instances"}, calls  # one page: one request per refresh
+
+
+# --- the money view alone: what it says and when it warns -------------------------------------
+
+
+class Told:
+    """What the view asked to notify, in order."""
+
+    def __init__(self) -> None:
+        self.notes: list[tuple[NotificationKind, str, bool]] = []
+
+    def __call__(
+        self, kind: NotificationKind, title: str, message: str, *, warning: bool = False
+    ) -> None:
+        self.notes.append((kind, title, warning))
+
+
+def money_view(settings: Settings) -> tuple[MoneyView, Told, list[bool]]:
+    told, changes = Told(), []
+    view = MoneyView(lambda: settings, told)
+    view.changed.connect(lambda: changes.append(True))
+    return view, told, changes
+
+
+def priced(balance: str, *servers: Service) -> Runway:
+    return runway(Funds(Decimal(balance)), servers or (service(),))
+
+
+def service(name: str = "web", billing_code: str = "2") -> Service:
+    power = PowerState.SUSPENDED if billing_code != "2" else PowerState.ACTIVE
+    return Service(
+        id=name,
+        name=name,
+        power=power,
+        billing=BillingState.parse(billing_code),
+        billing_code=billing_code,
+        item_cost="1.00",
+    )
+
+
+def test_no_balance_line_before_the_first_read_and_a_plain_one_after_a_failed_read(
+    qapp: Any,
+) -> None:
+    view, _told, _changes = money_view(Settings())
+    assert view.line() == ""
+    view.on_money(runway(Funds(unavailable_because=NOT_READ), (service(),)))
+    assert (view.line(), view.note()) == ("", "")
+    view.on_money(runway(Funds(unavailable_because="not in the answers"), (service(),)))
+    assert view.line() == "Balance unavailable"
+    assert view.note() != ""
+
+
+def test_the_users_warning_days_decide_the_notification_and_the_cue(qapp: Any) -> None:
+    view, told, _changes = money_view(Settings(runway_warning_days=10))
+    view.on_money(priced("5.00"))  # five days: low for a user who wants ten days' warning
+    assert told.notes == [(NotificationKind.MONEY, "Balance running low", True)]
+    assert view.low
+    calm, quiet, _ = money_view(Settings(runway_warning_days=3))
+    calm.on_money(priced("5.00"))
+    assert (quiet.notes, calm.low) == ([], False)
+
+
+def test_another_account_is_warned_afresh_and_the_old_figure_leaves_the_screen(
+    qapp: Any,
+) -> None:
+    view, told, changes = money_view(Settings())
+    view.on_money(priced("1.00"))
+    view.on_money(priced("1.00"))
+    assert len(told.notes) == 1  # once per crossing
+    view.forget()
+    assert (view.line(), view.low, changes[-1]) == ("", False, True)
+    view.on_money(priced("1.00"))
+    assert len(told.notes) == 2  # the alarm went with the account
+
+
+def test_a_suspension_for_non_payment_is_told_once_and_keeps_the_cue(qapp: Any) -> None:
+    view, told, changes = money_view(Settings())
+    unpaid = service("staging", billing_code="3_autosuspend")
+    view.on_money(priced("50.00", service(), unpaid))
+    view.on_money(priced("50.00", service(), unpaid))
+    assert told.notes == [(NotificationKind.MONEY, "Suspended for non-payment", True)]
+    assert view.low
+    assert view.note().startswith("Zomro suspended staging for non-payment.")
+    assert len(changes) == 1  # the second refresh changed nothing on screen

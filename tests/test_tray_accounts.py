@@ -349,7 +349,10 @@ WEB = "5116804"  # the demo's running web-1: both endpoints below list it
 
 @pytest.fixture
 def twins(
-    make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
+    make_app: MakeApp,
+    make_emulator: Callable[..., Emulator],
+    qtbot: QtBot,
+    memory_keyring: MemoryKeyring,
 ) -> tuple[TrayApp, Emulator, Emulator]:
     """Two accounts on two endpoints that list the same ids (a second API address, the same
     login added twice, a hostile server): the first calls its web-1 "mine", the second always
@@ -450,6 +453,7 @@ def test_a_file_with_more_accounts_than_the_limit_shows_the_first_and_keeps_the_
     assert len(json.loads(kept.read_text(encoding="utf-8"))["accounts"]) == 300  # nothing lost
 
 
+@pytest.mark.usefixtures("memory_keyring")
 def test_many_accounts_that_cannot_reach_zomro_are_told_in_one_notification(
     make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
 ) -> None:

@@ -1,0 +1,208 @@
+"""Settings → Accounts on its own: the list, the form under it, and the sign-in test's answers.
+
+The page never touches the network (the worker tests a sign-in), so its rules are tested here
+by handing it the answers the worker would send; test_tray_accounts.py drives it through the
+whole app against the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from zomro_tray.account import MAX_ACCOUNTS, Account
+from zomro_tray.contract import SignInCheck, SignInForm, SignInOutcome
+from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.gui.accounts_page import AccountsPage
+from zomro_tray.gui.dialog_host import AccountStatus
+
+ADDRESS = "https://api.zomro.com/"
+MINE = Account(label="Mine", api_url=ADDRESS, username="me@example.com")
+CLIENT = Account(key="2", label="Client", api_url=ADDRESS, username="client@example.com")
+THIRD = Account(key="3", label="Third", api_url=ADDRESS, username="third@example.com")
+
+
+class Page:
+    """The page, and what it asked of the worker and said to the dialog."""
+
+    def __init__(self, page: AccountsPage) -> None:
+        self.page = page
+        self.checks: list[tuple[int, SignInForm]] = []
+        self.saves: list[bool] = []
+        self.found: list[tuple[str, object]] = []
+        page.check_requested.connect(lambda ident, form: self.checks.append((ident, form)))
+        page.save_wanted.connect(lambda: self.saves.append(True))
+        page.servers_found.connect(lambda key, services: self.found.append((key, services)))
+
+    def type_sign_in(self, username: str = "me@example.com", password: str = "secret") -> None:  # noqa: S107
+        self.page.username.setText(username)
+        self.page.password.setText(password)
+
+    def answer(self, outcome: SignInOutcome, message: str = "Connected: 2 servers found.") -> None:
+        """The worker's answer to the newest test."""
+        ident = self.checks[-1][0]
+        credentials = Credentials.from_token("tok") if outcome is SignInOutcome.OK else None
+        self.page.on_sign_in_checked(SignInCheck(ident, outcome, message, credentials))
+
+
+MakePage = Callable[..., Page]
+
+
+@pytest.fixture
+def make_page(qtbot: QtBot) -> MakePage:
+    def make(*accounts: Account, statuses: dict[str, AccountStatus] | None = None) -> Page:
+        page = AccountsPage(accounts or (MINE,), statuses or {})
+        qtbot.addWidget(page)
+        return Page(page)
+
+    return make
+
+
+def labels(page: AccountsPage) -> list[str]:
+    return [account.label for account in page.accounts()]
+
+
+def test_a_tested_sign_in_is_kept_only_while_the_form_says_what_was_tested(
+    make_page: MakePage,
+) -> None:
+    page = make_page()
+    page.type_sign_in()
+    page.page.start_check(save_after=False)
+    page.answer(SignInOutcome.OK)
+    assert page.page.checked_credentials() == Credentials.from_token("tok")
+    page.page.password.setText("another")
+    assert page.page.checked_credentials() is None  # edited after the test: test again
+    page.page.password.setText("secret")
+    assert page.page.checked_credentials() == Credentials.from_token("tok")
+    page.page.method.setCurrentIndex(page.page.method.findData(AuthMethod.AUTHINFO))
+    assert page.page.checked_credentials() is None  # another method: another sign-in
+
+
+def test_the_answer_to_an_older_test_is_ignored(make_page: MakePage) -> None:
+    page = make_page()
+    page.type_sign_in(password="old")
+    page.page.start_check(save_after=False)
+    older = page.checks[-1][0]
+    page.type_sign_in(password="new")
+    page.page.start_check(save_after=True)
+    late = SignInCheck(older, SignInOutcome.OK, "Connected", Credentials.from_token("old"))
+    page.page.on_sign_in_checked(late)
+    assert page.page.checked_credentials() is None
+    assert page.saves == []
+    assert page.page.check_result.text() == "Connecting to Zomro…"
+    page.answer(SignInOutcome.OK)
+    assert page.saves == [True]  # Save asked for the test: it passed, save now
+    assert page.found == [("", ())]
+
+
+def test_a_failed_test_says_why_and_keeps_nothing(make_page: MakePage) -> None:
+    page = make_page()
+    page.type_sign_in()
+    page.page.start_check(save_after=True)
+    page.answer(SignInOutcome.ERROR, "Zomro refused the username or password.")
+    assert page.page.check_result.text() == "Zomro refused the username or password."
+    assert (page.page.checked_credentials(), page.saves, page.found) == (None, [], [])
+
+
+def test_an_account_that_asks_for_a_code_shows_its_field(make_page: MakePage) -> None:
+    page = make_page()
+    page.page.method.setCurrentIndex(page.page.method.findData(AuthMethod.AUTHINFO))
+    page.type_sign_in()
+    page.page.start_check(save_after=True)
+    page.answer(SignInOutcome.TWO_FACTOR, "This account asks for a two-factor code.")
+    assert page.page.current_method() is AuthMethod.PASSWORD
+    assert page.page.form.isRowVisible(page.page.code)
+    assert page.page.check_result.text() == (
+        "This account asks for a two-factor code. Enter it and try again."
+    )
+    assert page.saves == []
+
+
+def test_nothing_to_test_says_so_and_asks_nothing(make_page: MakePage) -> None:
+    page = make_page()
+    page.page.start_check(save_after=False)
+    assert page.page.check_result.text() == "Fill in the sign-in first."
+    page.type_sign_in()
+    page.page.api_url.setText("http://api.zomro.com/")  # not https, not this machine
+    page.page.start_check(save_after=False)
+    assert page.checks == []
+    assert page.page.check_result.text() == (
+        "Refusing to send credentials over plain http:// to a non-local address."
+    )
+
+
+def test_move_keeps_the_same_account_in_the_form(make_page: MakePage) -> None:
+    page = make_page(MINE, CLIENT, THIRD)
+    page.page.list.setCurrentRow(1)
+    page.page.label.setText("Client (renamed)")
+    page.page.move_account(-1)
+    assert labels(page.page) == ["Client (renamed)", "Mine", "Third"]
+    assert (page.page.current_key, page.page.list.currentRow()) == ("2", 0)
+    assert page.page.username.text() == "client@example.com"
+    assert not page.page.up_button.isEnabled()
+    page.page.move_account(-1)  # already first: nothing moves
+    assert labels(page.page) == ["Client (renamed)", "Mine", "Third"]
+    page.page.list.setCurrentRow(2)
+    assert not page.page.down_button.isEnabled()
+    page.page.move_account(1)
+    assert labels(page.page)[-1] == "Third"
+
+
+def test_the_last_account_cannot_be_removed(make_page: MakePage) -> None:
+    page = make_page(MINE, CLIENT, THIRD)
+    page.page.list.setCurrentRow(1)
+    page.page.remove_account()
+    assert labels(page.page) == ["Mine", "Third"]
+    assert page.page.current_key == "3"  # the one that took its place
+    page.page.remove_account()
+    assert (labels(page.page), page.page.current_key) == (["Mine"], "")
+    page.page.remove_account()
+    assert labels(page.page) == ["Mine"]
+    assert not page.page.remove_button.isVisible()
+
+
+def test_an_added_account_has_a_key_of_its_own_and_the_same_address(make_page: MakePage) -> None:
+    page = make_page(MINE, CLIENT)
+    page.page.add_account()
+    added = page.page.accounts()[-1]
+    assert added.key not in ("", "2")
+    assert added.api_url == ADDRESS
+    assert page.page.current_key == added.key
+    assert page.page.username.text() == ""
+
+
+def test_the_add_button_stops_at_the_limit_and_says_why(make_page: MakePage) -> None:
+    many = [Account(key=str(n) if n else "", api_url=ADDRESS) for n in range(MAX_ACCOUNTS - 1)]
+    page = make_page(*many)
+    assert page.page.add_button.isEnabled()
+    page.page.add_account()
+    assert len(page.page.accounts()) == MAX_ACCOUNTS
+    assert not page.page.add_button.isEnabled()
+    assert "30" in page.page.add_button.toolTip()
+    page.page.add_account()
+    assert len(page.page.accounts()) == MAX_ACCOUNTS
+
+
+def test_it_opens_on_the_first_account_that_needs_a_sign_in(make_page: MakePage) -> None:
+    statuses = {
+        "": AccountStatus("", "me", True, ()),
+        "2": AccountStatus("2", "", False, ()),
+        "3": AccountStatus("3", "", False, ()),
+    }
+    page = make_page(MINE, CLIENT, THIRD, statuses=statuses)
+    assert page.page.current_key == "2"
+    assert page.page.notice.text().startswith("Sign in with the username and password")
+    page.page.list.setCurrentRow(0)
+    assert page.page.notice.text().startswith("Signed in as me.")
+
+
+def test_a_half_typed_password_stays_with_its_account(make_page: MakePage) -> None:
+    page = make_page(MINE, CLIENT)
+    page.type_sign_in(password="half")
+    page.page.list.setCurrentRow(1)
+    assert page.page.password.text() == ""
+    page.page.list.setCurrentRow(0)
+    assert page.page.password.text() == ""  # never kept in the page: a sign-in is typed anew
+    assert page.page.accounts()[0].username == "me@example.com"
