@@ -1,7 +1,8 @@
 """Mutation testing of the core: do the tests notice when a line of it changes?
 
-    python -m benchmarks.mutation            (mutmut; `mutmut results` and `mutmut show NAME`
-                                               list and explain the mutants that survived)
+    python -m benchmarks.mutation [--max-children N] [PATTERN ...]
+        (mutmut; PATTERN limits the run to mutants whose name matches, e.g. "zomro_tray.money.*";
+        `mutmut results` and `mutmut show NAME` list and explain the mutants that lived)
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) changes one operator, constant or call at a
 time in the modules listed there, runs the tests that cover the changed function, and counts a
@@ -72,10 +73,14 @@ def score(counts: Counter[str]) -> float:
 
 
 def main() -> int:
-    """``--report``: write the table from the results so far, without running mutmut."""
+    """``--report``: write the table from the results so far, without running mutmut. Most of a
+    mutant's time is spent waiting (on the emulator, on Qt's event loop), so more children than
+    cores (``--max-children``) shorten a run."""
     started = time.monotonic()
-    if "--report" not in sys.argv[1:]:
-        run = subprocess.run([sys.executable, "-m", "mutmut", "run"], cwd=ROOT, check=False)
+    arguments = sys.argv[1:]
+    if "--report" not in arguments:
+        command = [sys.executable, "-m", "mutmut", "run", *arguments]
+        run = subprocess.run(command, cwd=ROOT, check=False)
         if run.returncode not in (0, 1):
             print(f"mutmut failed ({run.returncode})", file=sys.stderr)
             return run.returncode

@@ -85,8 +85,11 @@ class AccountsPage(QWidget):
         self.remove_button = QPushButton(_("Remove"))
         self.up_button = QPushButton(_("Move up"))
         self.down_button = QPushButton(_("Move down"))
-        self.add_button.clicked.connect(self.add_account)
-        self.remove_button.clicked.connect(self.remove_account)
+        # Signals connect through lambdas where the slot takes none of the signal's arguments
+        # (clicked's "checked", the combo box's index): what a slot receives is then written
+        # here, not guessed by PySide from the slot's signature (mutmut's wrappers take *args).
+        self.add_button.clicked.connect(lambda: self.add_account())
+        self.remove_button.clicked.connect(lambda: self.remove_account())
         self.up_button.clicked.connect(lambda: self.move_account(-1))
         self.down_button.clicked.connect(lambda: self.move_account(1))
         buttons = self._buttons = QVBoxLayout()
@@ -153,7 +156,7 @@ class AccountsPage(QWidget):
         layout.addWidget(self.notice)
         layout.addLayout(self.form)
         layout.addLayout(test_row)
-        self.method.currentIndexChanged.connect(self._method_changed)
+        self.method.currentIndexChanged.connect(lambda _index: self._method_changed())
         return layout
 
     # --- the list ------------------------------------------------------------------------------
