@@ -88,8 +88,8 @@ class AccountsPage(QWidget):
         # Signals connect through lambdas where the slot takes none of the signal's arguments
         # (clicked's "checked", the combo box's index): what a slot receives is then written
         # here, not guessed by PySide from the slot's signature (mutmut's wrappers take *args).
-        self.add_button.clicked.connect(lambda: self.add_account())
-        self.remove_button.clicked.connect(lambda: self.remove_account())
+        self.add_button.clicked.connect(lambda: self.add_account())  # noqa: PLW0108
+        self.remove_button.clicked.connect(lambda: self.remove_account())  # noqa: PLW0108
         self.up_button.clicked.connect(lambda: self.move_account(-1))
         self.down_button.clicked.connect(lambda: self.move_account(1))
         buttons = self._buttons = QVBoxLayout()
