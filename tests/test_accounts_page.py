@@ -206,3 +206,13 @@ def test_a_half_typed_password_stays_with_its_account(make_page: MakePage) -> No
     page.page.list.setCurrentRow(0)
     assert page.page.password.text() == ""  # never kept in the page: a sign-in is typed anew
     assert page.page.accounts()[0].username == "me@example.com"
+
+
+def test_a_name_typed_shows_in_the_list_at_once(make_page: MakePage, qtbot: QtBot) -> None:
+    page = make_page(MINE, CLIENT)
+    page.page.list.setCurrentRow(1)
+    page.page.label.clear()
+    qtbot.keyClicks(page.page.label, " Agency ")
+    assert page.page.list.item(1).text() == "Agency"  # trimmed, as it will be kept
+    assert page.page.list.item(0).text() == "Mine"
+    assert labels(page.page) == ["Mine", "Agency"]

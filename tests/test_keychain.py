@@ -299,3 +299,72 @@ def test_a_keychain_the_helper_found_locked_is_asked_again_on_retry(
         store.load()
     assert store.load() == Credentials.from_token("tok-after-unlock")
     assert store.load("credentials-9", first=False) == Credentials.from_token("tok-other")
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_the_helper_says_why_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from zomro_tray.keychain import answer_the_tray
+
+    assert answer_the_tray(["credentials"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"unavailable": str(errors.KeychainUnavailable())}
+
+
+def test_whether_a_keychain_is_there_and_which(memory_keyring: MemoryKeyring) -> None:
+    assert SecretStore().usable()
+    assert SecretStore().backend_name() == "conftest.MemoryKeyring"
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_no_keychain_is_not_usable_and_says_why() -> None:
+    assert not SecretStore().usable()
+    assert SecretStore().backend_name() == f"none ({errors.KeychainUnavailable()})"
+
+
+def test_a_sign_in_for_this_run_only_is_kept_and_forgotten() -> None:
+    """--demo and ZOMRO_TOKEN keep their sign-in in memory, one per account."""
+    from zomro_tray.keychain import SessionOnlyKeychain, SessionOnlyStore
+
+    store = SessionOnlyStore()
+    assert (store.load(), store.clear()) == (None, False)
+    store.save(Credentials.from_token("tok"))
+    assert store.load() == Credentials.from_token("tok")
+    assert store.clear() is True
+    assert store.load() is None
+    keychain = SessionOnlyKeychain({"credentials": Credentials.from_token("first")})
+    assert keychain.entry("credentials", first=True).load() == Credentials.from_token("first")
+    second = keychain.entry("credentials-2", first=False)
+    assert second.load() is None
+    second.save(Credentials.from_token("second"))
+    assert keychain.entry("credentials-2", first=False).load() == Credentials.from_token("second")
+
+
+def test_the_frozen_app_on_windows_asks_its_console_twin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The windowed .exe has no stdout to answer on; the console one beside it has (Windows
+    cannot run here: its file layout is made, its platform named)."""
+    import sys
+
+    from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
+    from zomro_tray.keychain import _helper_command
+
+    windowed, console = tmp_path / "zomro-tray.exe", tmp_path / "zomro-tray-cli.exe"
+    windowed.touch()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(windowed))
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert _helper_command(["credentials"]) == [
+        str(windowed),
+        READ_KEYCHAIN_FOR_THE_TRAY,
+        "credentials",
+    ]
+    console.touch()
+    assert _helper_command(["credentials"]) == [
+        str(console),
+        READ_KEYCHAIN_FOR_THE_TRAY,
+        "credentials",
+    ]
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert _helper_command([])[0] == str(windowed)  # a frozen Linux build has its stdout

@@ -228,3 +228,18 @@ def test_refreshes_during_a_balance_read_do_not_start_it_again(
         emulator.state.calls["notify"],
         emulator.state.calls["dashboard.subaccount_credit"],
     ) == (1, 1)
+
+
+def test_the_command_lines_balance_is_the_whole_read_at_once(emulator: Emulator) -> None:
+    """``zomro-tray money`` has no event loop: read_funds takes every step in turn."""
+    from zomro_tray.client import ZomroClient
+    from zomro_tray.money_protocol import read_funds
+
+    client = ZomroClient(emulator.url)
+    try:
+        client.set_credentials(Credentials.from_token(emulator.demo_token))
+        funds = read_funds(client)
+    finally:
+        client.close()
+    assert (funds.balance, funds.currency) == (Decimal("12.40"), "EUR")
+    assert emulator.state.calls["dashboard.subaccount_credit"] == 1  # the last step ran too

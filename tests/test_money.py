@@ -452,3 +452,16 @@ def test_cpu_is_clamped_to_100_and_traffic_to_its_ceiling() -> None:
         {"measures": [{"$date": "t", "$bytes_in": big, "$bytes_out": "7"}]}, "interface_traffic", 1
     )
     assert (traffic.values, traffic.values_out) == ((money_protocol.MAX_POINT_BYTES,), (7.0,))
+
+
+def test_a_dashboard_or_whoami_without_the_balance_is_no_amount() -> None:
+    assert money_protocol.balance_from_dashboard({}) is None
+    assert money_protocol.balance_from_dashboard({"elem": []}) is None
+    assert money_protocol.balance_from_dashboard({"elem": ["junk"]}) is None
+    assert money_protocol.balance_from_whoami({"user": "12.00"}) is None
+    assert money_protocol.balance_from_whoami({}) is None
+
+
+def test_the_runway_as_json_carries_the_credit() -> None:
+    priced = runway(Funds(Decimal("1.00"), credit=Decimal("2.50")), [server(item_cost="1.00")])
+    assert (priced.to_json()["credit"], priced.to_json()["days_left"]) == ("2.50", 4)

@@ -335,3 +335,21 @@ def test_the_report_keeps_nothing_a_hostile_server_hides_in_keys_or_status_words
     rows = report["answers"]["instances"]["elem"]
     assert any("<key " in key for row in rows for key in row)  # the odd keys, as kinds
     assert "active" in report["status values seen"]  # the known words stay
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("https://api.zomro.com", "https://api.zomro.com/billmgr"),
+        ("https://api.zomro.com/api/", "https://api.zomro.com/api/billmgr"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/billmgr"),
+        ("https://api.zomro.com/billmgr/", None),
+        ("https://api.zomro.com/x/billmgr", None),
+    ],
+)
+def test_the_billmgr_detour_keeps_the_host_port_and_path(
+    address: str, expected: str | None
+) -> None:
+    from zomro_tray.endpoint import billmgr_address
+
+    assert billmgr_address(address) == expected

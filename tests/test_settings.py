@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -324,3 +325,54 @@ def test_an_account_added_by_another_process_survives_the_next_save(tmp_path: Pa
     assert again.refresh_seconds == 300
     removed = tray.save(replace(written, accounts=written.accounts[:1]))  # removed here: gone
     assert [a.label for a in removed.accounts] == ["Mine"]
+
+
+def test_each_shown_text_from_the_file_has_its_own_length() -> None:
+    """A name for the menu (60), a sign-in name (254, an e-mail address's longest), an alias
+    (60): a file's text is cut where the app's own would be; a non-text is no value."""
+    long = "L" * 5000
+    settings = Settings.from_json(
+        {"accounts": [{"label": long, "username": long, "who": long, "aliases": {"1": long}}]}
+    )
+    account = settings.first
+    assert [len(account.label), len(account.username), len(account.who)] == [60, 254, 254]
+    assert len(account.alias("1")) == 60
+    odd = Settings.from_json({"accounts": [{"label": 7, "username": ["x"], "who": None}]})
+    assert (odd.first.label, odd.first.username, odd.first.who) == ("", "", "")
+    legacy = Settings.from_json({"username": long, "account": long})
+    assert (len(legacy.first.username), len(legacy.first.who)) == (254, 254)
+
+
+def test_a_repeated_key_is_given_the_same_new_key_at_every_read() -> None:
+    """Its keychain entry is named by the key: a key that changed between two reads of the same
+    file would lose the account's sign-in at every start. Made from the account and its place,
+    so three repeats of one key get three keys."""
+    listed = {"accounts": [{"key": "", "label": f"copy {n}"} for n in range(4)]}
+    first, again = Settings.from_json(listed), Settings.from_json(listed)
+    keys = [a.key for a in first.accounts]
+    assert keys == [a.key for a in again.accounts]
+    assert keys[0] == ""
+    assert all(re.fullmatch(r"r[0-9a-f]{8}", key) for key in keys[1:]), keys
+    assert len(set(keys)) == 4
+
+
+def test_the_keychain_entries_to_read_come_from_the_file_without_a_word(tmp_path: Path) -> None:
+    """The tray's keychain helper reads them while Qt loads: every account's entry, and the
+    first account's when the file is missing, damaged or lists none."""
+    store = SettingsStore(tmp_path / "config")
+    assert store.keychain_entries() == ["credentials"]
+    store.save(Settings(accounts=(Account(), Account(key="2"), Account(key="ab12cd34"))))
+    assert store.keychain_entries() == ["credentials", "credentials-2", "credentials-ab12cd34"]
+    store.path.write_text('{"accounts": []}', encoding="utf-8")
+    assert store.keychain_entries() == ["credentials"]
+    store.path.write_text('{"accounts": "none"}', encoding="utf-8")
+    assert store.keychain_entries() == ["credentials"]
+    store.path.write_text("{ damaged", encoding="utf-8")
+    assert store.keychain_entries() == ["credentials"]
+    assert store.path.read_text(encoding="utf-8") == "{ damaged"  # read, never repaired here
+
+
+def test_a_new_key_is_eight_hex_digits() -> None:
+    """Short, as it is part of the keychain entry's name."""
+    key = new_key([Account()])
+    assert re.fullmatch(r"[0-9a-f]{8}", key), key

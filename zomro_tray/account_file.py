@@ -116,14 +116,18 @@ def _read_text(raw: Any) -> Any:
     return raw.strip() if isinstance(raw, str) else INVALID
 
 
-def _shown_text(limit: int) -> Any:
-    """A reader for text the app shows (in menus, notification titles, a terminal): a file is
-    outside text too, cleaned and cut as a server's is (plain_text.capped)."""
+def _shown_text(raw: Any, limit: int) -> Any:
+    """Text the app shows (in menus, notification titles, a terminal): a file is outside text
+    too, cleaned and cut as a server's is (plain_text.capped)."""
+    return capped(raw, limit) if isinstance(raw, str) else INVALID
 
-    def read(raw: Any) -> Any:
-        return capped(raw, limit) if isinstance(raw, str) else INVALID
 
-    return read
+def _read_label(raw: Any) -> Any:
+    return _shown_text(raw, LABEL_CHARS)
+
+
+def _read_name(raw: Any) -> Any:
+    return _shown_text(raw, USERNAME_CHARS)
 
 
 def _read_method(raw: Any) -> Any:
@@ -139,11 +143,11 @@ def _read_aliases(raw: Any) -> Any:
 
 _ACCOUNT_READERS = {
     "key": _read_text,
-    "label": _shown_text(LABEL_CHARS),
+    "label": _read_label,
     "api_url": _read_url,
     "sign_in_method": _read_method,
-    "username": _shown_text(USERNAME_CHARS),
-    "who": _shown_text(USERNAME_CHARS),
+    "username": _read_name,
+    "who": _read_name,
     "shown_services": _read_shown,
     "aliases": _read_aliases,
     "always_ask": _read_ids,
@@ -154,8 +158,8 @@ _LEGACY_CHOICE_READERS = {"aliases": _read_aliases, "protected_services": _read_
 LEGACY_ACCOUNT_READERS = {
     "api_url": _read_url,
     "sign_in_method": _read_method,
-    "username": _shown_text(USERNAME_CHARS),
-    "account": _shown_text(USERNAME_CHARS),
+    "username": _read_name,
+    "account": _read_name,
     "shown_services": _read_shown,
 }
 LEGACY_NAMES = {"account": "who"}
