@@ -36,6 +36,18 @@ _ANY_USER = (
     'attribute() already gives "" for a user that is not a dict, which is no amount: the '
     "check before it only saves the call"
 )
+_FAR_PAST = (
+    '"never read" as -1e9 or -1000000001 seconds ago: either is longer ago than any '
+    "interval, so the first read goes at once"
+)
+_ONE_COLON = (
+    'a read\'s name is "metric:hours" with one colon and metric names have none: split '
+    "once, twice or from the right gives the same metric"
+)
+_BACKUPS = (
+    "1,001 backup names a second instead of 1,000: only a thousand damaged files in one "
+    "second would tell"
+)
 
 
 def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
@@ -50,4 +62,8 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.settings.xǁSettingsStoreǁchosen_language", (4, 6, 9), _NO_LANGUAGE),
     **_named("zomro_tray.gui.accounts_page.xǁAccountsPageǁ_chosen", (1,), _SAME_ROW),
     **_named("zomro_tray.money_protocol.x_balance_from_whoami", (6,), _ANY_USER),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_read_watched", (14,), _FAR_PAST),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_next_read", (14, 29), _FAR_PAST),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_read", (22, 23, 25), _ONE_COLON),
+    **_named("zomro_tray.settings.xǁSettingsStoreǁ_copy_aside", (7,), _BACKUPS),
 }

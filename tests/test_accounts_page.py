@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from zomro_tray.account import MAX_ACCOUNTS, Account
@@ -216,3 +218,103 @@ def test_a_name_typed_shows_in_the_list_at_once(make_page: MakePage, qtbot: QtBo
     assert page.page.list.item(1).text() == "Agency"  # trimmed, as it will be kept
     assert page.page.list.item(0).text() == "Mine"
     assert labels(page.page) == ["Mine", "Agency"]
+
+
+def test_what_the_page_says_and_how_its_fields_keep_secrets(make_page: MakePage) -> None:
+    """The words a person reads on the page, each in its place, and the fields' manners: a
+    password and a token are never shown; server text is plain text, wrapped."""
+    page = make_page(MINE, CLIENT).page
+    assert [b.text() for b in (page.add_button, page.remove_button)] == ["Add account", "Remove"]
+    assert [b.text() for b in (page.up_button, page.down_button)] == ["Move up", "Move down"]
+    rows = {
+        "Name": page.label,
+        "Sign in with": page.method,
+        "Session token": page.token,
+        "Username": page.username,
+        "Password": page.password,
+        "Two-factor code": page.code,
+        "API address": page.api_url,
+    }
+    for words, field in rows.items():
+        assert page.form.labelForField(field).text() == words
+    assert [page.form.getWidgetPosition(f)[0] for f in rows.values()] == [0, 1, 3, 4, 5, 6, 7]
+    assert page.form.getWidgetPosition(page.method_hint)[0] == 2
+    placeholders = [f.placeholderText() for f in (page.label, page.token, page.username, page.code)]
+    assert placeholders == [
+        "A name for this account, e.g. a client's",
+        "Paste the session token",
+        "you@example.com",
+        "6-digit code from your authenticator app",
+    ]
+    assert page.password.echoMode() is QLineEdit.EchoMode.Password
+    assert page.token.echoMode() is QLineEdit.EchoMode.Password
+    assert page.code.maxLength() == 10
+    assert page.test_button.text() == "Test connection"
+    for label in (page.notice, page.check_result, page.method_hint):
+        assert label.wordWrap()
+    for label in (page.notice, page.check_result):
+        assert label.textFormat() is Qt.TextFormat.PlainText
+    assert page.method_hint.text().startswith("Your Zomro username and password")
+
+
+def test_one_account_is_offered_another(make_page: MakePage) -> None:
+    page = make_page(MINE).page
+    assert page.add_button.text() == "Add another account"
+    assert not page.form.isRowVisible(page.label)  # one account needs no name
+    page.add_button.click()
+    assert page.add_button.text() == "Add account"
+    assert page.form.isRowVisible(page.label)
+    assert page.list.item(1).text() == "Account 2"
+
+
+def test_the_result_is_coloured_by_how_it_went(make_page: MakePage) -> None:
+    page = make_page().page
+    page.show_result("Connected", ok=True)
+    assert page.check_result.styleSheet() == "color: #1f7a3f"
+    page.show_result("No", ok=False)
+    assert page.check_result.styleSheet() == "color: #b3261e"
+    page.show_result("Connecting", ok=None)
+    assert page.check_result.styleSheet() == "color: palette(text)"
+    assert page.check_result.text() == "Connecting"
+
+
+def test_the_buttons_move_the_chosen_account(make_page: MakePage) -> None:
+    page = make_page(MINE, CLIENT, THIRD)
+    page.page.list.setCurrentRow(1)
+    page.page.down_button.click()
+    assert labels(page.page) == ["Mine", "Third", "Client"]
+    page.page.up_button.click()
+    page.page.up_button.click()
+    assert labels(page.page) == ["Client", "Mine", "Third"]
+
+
+def test_a_test_button_click_tests_without_saving(make_page: MakePage) -> None:
+    page = make_page()
+    page.type_sign_in()
+    page.page.test_button.click()
+    assert [form.username for _ident, form in page.checks] == ["me@example.com"]
+    busy: list[bool] = []
+    page.page.busy_changed.connect(busy.append)
+    page.answer(SignInOutcome.OK)
+    assert (page.saves, busy) == ([], [False])
+    assert page.page.check_result.text() == "Connected: 2 servers found."
+
+
+def test_an_answer_nobody_asked_for_is_ignored(make_page: MakePage) -> None:
+    page = make_page()
+    page.type_sign_in()
+    for ident in (0, 1):
+        page.page.on_sign_in_checked(
+            SignInCheck(ident, SignInOutcome.OK, "Connected", Credentials.from_token("x"))
+        )
+    assert (page.page.checked_credentials(), page.found) == (None, [])
+
+
+def test_the_reason_the_dialog_opened_is_said_over_the_first_account(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    page = AccountsPage((MINE, CLIENT), {}, notice="Your session ended.", parent=parent)
+    assert page.parent() is parent
+    assert page.notice.text() == "Your session ended."
+    page.list.setCurrentRow(1)
+    assert page.notice.text().startswith("Sign in with the username and password")

@@ -243,3 +243,53 @@ def test_the_command_lines_balance_is_the_whole_read_at_once(emulator: Emulator)
         client.close()
     assert (funds.balance, funds.currency) == (Decimal("12.40"), "EUR")
     assert emulator.state.calls["dashboard.subaccount_credit"] == 1  # the last step ran too
+
+
+def test_a_graph_is_read_for_the_period_asked(emulator: Emulator) -> None:
+    from zomro_tray.client import ZomroClient
+    from zomro_tray.money_protocol import read_series
+
+    client = ZomroClient(emulator.url)
+    try:
+        client.set_credentials(Credentials.from_token(emulator.demo_token))
+        hour = read_series(client, WEB, "cpu_util", 1)
+        day = read_series(client, WEB, "cpu_util", 24)
+    finally:
+        client.close()
+    assert (hour.hours, day.hours) == (1, 24)
+    assert len(hour.values) != len(day.values)  # the emulator answers each period its own way
+
+
+def test_each_story_names_its_server_and_each_graph_its_place(
+    ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any
+) -> None:
+    from zomro_tray.details import CPU, TRAFFIC
+    from zomro_tray.model import ServerKey
+
+    worker, heard = ledger_worker(emulator, pace=0.05)
+    worker.ledger.watch(WEB, 1)
+
+    def stories() -> list[Story]:
+        return [item for item in heard if isinstance(item, Story)]
+
+    qtbot.waitUntil(lambda: stories()[-1].cpu is not None and stories()[-1].traffic is not None)
+    assert {story.key for story in stories()} == {ServerKey("", WEB)}
+    story = stories()[-1]
+    assert (story.cpu.metric, story.traffic.metric) == (CPU, TRAFFIC)  # type: ignore[union-attr]
+    assert story.traffic.values_out  # type: ignore[union-attr]  # traffic has both ways
+
+
+def test_a_detail_read_failing_unexpectedly_is_said_plainly(
+    ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zomro_tray import errors, money_protocol
+    from zomro_tray.model import ServerKey
+
+    def broken(*_args: object) -> None:
+        raise ValueError("a parser's own mistake")
+
+    monkeypatch.setattr(money_protocol, "read_resources", broken)
+    worker, heard = ledger_worker(emulator)
+    worker.ledger.watch(WEB, 1)
+    story = [item for item in heard if isinstance(item, Story)][-1]
+    assert (story.key, story.problem) == (ServerKey("", WEB), str(errors.UnexpectedFailure()))

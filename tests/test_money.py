@@ -16,9 +16,11 @@ from zomro_tray.money import (
     RunwayAlarm,
     daily_cost,
     format_money,
+    low_warning,
     money_line,
     parse_amount,
     runway,
+    unpaid_warning,
     unpriced_note,
 )
 
@@ -465,3 +467,78 @@ def test_a_dashboard_or_whoami_without_the_balance_is_no_amount() -> None:
 def test_the_runway_as_json_carries_the_credit() -> None:
     priced = runway(Funds(Decimal("1.00"), credit=Decimal("2.50")), [server(item_cost="1.00")])
     assert (priced.to_json()["credit"], priced.to_json()["days_left"]) == ("2.50", 4)
+
+
+@pytest.mark.parametrize(
+    ("balance", "words"),
+    [
+        ("0.99", "The balance covers less than a day of your servers. Add funds in Zomro's panel."),
+        (
+            "1.00",
+            "The balance covers about 1 day of your servers. Add funds in Zomro's panel "
+            "before the daily charge fails and Zomro suspends them.",
+        ),
+        (
+            "2.60",
+            "The balance covers about 3 days of your servers. Add funds in Zomro's panel "
+            "before the daily charge fails and Zomro suspends them.",
+        ),
+    ],
+)
+def test_the_low_balance_warning_in_words(balance: str, words: str) -> None:
+    assert low_warning(runway(Funds(Decimal(balance)), [server(item_cost="1.00")])) == words
+
+
+def test_the_non_payment_warning_names_the_servers() -> None:
+    assert unpaid_warning(("db",)) == (
+        "Zomro suspended db for non-payment. Add funds in Zomro's panel to resume it."
+    )
+    assert unpaid_warning(("db", "web")) == (
+        "Zomro suspended db, web for non-payment. Add funds in Zomro's panel to resume them."
+    )
+
+
+def test_resources_skip_what_is_no_add_on_and_take_the_first_of_each() -> None:
+    doc = {
+        "messages": {
+            "msg": {
+                "title": "Resize",  # not an add-on: looked past, not the end of the list
+                "addon_1": "CPU-Count",
+                "addon_2": "RAM",
+                "addon_3": "Memory",  # a second name for memory: the first one stands
+            }
+        },
+        "addon_1": {"$": "4"},
+        "addon_2": {"$": "8192"},
+        "addon_3": {"$": "1"},
+        "slist": [
+            "junk",
+            {"$name": "addon_3", "val": {"$key": "8192", "$": "not this one"}},
+            {"$name": "addon_2", "val": {"$key": "8192", "$": "8 GB (2.00 €)"}},
+        ],
+    }
+    resources = money_protocol.resources_from_edit(doc)
+    assert (resources.cpu, resources.memory, resources.disk, resources.rdns) == (
+        "4",
+        "8 GB",
+        "",
+        "",
+    )
+
+
+def test_a_resource_value_is_cut_to_its_bound() -> None:
+    long = "9" * 500
+    doc = {"messages": {"msg": {"addon_1": "Disk space"}}, "addon_1": {"$": long}}
+    disk = money_protocol.resources_from_edit(doc).disk
+    assert len(disk) == money_protocol.MAX_RESOURCE_TEXT
+    assert disk.endswith("…")
+
+
+def test_a_series_names_its_metric_and_period() -> None:
+    series = money_protocol.series_from_measures({"measures": []}, "interface_traffic", 24)
+    assert (series.metric, series.hours, series.values, series.values_out) == (
+        "interface_traffic",
+        24,
+        (),
+        (),
+    )

@@ -108,9 +108,8 @@ def test_damaged_files_each_get_a_backup_of_their_own(isolated_home: Path) -> No
         assert backup.read_text() == garbage  # the user's bytes, untouched
         kept.append(backup.name)
     assert len(set(kept)) == 3
-    assert kept[0].startswith("settings.corrupt-")
-    assert kept[0].endswith(".json")
-    assert kept[1].endswith("-1.json") or kept[1] != kept[0]
+    for name in kept:  # when, to the second; a number after it for a second one that second
+        assert re.fullmatch(r"settings\.corrupt-20\d{6}-\d{6}(-[12])?\.json", name), name
     assert not store.path.exists()  # moved aside, not copied: the next save starts clean
 
 
@@ -376,3 +375,9 @@ def test_a_new_key_is_eight_hex_digits() -> None:
     """Short, as it is part of the keychain entry's name."""
     key = new_key([Account()])
     assert re.fullmatch(r"[0-9a-f]{8}", key), key
+
+
+def test_the_limit_on_accounts_is_said_with_its_number() -> None:
+    from zomro_tray.account import too_many_accounts
+
+    assert too_many_accounts() == "zomro-tray shows at most 30 Zomro accounts."

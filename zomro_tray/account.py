@@ -97,7 +97,8 @@ def new_key(accounts: Iterable[Account]) -> str:
     import secrets  # only when an account is added
 
     taken = {account.key for account in accounts}
-    while True:
+    for _attempt in range(1000):  # 2**32 keys, at most 30 taken: the first try all but always
         key = secrets.token_hex(4)
         if key not in taken:
             return key
+    raise RuntimeError("no free account key")  # pragma: no mutate (unreachable: see above)

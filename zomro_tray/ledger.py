@@ -205,7 +205,9 @@ class Ledger(QObject):
         except errors.ZomroError as error:
             story = Story(key, problem=redactor.scrub(str(error)))
         except Exception:
-            log.exception("reading %s of a server failed unexpectedly", what)
+            log.exception(
+                "reading %s of a server failed unexpectedly", what
+            )  # pragma: no mutate (a log line's words)
             story = Story(key, problem=str(errors.UnexpectedFailure()))
         else:
             self._story_times[service_id][what] = now
