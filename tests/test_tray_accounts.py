@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from zomro_tray.account import Account
-from zomro_tray.account_words import combined
+from zomro_tray.account_words import accounts_tooltip, combined
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS, DEMO_PASSWORD, DEMO_USER
@@ -310,6 +310,20 @@ def test_a_settings_file_of_the_single_account_release_loses_nothing(tmp_path: P
     assert written["accounts"][0]["who"] == old["account"]
 
 
+def test_the_tooltip_has_a_line_per_account_with_its_status_or_its_counts() -> None:
+    lines = [("Mine", (), ""), ("Client", (), "Offline — retrying"), ("x" * 300, (), "")]
+    tip = accounts_tooltip(lines).split("\n")
+    assert tip[:3] == ["zomro-tray", "Mine: no servers", "Client: Offline — retrying"]
+    assert tip[3].endswith(": no servers") and len(tip[3]) < 100  # a long name is elided
+
+
+def test_an_account_replaced_in_the_settings_keeps_its_place_and_the_others() -> None:
+    settings = Settings(accounts=(Account(label="Mine"), Account(key="2", label="Client")))
+    renamed = settings.with_account(Account(key="2", label="Agency"))
+    assert [(a.key, a.label) for a in renamed.accounts] == [("", "Mine"), ("2", "Agency")]
+    assert settings.with_account(Account(key="9", label="Nobody")).accounts == settings.accounts
+
+
 def test_the_icon_takes_the_most_urgent_accounts_state() -> None:
     assert combined([Overall.ALL_RUNNING, Overall.PROBLEM]) is Overall.PROBLEM
     assert combined([Overall.SOME_STOPPED, Overall.ALL_RUNNING]) is Overall.SOME_STOPPED
@@ -385,12 +399,16 @@ def test_the_same_id_in_two_accounts_is_two_servers_and_a_click_reaches_its_own(
     assert app.menu.server_action(first).text().startswith("mine-web")  # type: ignore[union-attr]
     assert app.menu.server_action(second).text().startswith("web-1")  # type: ignore[union-attr]
     asked: list[str] = []
+    titles: list[str] = []
+    app.notified.connect(lambda _kind, title, _text: titles.append(title))
     monkeypatch.setattr(dialogs, "confirm_power", lambda _a, name: asked.append(name) or True)
     app.menu.server_action(second).trigger()  # its own account asks first, and names itself
     assert asked == ["web-1 — Client"]
     qtbot.waitUntil(lambda: ("service.stop", WEB) in theirs.state.actions, timeout=5_000)
     assert mine.state.actions == []  # the first account's web-1 was never touched
     qtbot.waitUntil(lambda: second not in app.power.local_pending, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(titles), timeout=5_000)
+    assert titles[-1].endswith(" — Client")  # the notification names its account
     assert app.entry(first).state.value == "active"  # type: ignore[union-attr]
     app.menu.server_action(first).trigger()  # the first one waits for its undo time instead
     assert app.entry(first).undo  # type: ignore[union-attr]
