@@ -314,7 +314,8 @@ def test_the_tooltip_has_a_line_per_account_with_its_status_or_its_counts() -> N
     lines = [("Mine", (), ""), ("Client", (), "Offline — retrying"), ("x" * 300, (), "")]
     tip = accounts_tooltip(lines).split("\n")
     assert tip[:3] == ["zomro-tray", "Mine: no servers", "Client: Offline — retrying"]
-    assert tip[3].endswith(": no servers") and len(tip[3]) < 100  # a long name is elided
+    assert tip[3].endswith(": no servers")
+    assert len(tip[3]) < 100  # a long name is elided
 
 
 def test_an_account_replaced_in_the_settings_keeps_its_place_and_the_others() -> None:
