@@ -67,9 +67,23 @@ def read_module(meta: Path, name: str, equivalent: dict[str, str]) -> Module:
     return Module(name, counts, lived, wrongly_listed)
 
 
-def score(counts: Counter[str]) -> float:
+NOTES = "\n## Notes\n"
+
+
+def kept_notes() -> str:
+    """The report's hand-written "## Notes" section, kept from one run to the next."""
+    old = REPORT.read_text() if REPORT.exists() else ""
+    return NOTES + old.split(NOTES, 1)[1] if NOTES in old else ""
+
+
+def score(counts: Counter[str]) -> float | None:
+    """Killed over judged; None when no mutant of it was run (not a score of 100 %)."""
     judged = sum(n for status, n in counts.items() if status not in NOT_JUDGED)
-    return sum(counts[status] for status in DETECTED) / judged if judged else 1.0
+    return sum(counts[status] for status in DETECTED) / judged if judged else None
+
+
+def shown(value: float | None) -> str:
+    return "not run" if value is None else f"{value:.1%}"
 
 
 def main() -> int:
@@ -114,7 +128,7 @@ def main() -> int:
         lines.append(
             f"| {name} | {sum(counts.values())} | {counts['equivalent']} | {killed} "
             f"| {counts['timeout']} | {counts['survived']} | {counts['no tests']} "
-            f"| {counts['not checked']} | {score(counts):.1%} |"
+            f"| {counts['not checked']} | {shown(score(counts))} |"
         )
     lived = [(mutant, status) for m in modules for mutant, status in m.lived.items()]
     if lived:
@@ -132,9 +146,9 @@ def main() -> int:
     wrongly_listed = [mutant for m in modules for mutant in m.wrongly_listed]
     if wrongly_listed:
         print(f"listed as equivalent, yet killed: {', '.join(wrongly_listed)}", file=sys.stderr)
-    REPORT.write_text("\n".join(lines) + "\n")
+    REPORT.write_text("\n".join(lines) + "\n" + kept_notes())
     print("\n".join(lines))
-    below = [m.name for m in modules if score(m.counts) < BAR]
+    below = [m.name for m in modules if (value := score(m.counts)) is not None and value < BAR]
     if below:
         print(f"below {BAR:.0%}: {', '.join(below)}", file=sys.stderr)
     return 1 if below else 0

@@ -35,12 +35,12 @@ from zomro_tray.transport import Deadline, InterruptibleAdapter
 
 log = logging.getLogger(__name__)
 
-#: (connect, read) seconds. Generous on read: BILLmanager answers slowly under load.
 #: Zomro's answers are always asked for in English, whatever the user's language: Zomro's own
 #: panel does the same in each of its languages (it translates on its side), and the protocol
 #: recognises a few of Zomro's English sentences ("Request in process", a session bound to
 #: another IP). The app shows its own translated sentences; Zomro's free text is quoted.
 API_LANGUAGE = "en"
+#: (connect, read) seconds. Generous on read: BILLmanager answers slowly under load.
 DEFAULT_TIMEOUT = (5.0, 25.0)
 #: One request, start to last byte, whatever the pace: a server that sends a byte a second
 #: never trips the read timeout above.

@@ -8,8 +8,10 @@ ActionResult or a SignInCheck. Neither side needs the other's module to read the
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from zomro_tray.credentials import AuthMethod, Credentials
@@ -55,9 +57,13 @@ class Snapshot:
     #: two servers.
     services: tuple[Service, ...]
     fetched_at: datetime
-    pending: dict[ServerKey, Action] = field(default_factory=dict)
+    #: A copy of the worker's pending actions that neither side can change (frozen as the rest).
+    pending: Mapping[ServerKey, Action] = field(default_factory=dict)
     #: List filters saved in Zomro's panel that hide servers from this list too.
     filtered_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pending", MappingProxyType(dict(self.pending)))
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ scripts and CI.
 
 The tray reads the sign-in through a short-lived copy of itself (:meth:`SecretStore.load` with
 ``read_in_helper``), started at launch: keyring and its Secret Service stack (cryptography)
-cost a running tray 12 MiB, and read in the worker they held its first statuses back by about
-60 ms; in a process of their own, on the other core while Qt starts, they cost it neither.
+cost a running tray megabytes of memory, and read in the worker they held its first statuses
+back; in a process of their own, on the other core while Qt starts, they cost it neither.
 The secret comes back on a pipe, never on a command line or on disk.
 """
 

@@ -2,8 +2,8 @@
 
 The API reports two overlapping signals (``instance_status``, the power state of a Cloud VPS, and
 ``item_status`` / ``status``, the billing state of any BILLmanager service). This module folds them
-into one :class:`PowerState` following ``zomro-api.md``, keeping the raw strings for display so an
-unexpected value is shown as it came instead of being hidden or crashing anything.
+into one :class:`PowerState` following ``docs/protocol.md``, keeping the raw strings for display
+so an unexpected value is shown as it came instead of being hidden or crashing anything.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _TRANSITIONAL = frozenset(
     {PowerState.STARTING, PowerState.STOPPING, PowerState.REBOOTING, PowerState.BUSY}
 )
 
-# instance_status values from zomro-api.md (trimmed, lower-cased).
+# instance_status values from docs/protocol.md (trimmed, lower-cased).
 _INSTANCE_STATES: dict[str, PowerState] = {
     "active": PowerState.ACTIVE,
     # steady states in which the machine is powered on

@@ -1,4 +1,4 @@
-"""A local emulator of Zomro's BILLmanager API, faithful to ``zomro-api.md``.
+"""A local emulator of Zomro's BILLmanager API, faithful to ``docs/protocol.md``.
 
 Nobody on the team can reach the real service, so the tests, the demo mode and the benchmarks all
 talk to this over real HTTP on loopback. It is a peer, not a mock: it knows nothing of the client.

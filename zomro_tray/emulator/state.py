@@ -1,7 +1,7 @@
 """What the emulated Zomro knows: accounts, servers, sessions, and the faults to inject.
 
 Everything here is plain data behind one lock, answering BILLmanager functions with the documents
-``zomro-api.md`` describes (including its quirks: one ``elem`` as an object, ``$orig`` beside
+``docs/protocol.md`` describes (including its quirks: one ``elem`` as an object, ``$orig`` beside
 ``$``, an array where a scalar is expected, the old ``fotbo_status`` name). Power transitions are
 computed from timestamps when read, so no timer thread runs and tests stay deterministic.
 """
