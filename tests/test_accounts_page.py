@@ -318,3 +318,121 @@ def test_the_reason_the_dialog_opened_is_said_over_the_first_account(qtbot: QtBo
     assert page.notice.text() == "Your session ended."
     page.list.setCurrentRow(1)
     assert page.notice.text().startswith("Sign in with the username and password")
+
+
+RED, GREEN = "color: #b3261e", "color: #1f7a3f"
+
+
+def test_each_outcome_is_told_in_its_colour_and_frees_the_page(make_page: MakePage) -> None:
+    page = make_page(MINE, CLIENT)
+    busy: list[bool] = []
+    page.page.busy_changed.connect(busy.append)
+    page.page.start_check(save_after=False)
+    assert page.page.check_result.styleSheet() == RED  # "Fill in the sign-in first."
+    page.page.list.setCurrentRow(1)
+    page.type_sign_in(username="client@example.com")
+    page.page.start_check(save_after=False)
+    assert busy == [True]
+    page.answer(SignInOutcome.TWO_FACTOR, "A code is needed.")
+    assert (busy, page.page.check_result.styleSheet()) == ([True, False], RED)
+    page.page.start_check(save_after=False)
+    page.answer(SignInOutcome.ERROR, "Refused.")
+    assert page.page.check_result.styleSheet() == RED
+    page.page.start_check(save_after=False)
+    ident = page.checks[-1][0]
+    page.page.on_sign_in_checked(SignInCheck(ident, SignInOutcome.OK, "Odd: no credentials"))
+    assert page.page.check_result.styleSheet() == RED
+    assert page.found == []
+    page.page.start_check(save_after=False)
+    page.answer(SignInOutcome.OK)
+    assert page.page.check_result.styleSheet() == GREEN
+    assert page.found == [("2", ())]  # the servers of the account the form is for
+    page.page.api_url.setText("ftp://api.zomro.com/")
+    page.page.start_check(save_after=False)
+    assert page.page.check_result.styleSheet() == RED
+
+
+@pytest.mark.parametrize(
+    ("method", "shown", "hidden"),
+    [
+        (AuthMethod.PASSWORD, ("username", "password", "code"), ("token",)),
+        (AuthMethod.TOKEN, ("token",), ("username", "password", "code")),
+        (AuthMethod.AUTHINFO, ("username", "password"), ("token", "code")),
+    ],
+)
+def test_each_sign_in_method_shows_its_own_fields(
+    make_page: MakePage, method: AuthMethod, shown: tuple[str, ...], hidden: tuple[str, ...]
+) -> None:
+    page = make_page().page
+    page.method.setCurrentIndex(page.method.findData(method))
+    for name in shown:
+        assert page.form.isRowVisible(getattr(page, name)), name
+    for name in hidden:
+        assert not page.form.isRowVisible(getattr(page, name)), name
+
+
+def test_the_form_carries_what_was_typed_for_its_method(make_page: MakePage) -> None:
+    page = make_page().page
+    page.method.setCurrentIndex(page.method.findData(AuthMethod.TOKEN))
+    assert page.sign_in_form() is None
+    page.token.setText("  tok-123  ")
+    form = page.sign_in_form()
+    assert form is not None
+    assert (form.method, form.token, form.api_url) == (AuthMethod.TOKEN, "tok-123", ADDRESS)
+    page.method.setCurrentIndex(page.method.findData(AuthMethod.PASSWORD))
+    page.username.setText("me@example.com")
+    page.password.setText("pw")
+    page.code.setText(" 123456 ")
+    form = page.sign_in_form()
+    assert form is not None
+    assert (form.username, form.password, form.two_factor_code) == (
+        "me@example.com",
+        "pw",
+        "123456",
+    )
+
+
+def test_what_the_form_says_is_kept_in_the_account(make_page: MakePage) -> None:
+    page = make_page(MINE, CLIENT)
+    page.page.api_url.setText("  ")  # emptied: the address it had stays
+    page.page.method.setCurrentIndex(page.page.method.findData(AuthMethod.AUTHINFO))
+    page.type_sign_in(username="new@example.com")
+    first = page.page.accounts()[0]
+    assert (first.api_url, first.sign_in_method, first.username) == (
+        ADDRESS,
+        AuthMethod.AUTHINFO.value,
+        "new@example.com",
+    )
+    page.page.api_url.setText("http://127.0.0.1:8080/")
+    assert page.page.accounts()[0].api_url == "http://127.0.0.1:8080/"
+    page.page.list.setCurrentRow(1)
+    assert page.page.current_method() is AuthMethod.PASSWORD  # the other account's own method
+    page.page.list.setCurrentRow(0)
+    assert page.page.current_method() is AuthMethod.AUTHINFO
+
+
+def test_the_notice_says_who_is_signed_in(make_page: MakePage) -> None:
+    statuses = {"": AccountStatus("", "me", True, ()), "2": AccountStatus("2", "", True, ())}
+    page = make_page(MINE, CLIENT, statuses=statuses).page
+    assert page.notice.text() == (
+        "Signed in as me. Fill in the fields below only to sign in as someone else."
+    )
+    page.list.setCurrentRow(1)
+    assert page.notice.text() == (
+        "You are signed in. Fill in the fields below only to sign in as someone else."
+    )
+    page.list.setCurrentRow(0)
+    page.add_button.click()
+    assert page.notice.text() == (
+        "Sign in with the username and password of your Zomro account. The sign-in is kept in "
+        "the system keychain, never in a file."
+    )
+    assert page.add_button.toolTip() == ""
+
+
+def test_an_unnamed_account_is_listed_by_its_place(make_page: MakePage, qtbot: QtBot) -> None:
+    page = make_page(MINE, Account(key="2", api_url=ADDRESS))
+    page.page.list.setCurrentRow(1)
+    qtbot.keyClicks(page.page.label, "X")
+    qtbot.keyClick(page.page.label, Qt.Key.Key_Backspace)
+    assert page.page.list.item(1).text() == "Account 2"
