@@ -48,6 +48,38 @@ _BACKUPS = (
     "1,001 backup names a second instead of 1,000: only a thousand damaged files in one "
     "second would tell"
 )
+_LOG_WORDS = (
+    "a log line's words, or the word that only names the operation in a log line: nothing a "
+    "person or a caller reads (the log's privacy is tested elsewhere)"
+)
+_KEPT_KEY = (
+    "a story's key: every story merges into the first one made for that server, which was "
+    "made with the server's key, so the key a later read gives its part is never seen"
+)
+_FLOAT_EQUALITY = (
+    "> or >= between two readings of a monotonic clock and a constant: equal only at one "
+    "instant no test or person can hit"
+)
+_NUMBER_TEXT = (
+    "the cut of a measure's text before float(): 40 characters or more hold any real "
+    "percentage or byte count"
+)
+_NO_CPU_OUT = "a CPU series has no outgoing values: what 'sent' is for CPU is dropped"
+_ALWAYS_THERE = (
+    "missing_ok on the file that was linked to its backup the moment before: it is there "
+    "(only another process removing it in that instant would tell)"
+)
+_WINDOWS_AUTHOR = (
+    "platformdirs' appauthor: on Linux and macOS the folder is the same with or without it; "
+    "only Windows, which cannot run here, puts an author folder in the path"
+)
+_READER_TOLERATES = (
+    "read_accounts already refuses what is not a list: the check before it only saves the call"
+)
+_DAYS_ZERO = (
+    "days 0 or 1 when days_left is 0: that is under a day, and the words for under a day "
+    "are chosen before the count is used"
+)
 
 
 def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
@@ -66,4 +98,19 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.ledger.xǁLedgerǁ_next_read", (14, 29), _FAR_PAST),
     **_named("zomro_tray.ledger.xǁLedgerǁ_read", (22, 23, 25), _ONE_COLON),
     **_named("zomro_tray.settings.xǁSettingsStoreǁ_copy_aside", (7,), _BACKUPS),
+    **_named("zomro_tray.settings.xǁSettingsStoreǁ_copy_aside", (20, 21, 22), _LOG_WORDS),
+    **_named("zomro_tray.settings.xǁSettingsStoreǁ_keep_aside", (6, 7), _ALWAYS_THERE),
+    **_named("zomro_tray.settings.x_default_config_dir", (3, 5), _WINDOWS_AUTHOR),
+    **_named("zomro_tray.settings.xǁSettingsStoreǁkeychain_entries", (7,), _READER_TOLERATES),
+    **_named("zomro_tray.keychain.xǁSecretStoreǁread_here", (1, 5, 6), _LOG_WORDS),
+    **_named("zomro_tray.keychain.xǁSecretStoreǁclear", (8,), _LOG_WORDS),
+    **_named("zomro_tray.keychain.xǁSecretStoreǁ_run", (11, 13, 17, 18), _LOG_WORDS),
+    **_named("zomro_tray.keychain.xǁSecretStoreǁ_read_elsewhere", (12, 13, 14), _LOG_WORDS),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_read", (10, 37, 50, 59), _KEPT_KEY),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_read", (56,), _LOG_WORDS),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_read_watched", (15,), _FLOAT_EQUALITY),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_next_read", (15,), _FLOAT_EQUALITY),
+    **_named("zomro_tray.money_protocol.x__measure", (7, 8), _NUMBER_TEXT),
+    **_named("zomro_tray.money_protocol.x_series_from_measures", (32,), _NO_CPU_OUT),
+    **_named("zomro_tray.money.x_low_warning", (3,), _DAYS_ZERO),
 }
