@@ -79,8 +79,11 @@ def test_locked_keychain(memory_keyring: MemoryKeyring, monkeypatch: pytest.Monk
         raise keyring.errors.KeyringLocked("locked")
 
     monkeypatch.setattr(memory_keyring, "get_password", locked)
-    with pytest.raises(errors.KeychainUnavailable, match="locked"):
+    with pytest.raises(errors.KeychainUnavailable) as raised:
         SecretStore().load()
+    assert str(raised.value) == (
+        "The system keychain is locked: unlock it (sign in to your desktop) and try again."
+    )
 
 
 def test_credentials_never_show_secrets_in_repr() -> None:
@@ -368,3 +371,24 @@ def test_the_frozen_app_on_windows_asks_its_console_twin(
     ]
     monkeypatch.setattr(sys, "platform", "linux")
     assert _helper_command([])[0] == str(windowed)  # a frozen Linux build has its stdout
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Stands for keyrings.alt's file keyring: a class named for what it is."""
+
+
+def test_a_plaintext_file_keyring_is_used_only_when_chosen_by_name() -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    try:
+        refused = SecretStore(environ={})
+        assert not refused.usable()
+        assert refused.backend_name() == (
+            "none (Only a plaintext file keyring was found; zomro-tray does not store the "
+            "sign-in in a file. Set PYTHON_KEYRING_BACKEND to it if you really want that.)"
+        )
+        chosen = SecretStore(environ={"PYTHON_KEYRING_BACKEND": f"{__name__}.PlaintextKeyring"})
+        assert chosen.usable()
+        assert chosen.backend_name() == f"{__name__}.PlaintextKeyring"
+    finally:
+        keyring.set_keyring(previous)

@@ -542,3 +542,9 @@ def test_a_series_names_its_metric_and_period() -> None:
         (),
         (),
     )
+
+
+def test_resources_not_in_the_answer_are_empty_words() -> None:
+    doc = {"messages": {"msg": {"addon_1": "Disk space"}}, "addon_1": {"$": "40"}}
+    resources = money_protocol.resources_from_edit(doc)
+    assert (resources.cpu, resources.memory, resources.disk) == ("", "", "40")
