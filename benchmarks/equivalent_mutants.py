@@ -108,6 +108,8 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.keychain.xǁSecretStoreǁ_read_elsewhere", (12, 13, 14), _LOG_WORDS),
     **_named("zomro_tray.ledger.xǁLedgerǁ_read", (10, 37, 50, 59), _KEPT_KEY),
     **_named("zomro_tray.ledger.xǁLedgerǁ_read", (56,), _LOG_WORDS),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_read_funds_step", (5, 6, 7, 8, 9, 10, 11), _LOG_WORDS),
+    **_named("zomro_tray.ledger.xǁLedgerǁ_funds_done", (6, 7, 8, 9, 10, 11), _LOG_WORDS),
     **_named("zomro_tray.ledger.xǁLedgerǁ_read_watched", (15,), _FLOAT_EQUALITY),
     **_named("zomro_tray.ledger.xǁLedgerǁ_next_read", (15,), _FLOAT_EQUALITY),
     **_named("zomro_tray.money_protocol.x__measure", (7, 8), _NUMBER_TEXT),
