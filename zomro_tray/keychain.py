@@ -262,7 +262,7 @@ def answer_the_tray(entries: Sequence[str]) -> int:
     """The helper's side (``zomro-tray --read-keychain-for-the-tray ENTRY…``): each entry's
     stored secret, or why the keychain cannot be used, as one JSON line on stdout, for the tray
     that started it. Only this app's own entries are read, whatever the arguments say."""
-    store = SecretStore()
+    store = SecretStore(read_in_helper=False)  # never a helper of its own: it is the helper
     own = [entry for entry in entries if is_keychain_entry(entry)] or [FIRST_ENTRY]
     try:
         answer: dict[str, Any] = {"secrets": {entry: store.read_here(entry) for entry in own}}
