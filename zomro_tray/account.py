@@ -7,11 +7,13 @@ Nothing secret is kept here: the password or token lives in the keychain only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from zomro_tray.endpoint import DEFAULT_API_URL
 from zomro_tray.i18n import _
+from zomro_tray.model import Service
 from zomro_tray.plain_text import capped
 
 #: The first account's keychain entry, as the single-account releases wrote it.
@@ -102,3 +104,13 @@ def new_key(accounts: Iterable[Account]) -> str:
         if key not in taken:
             return key
     raise RuntimeError("no free account key")  # pragma: no mutate (unreachable: see above)
+
+
+class AccountStatus(NamedTuple):
+    """What Settings shows of an account beside its settings: who is signed in, and its
+    servers (to choose from)."""
+
+    key: str
+    who: str
+    signed_in: bool
+    services: Sequence[Service]

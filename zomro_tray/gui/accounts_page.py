@@ -27,11 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from zomro_tray import errors
-from zomro_tray.account import MAX_ACCOUNTS, Account, new_key, too_many_accounts
+from zomro_tray.account import (
+    MAX_ACCOUNTS,
+    Account,
+    AccountStatus,
+    new_key,
+    too_many_accounts,
+)
 from zomro_tray.contract import SignInCheck, SignInForm, SignInOutcome
 from zomro_tray.credentials import AuthMethod, Credentials
 from zomro_tray.endpoint import check_api_url
-from zomro_tray.gui.dialog_host import AccountStatus
 from zomro_tray.i18n import N_, _
 
 METHODS = (

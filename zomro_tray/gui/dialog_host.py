@@ -7,28 +7,18 @@ user saved; the app decides what to do with it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from zomro_tray import logs
-from zomro_tray.model import Service
+from zomro_tray.account import AccountStatus
 from zomro_tray.settings import Settings
 
 if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon and the menu
     from zomro_tray.gui.feeds import Feeds
     from zomro_tray.gui.settings_dialog import SettingsDialog
-
-
-class AccountStatus(NamedTuple):
-    """What Settings shows of an account beside its settings: who is signed in, and its
-    servers (to choose from)."""
-
-    key: str
-    who: str
-    signed_in: bool
-    services: Sequence[Service]
 
 
 class DialogHost(QObject):

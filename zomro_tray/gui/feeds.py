@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from zomro_tray.account import Account
+from zomro_tray.account import Account, AccountStatus
 from zomro_tray.contract import Keychain, SecretsStore, SignInForm, Snapshot, Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.entry_maker import EntryMaker
@@ -94,6 +94,11 @@ class AccountFeed(QObject):
     @property
     def worker(self) -> Worker:
         return self.backend.worker
+
+    def status(self) -> AccountStatus:
+        """What Settings shows of this account beside its settings."""
+        signed_in = self.connection is not Connection.SIGNED_OUT
+        return AccountStatus(self.account.key, self.who, signed_in, self.services)
 
     def notify(self, kind: NotificationKind, title: str, message: str, **options: Any) -> None:
         """The app's notification (``options`` as it takes them), its title naming the account

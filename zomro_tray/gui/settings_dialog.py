@@ -27,11 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from zomro_tray import errors
-from zomro_tray.account import Account
+from zomro_tray.account import Account, AccountStatus
 from zomro_tray.contract import SignInCheck
 from zomro_tray.endpoint import check_api_url
 from zomro_tray.gui.accounts_page import AccountsPage
-from zomro_tray.gui.dialog_host import AccountStatus
 from zomro_tray.gui.icons import app_icon
 from zomro_tray.gui.servers_table import ServerChoice, ServersTable
 from zomro_tray.i18n import LANGUAGES, N_, _

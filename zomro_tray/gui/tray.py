@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from zomro_tray.autostart import AutoStart
 from zomro_tray.contract import ActionResult, Keychain, SecretsStore, Snapshot, Timing
 from zomro_tray.credentials import Credentials
-from zomro_tray.gui.dialog_host import AccountStatus, DialogHost
+from zomro_tray.gui.dialog_host import DialogHost
 from zomro_tray.gui.feeds import AccountFeed, FeedContext, Feeds
 from zomro_tray.gui.gathered_notices import GatheredNotices, Situation
 from zomro_tray.gui.language import speak
@@ -365,15 +365,9 @@ class TrayApp(QObject):
         return self.dialogs.dialog
 
     def open_settings(self, notice: str = "") -> None:
-        accounts = [
-            AccountStatus(
-                f.account.key, f.who, f.connection is not Connection.SIGNED_OUT, f.services
-            )
-            for f in self.feeds
-        ]
         self.dialogs.open_settings(
             self.preferences.for_dialog(),
-            accounts,
+            [feed.status() for feed in self.feeds],
             autostart_supported=self.preferences.autostart_supported,
             notice=notice,
         )
