@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from pytestqt.qtbot import QtBot
+from test_money import server
 
 from zomro_tray import ledger
 from zomro_tray.account import Account
@@ -15,7 +16,7 @@ from zomro_tray.contract import Timing
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.gui.money_view import MoneyView
-from zomro_tray.model import BillingState, PowerState, Service
+from zomro_tray.model import PowerState, Service
 from zomro_tray.money import NOT_READ, Funds, Runway, runway
 from zomro_tray.settings import NotificationKind, Settings
 
@@ -166,16 +167,9 @@ def priced(balance: str, *servers: Service) -> Runway:
     return runway(Funds(Decimal(balance)), servers or (service(),))
 
 
-def service(name: str = "web", billing_code: str = "2") -> Service:
-    power = PowerState.SUSPENDED if billing_code != "2" else PowerState.ACTIVE
-    return Service(
-        id=name,
-        name=name,
-        power=power,
-        billing=BillingState.parse(billing_code),
-        billing_code=billing_code,
-        item_cost="1.00",
-    )
+def service(name: str = "web") -> Service:
+    """A running server at 1.00 € a day (test_money.server, priced)."""
+    return server(name, item_cost="1.00")
 
 
 def test_no_balance_line_before_the_first_read_and_a_plain_one_after_a_failed_read(
@@ -215,7 +209,9 @@ def test_another_account_is_warned_afresh_and_the_old_figure_leaves_the_screen(
 
 def test_a_suspension_for_non_payment_is_told_once_and_keeps_the_cue(qapp: Any) -> None:
     view, told, changes = money_view(Settings())
-    unpaid = service("staging", billing_code="3_autosuspend")
+    unpaid = server(
+        "staging", item_cost="1.00", power=PowerState.SUSPENDED, billing_code="3_autosuspend"
+    )
     view.on_money(priced("50.00", service(), unpaid))
     view.on_money(priced("50.00", service(), unpaid))
     assert told.notes == [(NotificationKind.MONEY, "Suspended for non-payment", True)]
