@@ -293,26 +293,41 @@ tallest_window() {
     echo "$HEIGHT $window"
   done | sort -n | tail -1 | cut -d' ' -f2
 }
-menu=""
-for attempt in 1 2 3; do  # a click while trayer is still embedding can be lost
-  xdotool mousemove "$icon_x" "$icon_y" click 3
-  # Off the icon at once: a mouse resting on it brings up the icon's tooltip, a window of the
-  # app's class as well (it was taken for the menu once, and the keys below went astray).
-  xdotool mousemove 600 500
-  for _ in $(seq 20); do
-    menu=$(tallest_window zomro-tray.exe) || true
-    [ -n "$menu" ] && break 2
-    sleep 0.5
+# Right-click the icon until a menu shows (in $menu). A click while trayer is still embedding can
+# be lost.
+open_menu() {
+  local attempt
+  for attempt in 1 2 3; do
+    xdotool mousemove "$icon_x" "$icon_y" click 3
+    # Off the icon at once: a mouse resting on it brings up the icon's tooltip, a window of the
+    # app's class as well (it was taken for the menu once, and the keys below went astray).
+    xdotool mousemove 600 500
+    for _ in $(seq 20); do
+      menu=$(tallest_window zomro-tray.exe) || true
+      [ -n "$menu" ] && return 0
+      sleep 0.5
+    done
+    echo "no menu after right-click $attempt"
   done
-  echo "no menu after right-click $attempt"
+  return 1
+}
+# The icon can be drawn before the demo's first list has arrived (a slow machine): the menu then
+# says it is loading and is short. Close it and look again, for up to a minute, until the
+# servers are in it.
+menu=""
+for look in $(seq 20); do
+  open_menu || fail "right-clicking the icon opened no menu"
+  eval "$(xdotool getwindowgeometry --shell "$menu")"
+  [ "$HEIGHT" -gt 200 ] && break
+  echo "the menu is $HEIGHT px high (look $look): the servers are not in it yet"
+  xdotool key Escape
+  sleep 3
 done
-[ -n "$menu" ] || fail "right-clicking the icon opened no menu"
-eval "$(xdotool getwindowgeometry --shell "$menu")"
 sleep 1
 import -window root -crop "$((WIDTH + 40))x$((Y + HEIGHT + 20))+$((X - 20))+0" +repage \
   dist/windows-wine-menu.png
 echo "menu: ${WIDTH}x${HEIGHT} at $X,$Y (screenshot: dist/windows-wine-menu.png)"
-[ "$HEIGHT" -gt 200 ] || fail "the menu is only $HEIGHT px high: not the servers' menu"
+[ "$HEIGHT" -gt 200 ] || fail "the menu is only $HEIGHT px high after a minute: not the servers' menu; the app said: $(tail -5 "$work/app.log")"
 # Quit, the last entry: the mouse on it (highlighted, as a person would), then a click. Where
 # that does not end the app (the menu partly off Wine's screen, a tooltip over it), the menu is
 # opened again and Quit chosen by keyboard: Up from no item selects the last one.
