@@ -81,6 +81,20 @@ _DAYS_ZERO = (
     "are chosen before the count is used"
 )
 
+_FRAGMENT_HAS_HASH = (
+    'a fragment and "?" instead of a fragment alone: an address with a fragment has a "#" in '
+    "it, which the same line refuses on its own"
+)
+
+_NO_STDIN_READ = (
+    "the helper's stdin as the tray's own instead of nothing: the helper never reads it (it "
+    "answers from its arguments and the keychain)"
+)
+_WINDOWS_ONLY_FLAG = (
+    "the flag that keeps a console window from opening, looked up by another name: only "
+    "Windows has it, and there (not here) it is the uppercase one; 0 either way on Linux"
+)
+
 
 def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
     return {f"{prefix}__mutmut_{n}": why for n in numbers}
@@ -90,6 +104,7 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.account_file.x__rekeyed", (2, 3), _SEED),
     **_named("zomro_tray.account_file.x__rekeyed", (4, 6, 7), _SORTED),
     **_named("zomro_tray.account_file.x__rekeyed", (9,), _ATTEMPTS),
+    **_named("zomro_tray.account.x_new_key", (3,), _ATTEMPTS),
     **_named("zomro_tray.account_file.x__rekeyed", (21, 22, 23, 24, 25), _FALLBACK),
     **_named("zomro_tray.settings.xǁSettingsStoreǁchosen_language", (4, 6, 9), _NO_LANGUAGE),
     **_named("zomro_tray.gui.accounts_page.xǁAccountsPageǁ_chosen", (1,), _SAME_ROW),
@@ -103,7 +118,9 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.settings.x_default_config_dir", (3, 5), _WINDOWS_AUTHOR),
     **_named("zomro_tray.settings.xǁSettingsStoreǁkeychain_entries", (7,), _READER_TOLERATES),
     **_named("zomro_tray.keychain.xǁSecretStoreǁread_here", (1, 5, 6), _LOG_WORDS),
-    **_named("zomro_tray.keychain.xǁSecretStoreǁclear", (8,), _LOG_WORDS),
+    **_named("zomro_tray.keychain.xǁSecretStoreǁclear", (8, 12), _LOG_WORDS),
+    **_named("zomro_tray.keychain.xǁ_Helperǁstart", (4,), _NO_STDIN_READ),
+    **_named("zomro_tray.keychain.xǁ_Helperǁstart", (22,), _WINDOWS_ONLY_FLAG),
     **_named("zomro_tray.keychain.xǁSecretStoreǁ_run", (11, 13, 17, 18), _LOG_WORDS),
     **_named("zomro_tray.keychain.xǁSecretStoreǁ_read_elsewhere", (12, 13, 14), _LOG_WORDS),
     **_named("zomro_tray.ledger.xǁLedgerǁ_read", (10, 37, 50, 59), _KEPT_KEY),
@@ -115,4 +132,5 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.money_protocol.x__measure", (7, 8), _NUMBER_TEXT),
     **_named("zomro_tray.money_protocol.x_series_from_measures", (32,), _NO_CPU_OUT),
     **_named("zomro_tray.money.x_low_warning", (3,), _DAYS_ZERO),
+    **_named("zomro_tray.endpoint.x_check_api_url", (19,), _FRAGMENT_HAS_HASH),
 }

@@ -1,8 +1,9 @@
 """Mutation testing of the core: do the tests notice when a line of it changes?
 
-    python -m benchmarks.mutation [--max-children N] [PATTERN ...]
+    python -m benchmarks.mutation [--recheck-lived] [--max-children N] [PATTERN ...]
         (mutmut; PATTERN limits the run to mutants whose name matches, e.g. "zomro_tray.money.*";
-        `mutmut results` and `mutmut show NAME` list and explain the mutants that lived)
+        `mutmut results` and `mutmut show NAME` list and explain the mutants that lived;
+        --recheck-lived runs again the ones that lived, against tests written since)
 
 mutmut (configured in pyproject.toml's [tool.mutmut]) changes one operator, constant or call at a
 time in the modules listed there, runs the tests that cover the changed function, and counts a
@@ -86,20 +87,42 @@ def shown(value: float | None) -> str:
     return "not run" if value is None else f"{value:.1%}"
 
 
+LIVED = ("survived", "timeout", "no tests")
+
+
+def forget_lived(package: Path) -> int:
+    """Drop the verdicts of the mutants that lived, so the next run judges them again. mutmut
+    re-runs only mutants with no verdict: a test added since would never be asked about a
+    survivor (new tests only refresh which tests cover which function)."""
+    forgotten = 0
+    for meta in package.rglob("*.py.meta"):
+        data = json.loads(meta.read_text())
+        codes = data["exit_code_by_key"]
+        for mutant, code in codes.items():
+            if code is not None and status_by_exit_code[code] in LIVED:
+                codes[mutant] = None
+                forgotten += 1
+        meta.write_text(json.dumps(data, indent=4))
+    return forgotten
+
+
 def main() -> int:
     """``--report``: write the table from the results so far, without running mutmut. Most of a
     mutant's time is spent waiting (on the emulator, on Qt's event loop), so more children than
     cores (``--max-children``) shorten a run."""
     started = time.monotonic()
     arguments = sys.argv[1:]
+    package = ROOT / "mutants" / "zomro_tray"
+    if "--recheck-lived" in arguments:
+        arguments.remove("--recheck-lived")
+        print(f"{forget_lived(package)} mutants that lived are judged again")
     if "--report" not in arguments:
         command = [sys.executable, "-m", "mutmut", "run", *arguments]
         run = subprocess.run(command, cwd=ROOT, check=False)
-        if run.returncode not in (0, 1):
-            print(f"mutmut failed ({run.returncode})", file=sys.stderr)
+        if run.returncode != 0:  # its clean run failed, or it was stopped: it says why above
+            print(f"mutmut stopped ({run.returncode}): no report written", file=sys.stderr)
             return run.returncode
     equivalent = EQUIVALENT
-    package = ROOT / "mutants" / "zomro_tray"
     modules = [
         read_module(meta, str(meta.relative_to(package)).removesuffix(".py.meta"), equivalent)
         for meta in sorted(package.rglob("*.py.meta"))

@@ -24,6 +24,7 @@ from zomro_tray.account import Account
 from zomro_tray.contract import Timing
 from zomro_tray.credentials import Credentials
 from zomro_tray.emulator import Emulator, build_state
+from zomro_tray.gui import dialogs
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SessionOnlyStore
@@ -96,6 +97,24 @@ def logging_as_found() -> Iterator[None]:
     for handler in added:
         handler.close()
     root.setLevel(level)
+
+
+class UnexpectedQuestion(AssertionError):
+    """The app asked a modal question no test expected."""
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_question(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal question nobody answers would wait for ever (until the suite's timeout): a test
+    that expects one replaces ``confirm_power`` with its answers, or is marked
+    ``real_questions`` to see the real box; any other question fails the test at once."""
+    if request.node.get_closest_marker("real_questions"):
+        return
+
+    def unexpected(action: object, name: str) -> bool:
+        raise UnexpectedQuestion(f"the app asked an unexpected question: {action} {name!r}")
+
+    monkeypatch.setattr(dialogs, "confirm_power", unexpected)
 
 
 @pytest.fixture(autouse=True)

@@ -318,6 +318,24 @@ def test_plain_http_is_refused_except_to_loopback(url: str) -> None:
     assert caught.value.exit_code == errors.EXIT_USAGE
 
 
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        ("ftp://x/", "Not a usable API address: 'ftp://x/' (expected https://...)."),
+        ("api.zomro.com", "Not a usable API address: 'api.zomro.com' (expected https://...)."),
+        ("http://api.zomro.com/", "Refusing to send credentials over plain http://"),
+        ("https://api.zomro.com/?func=service.delete", 'without a "?" or "#" part'),
+        ("https://api.zomro.com/#x", 'without a "?" or "#" part'),
+        ("https://user:secret@api.zomro.com/", "without a name or password in it"),
+    ],
+)
+def test_each_refused_address_says_why_in_its_own_sentence(url: str, sentence: str) -> None:
+    with pytest.raises(errors.InsecureUrl) as caught:
+        check_api_url(url)
+    assert sentence in str(caught.value)
+    assert "secret" not in str(caught.value)  # a password in the address is never repeated
+
+
 def test_not_signed_in(emulator: Emulator) -> None:
     with pytest.raises(errors.NotSignedIn):
         ZomroClient(emulator.url).list_services()

@@ -161,6 +161,7 @@ def test_system_proxies_are_honoured_for_zomro_itself() -> None:
 # --- what the tray shows of a hostile server ----------------------------------------------------
 
 
+@pytest.mark.real_questions
 def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: Any) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,11 +217,18 @@ def test_a_keychain_the_helper_cannot_use_is_said_as_here(monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize(
     "helper",
-    [["/nonexistent/zomro-tray"], ["python3", "-c", "print('not JSON at all')"]],
-    ids=["cannot run", "says nothing readable"],
+    [
+        ["/nonexistent/zomro-tray"],
+        ["python3", "-c", "print('not JSON at all')"],
+        ["python3", "-c", "print('[1, 2]')"],
+    ],
+    ids=["cannot run", "says nothing readable", "says JSON that is no object"],
 )
 def test_a_helper_that_fails_leaves_the_read_to_this_process(
-    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, helper: list[str]
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    helper: list[str],
 ) -> None:
     from zomro_tray import keychain
 
@@ -228,6 +236,66 @@ def test_a_helper_that_fails_leaves_the_read_to_this_process(
     monkeypatch.setattr(keychain, "_helper_command", lambda entries: helper)
     loaded = SecretStore(read_in_helper=True).load()
     assert loaded == Credentials.from_token("tok-read-here")
+    assert "the keychain helper gave no answer: reading here" in caplog.text
+
+
+def _helper_saying(code: str) -> list[str]:
+    """A stand-in for the helper: Python running ``code``, which prints the answer."""
+    import sys
+
+    return [sys.executable, "-c", "import json, os, sys, time\n" + code]
+
+
+def test_the_helpers_answer_is_the_one_used(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the helper read is what the tray loads (this process's keychain is not asked)."""
+    from zomro_tray import keychain
+
+    SecretStore().save(Credentials.from_token("tok-in-this-process"))
+    secret = Credentials.from_token("tok-from-the-helper").to_secret()
+    answer = json.dumps({"secrets": {FIRST_ENTRY: secret}})
+    monkeypatch.setattr(
+        keychain, "_helper_command", lambda entries: _helper_saying(f"print({answer!r})")
+    )
+    assert SecretStore(read_in_helper=True).load() == Credentials.from_token("tok-from-the-helper")
+    assert "gave no answer" not in caplog.text
+
+
+def test_the_helper_runs_in_the_apps_own_folder_and_its_errors_stay_its_own(
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Not in the folder the app was started from (a planted package there is never near it),
+    and what the helper writes to its stderr is not the tray's to show."""
+    from zomro_tray import keychain
+
+    code = (
+        "sys.stderr.write('helper noise')\n"
+        f"print(json.dumps({{'secrets': {{'{FIRST_ENTRY}': os.getcwd()}}}}))"
+    )
+    monkeypatch.setattr(keychain, "_helper_command", lambda entries: _helper_saying(code))
+    monkeypatch.chdir(tmp_path)
+    loaded = SecretStore(read_in_helper=True).load()
+    assert loaded is not None
+    assert Path(loaded.token) == Path(keychain.__file__).resolve().parent
+    assert "helper noise" not in capfd.readouterr().err
+
+
+def test_a_helper_that_never_answers_is_given_up_on(
+    memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unlock prompt nobody answers: after HELPER_SECONDS the keychain is said unavailable
+    (the helper here answers late, after the limit, so a read without one would succeed)."""
+    from zomro_tray import keychain
+
+    late = "time.sleep(3)\nprint(json.dumps({'secrets': {}}))"
+    monkeypatch.setattr(keychain, "_helper_command", lambda entries: _helper_saying(late))
+    monkeypatch.setattr(keychain, "HELPER_SECONDS", 0.3)
+    with pytest.raises(errors.KeychainUnavailable):
+        SecretStore(read_in_helper=True).load()
 
 
 def test_the_command_line_answers_the_tray_on_stdout(

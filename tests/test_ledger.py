@@ -155,12 +155,15 @@ def test_details_are_read_only_for_the_watched_server_one_request_per_interval(
     worker, heard = ledger_worker(emulator, pace=pace)
     emulator.state.calls.clear()
     worker.ledger.watch(WEB, 1)
+    wakes: list[bool] = []
+    worker.ledger._timer.timeout.connect(lambda: wakes.append(True))
     stories = [item for item in heard if isinstance(item, Story)]
     assert stories
     assert stories[-1].resources is not None
     assert stories[-1].resources.cpu == "1 vCPU"
     assert stories[-1].cpu is None
     qtbot.wait(int(pace * 1000 * 3.5))
+    assert len(wakes) <= 5  # it sleeps until the next request is due: no busy loop
     story = [item for item in heard if isinstance(item, Story)][-1]
     assert story.cpu is not None
     assert story.traffic is not None

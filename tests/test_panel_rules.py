@@ -345,6 +345,9 @@ def test_the_report_keeps_nothing_a_hostile_server_hides_in_keys_or_status_words
         ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/billmgr"),
         ("https://api.zomro.com/billmgr/", None),
         ("https://api.zomro.com/x/billmgr", None),
+        # only slashes are trimmed: the letters a path ends in are kept, whichever they are
+        ("https://api.zomro.com/API-X/", "https://api.zomro.com/API-X/billmgr"),
+        ("https://api.zomro.com/billmgrX", "https://api.zomro.com/billmgrX/billmgr"),
     ],
 )
 def test_the_billmgr_detour_keeps_the_host_port_and_path(

@@ -20,13 +20,14 @@ from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS, DEMO_PASSWORD, DEMO_USER
 from zomro_tray.emulator.state import RIGHTS
 from zomro_tray.gui.gathered_notices import GATHER_MS
+from zomro_tray.gui.notifier import Severity
 from zomro_tray.gui.tray import TrayApp
 from zomro_tray.keychain import SecretStore
 from zomro_tray.model import Action, ServerKey
 from zomro_tray.overall import Connection, Overall
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.settings import NotificationKind, Settings, SettingsStore
 
-from conftest import MakeApp, MemoryKeyring
+from conftest import MakeApp, MemoryKeyring, notes_of
 
 USERS = (DEMO_USER, *CLIENT_ACCOUNTS)
 LABELS = ("Mine", "Agency", "Client A", "Client B", "Client C")
@@ -181,6 +182,7 @@ def test_one_failing_account_has_its_own_sentence_and_never_holds_the_others_bac
         accounts.state.fail_account(failing, FAILURES[how])
     settings, store = signed_in(accounts, count, wrong=failing if how == "sign-in" else "")
     app = make_app(accounts, settings=settings, secrets=store, wait=False)
+    notes = notes_of(app)
     others = tuple(u for u in USERS[:count] if u != failing)
     qtbot.waitUntil(online(app, others), timeout=10_000)  # the slow one still waits: not them
     bad = list(app.feeds)[1]
@@ -199,6 +201,11 @@ def test_one_failing_account_has_its_own_sentence_and_never_holds_the_others_bac
     assert app.menu.heads[1].startswith("Agency")
     assert "Agency: " in app.tray_host.tooltip
     assert app.view.state is Overall.PROBLEM  # the icon shows the one in trouble
+    if how == "sign-in":  # told, in the worker's own sentence, naming the account
+        qtbot.waitUntil(lambda: any(n[0] is NotificationKind.SIGN_IN for n in notes), timeout=5_000)
+        [(_kind, title, text)] = [n for n in notes if n[0] is NotificationKind.SIGN_IN]
+        assert "Agency" in title
+        assert "password" in text.lower()
     if bad.connection is Connection.SIGNED_OUT:  # "Sign in…" opens on the account it is for
         app.menu.sign_in_action.trigger()
         assert app.dialog is not None
@@ -533,3 +540,53 @@ def test_one_outage_is_told_once_and_again_only_after_every_account_is_back(qtbo
     gathered.add(Situation.OFFLINE, "2", "Client", lambda: alone.append("Client"))
     gathered.flush()
     assert alone == ["Client"]  # a new outage, one account: told as its own
+
+
+def test_each_account_remembers_who_signed_in_to_it(open_tray: OpenTray) -> None:
+    """The person is kept per account (another person later starts with every server shown)."""
+    app = open_tray(2)
+    assert [a.who for a in app.settings.accounts] == list(USERS[:2])
+    assert [a.who for a in app.preferences.store.load().accounts] == list(USERS[:2])
+
+
+def test_an_accounts_notification_keeps_its_warning_and_its_target(
+    open_tray: OpenTray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_tray(2)
+    shown: list[tuple[str, str, Severity, object]] = []
+    monkeypatch.setattr(app.notifier, "show", lambda *a: shown.append(a) or True)
+    second = list(app.feeds)[1]
+    key = ServerKey(second.account.key, WEB)
+    second.notify(NotificationKind.PROBLEM, "Title", "Text", warning=True, target=key)
+    assert shown == [("Title — Agency", "Text", Severity.WARNING, key)]
+
+
+def test_a_removed_account_owns_nothing(open_tray: OpenTray) -> None:
+    app = open_tray(2)
+    assert app.feeds.feed("no-such-account") is None
+    assert app.feeds.owner(ServerKey("no-such-account", WEB)) is None
+    assert app.feeds.owner(ServerKey("2", WEB)) is list(app.feeds)[1]
+
+
+def test_a_sign_in_the_keychain_cannot_keep_says_why_and_keeps_the_dialog_open(
+    open_tray: OpenTray, qtbot: QtBot
+) -> None:
+    import keyring
+    import keyring.backends.fail
+
+    app = open_tray(1)
+    app.open_settings()
+    dialog = app.dialog
+    assert dialog is not None
+    dialog.sign_in.username.setText(DEMO_USER)
+    dialog.sign_in.password.setText(password_of(DEMO_USER))
+    assert dialog.sign_in.sign_in_form() is not None
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        dialog._save_clicked()  # tested, then refused by the keychain
+        qtbot.waitUntil(lambda: "keychain" in dialog.sign_in.check_result.text(), timeout=10_000)
+    finally:
+        keyring.set_keyring(previous)
+    assert app.dialog is dialog  # the password typed is not thrown away
+    dialog.reject()
