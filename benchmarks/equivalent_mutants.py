@@ -96,11 +96,11 @@ _WINDOWS_ONLY_FLAG = (
 )
 
 _UNSET_IS_EMPTY = (
-    "an unset variable read as None instead of \"\": both are false, so the variable is skipped "
+    'an unset variable read as None instead of "": both are false, so the variable is skipped '
     "either way"
 )
 _NONE_SET_NOT_C = (
-    "the locale read when no variable names one, as another text than \"\": neither is C or "
+    'the locale read when no variable names one, as another text than "": neither is C or '
     "POSIX, which is all it is asked"
 )
 _FIRST_PART = (
@@ -109,7 +109,7 @@ _FIRST_PART = (
 )
 _WHOLE_MINUTES = (
     "whole minutes by floor division or by int() of the quotient: the same for any age of zero "
-    "or more; a clock gone backwards gives a negative count either way, said as \"just now\""
+    'or more; a clock gone backwards gives a negative count either way, said as "just now"'
 )
 
 
