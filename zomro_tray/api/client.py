@@ -20,18 +20,19 @@ from typing import Any
 import requests
 import urllib3
 
-from zomro_tray import __version__, calls, errors, protocol
-from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.endpoint import (
+from zomro_tray import __version__, errors
+from zomro_tray.api import calls, protocol
+from zomro_tray.api.transport import Deadline, InterruptibleAdapter
+from zomro_tray.core.credentials import AuthMethod, Credentials
+from zomro_tray.core.endpoint import (
     DEFAULT_API_URL,
     billmgr_address,
     check_api_url,
     is_loopback_url,
 )
+from zomro_tray.core.model import Service
+from zomro_tray.core.plain_text import printable
 from zomro_tray.i18n import _
-from zomro_tray.model import Service
-from zomro_tray.plain_text import printable
-from zomro_tray.transport import Deadline, InterruptibleAdapter
 
 log = logging.getLogger(__name__)
 

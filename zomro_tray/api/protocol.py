@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from zomro_tray import errors
+from zomro_tray.core.model import BillingState, Service, classify_power
+from zomro_tray.core.plain_text import MAX_TEXT, capped
 from zomro_tray.i18n import _
-from zomro_tray.model import BillingState, Service, classify_power
-from zomro_tray.plain_text import MAX_TEXT, capped
 
 _IN_PROCESS_MARKERS = ("request in process", "please wait")
 #: A long request's answer: a string with a (often relative) billmgr address to poll

@@ -4,7 +4,7 @@ The balance has moved between calls over the panel's history (``whoami`` ``$bala
 ``notify`` item, then ``notify`` ``realbalance`` and ``dashboard.info``), and no answer here was
 seen from a live account: each reading is tried, each refuses what is not exactly one number,
 and :func:`read_funds` says "unavailable" rather than guess. Only read-only functions are sent
-(the client refuses anything else, see :data:`zomro_tray.calls.ALLOWED_CALLS`).
+(the client refuses anything else, see :data:`zomro_tray.api.calls.ALLOWED_CALLS`).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from zomro_tray import errors
-from zomro_tray.details import CPU, TRAFFIC, Resources, Series
-from zomro_tray.money import DEFAULT_CURRENCY, NO_RIGHTS, Amount, Funds, parse_amount
-from zomro_tray.protocol import as_list, attribute, rows, text
+from zomro_tray.api.protocol import as_list, attribute, rows, text
+from zomro_tray.core.details import CPU, TRAFFIC, Resources, Series
+from zomro_tray.core.money import DEFAULT_CURRENCY, NO_RIGHTS, Amount, Funds, parse_amount
 
 if TYPE_CHECKING:
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from zomro_tray import APP_NAME, cli_money, errors
-from zomro_tray.account import MAX_ACCOUNTS, Account, new_key, too_many_accounts
-from zomro_tray.cli_support import (
+from zomro_tray import APP_NAME, errors
+from zomro_tray.cli import money
+from zomro_tray.cli.support import (
     already_said,
     api_url,
     chosen_account,
@@ -27,31 +27,32 @@ from zomro_tray.cli_support import (
     settings_of,
     signed_in_client,
 )
-from zomro_tray.credentials import Credentials
-from zomro_tray.endpoint import is_loopback_host
-from zomro_tray.i18n import _, ngettext
-from zomro_tray.keychain import SecretStore
-from zomro_tray.model import (
+from zomro_tray.core.account import MAX_ACCOUNTS, Account, new_key, too_many_accounts
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.endpoint import is_loopback_host
+from zomro_tray.core.model import (
     Action,
     ActionProgress,
     Service,
     action_progress,
     refusal,
 )
-from zomro_tray.presentation import filter_note
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.display.presentation import filter_note
+from zomro_tray.i18n import _, ngettext
+from zomro_tray.store.keychain import SecretStore
+from zomro_tray.store.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:
     import argparse
 
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
 POLL_SECONDS = 2.0
 
 
 def cmd_login(args: argparse.Namespace) -> int:
     """Sign in to the ``--account`` named (a new name adds an account), or the first."""
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
     account = _account_to_sign_in(settings_of(args), args.account)
     client = ZomroClient(api_url(args, account))
@@ -165,7 +166,7 @@ def cmd_services(args: argparse.Namespace) -> int:
         note = _("note: {note}.").format(note=filter_note(filtered_by))
         print(f"{APP_NAME}: {note}", file=sys.stderr)
     if args.json:
-        print(json.dumps([cli_money.service_json(s) for s in services], indent=2))
+        print(json.dumps([money.service_json(s) for s in services], indent=2))
         return errors.EXIT_OK
     if not services:
         print(_("This account has no Cloud VPS."))
@@ -235,7 +236,7 @@ def wait_until_settled(
 
 def cmd_start_at_login(args: argparse.Namespace) -> int:
     """The login item itself is the state (as in Settings): written or removed, then read back."""
-    from zomro_tray import autostart
+    from zomro_tray.store import autostart
 
     entry = autostart.for_this_platform()
     if entry is None:
@@ -255,7 +256,7 @@ def cmd_start_at_login(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from zomro_tray import report
+    from zomro_tray.cli import report
 
     client = signed_in_client(args)
     print(report.render(report.build(client, client.api_url)))

@@ -1,5 +1,5 @@
 """The command line's shape: its commands and arguments, the process set-up, and the way into
-the tray (no command). What each command does is in ``cli_commands.py`` and ``cli_money.py``,
+the tray (no command). What each command does is in ``commands.py`` and ``money.py``,
 loaded only when that command runs, so the tray's start pays for none of it.
 
 Exit codes: 0 success, 1 the API refused or another error, 2 usage, 3 sign-in needed or failed,
@@ -19,10 +19,10 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from zomro_tray import APP_NAME, READ_KEYCHAIN_FOR_THE_TRAY, __version__, errors, i18n
-from zomro_tray.endpoint import API_URL_ENV
+from zomro_tray.core.endpoint import API_URL_ENV
 from zomro_tray.i18n import N_, _
 from zomro_tray.logs import redactor, setup_logging
-from zomro_tray.settings import SettingsStore
+from zomro_tray.store.settings import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     (no command) loads none of them before its icon shows."""
 
     def handler(args: argparse.Namespace) -> int:
-        return int(getattr(importlib.import_module(f"zomro_tray.{module}"), name)(args) or 0)
+        return int(getattr(importlib.import_module(f"zomro_tray.cli.{module}"), name)(args) or 0)
 
     return handler
 
@@ -182,34 +182,34 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("send username:password on every request instead of a session"),
     )
-    login.set_defaults(handler=_command("cli_commands", "cmd_login"))
+    login.set_defaults(handler=_command("commands", "cmd_login"))
 
     logout = commands.add_parser("logout", parents=[which], help=_("forget the stored sign-in"))
-    logout.set_defaults(handler=_command("cli_commands", "cmd_logout"))
+    logout.set_defaults(handler=_command("commands", "cmd_logout"))
 
     accounts = commands.add_parser(
         "accounts", help=_("list the accounts, in the tray's order, and which are signed in")
     )
     accounts.add_argument("--json", action="store_true", help=_("print a JSON array"))
-    accounts.set_defaults(handler=_command("cli_commands", "cmd_accounts"))
+    accounts.set_defaults(handler=_command("commands", "cmd_accounts"))
     services = commands.add_parser(
         "services", parents=[which], help=_("list the servers and their states")
     )
     services.add_argument("--json", action="store_true", help=_("print a JSON array"))
-    services.set_defaults(handler=_command("cli_commands", "cmd_services"))
+    services.set_defaults(handler=_command("commands", "cmd_services"))
     balance = commands.add_parser(
         "balance",
         parents=[which],
         help=_("show the balance, what the servers cost per day, and the days left"),
     )
     balance.add_argument("--json", action="store_true", help=_("print a JSON object"))
-    balance.set_defaults(handler=_command("cli_money", "cmd_balance"))
+    balance.set_defaults(handler=_command("money", "cmd_balance"))
     show = commands.add_parser(
         "show", parents=[which], help=_("show one server's details, plan and recent load")
     )
     show.add_argument("service", metavar="SERVER", help=_("server id or exact name"))
     show.add_argument("--json", action="store_true", help=_("print a JSON object"))
-    show.set_defaults(handler=_command("cli_money", "cmd_show"))
+    show.set_defaults(handler=_command("money", "cmd_show"))
 
     power_help = {
         "start": _("start a server"),
@@ -227,21 +227,21 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="SECONDS",
             help=_("how long --wait waits (default 300)"),
         )
-        sub.set_defaults(handler=_command("cli_commands", "cmd_power"), action=action)
+        sub.set_defaults(handler=_command("commands", "cmd_power"), action=action)
 
     login_item = commands.add_parser(
         "start-at-login",
         help=_("show, or turn on or off, starting the tray app when you log in"),
     )
     login_item.add_argument("state", nargs="?", choices=("on", "off"))
-    login_item.set_defaults(handler=_command("cli_commands", "cmd_start_at_login"))
+    login_item.set_defaults(handler=_command("commands", "cmd_start_at_login"))
 
     report = commands.add_parser(
         "report",
         parents=[which],
         help=_("show what Zomro's API answers (read-only, nothing identifying): for bug reports"),
     )
-    report.set_defaults(handler=_command("cli_commands", "cmd_report"))
+    report.set_defaults(handler=_command("commands", "cmd_report"))
 
     emulator = commands.add_parser("emulator", help=_("run a local emulator of Zomro's API"))
     emulator.add_argument("--host", default="127.0.0.1")
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="demo",
         help="demo, runout, accounts, many, single, empty, slow, flaky, expiring, hostile",
     )
-    emulator.set_defaults(handler=_command("cli_commands", "cmd_emulator"))
+    emulator.set_defaults(handler=_command("commands", "cmd_emulator"))
     return parser
 
 
@@ -261,13 +261,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     speak_the_users_language()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == [READ_KEYCHAIN_FOR_THE_TRAY]:
-        from zomro_tray.keychain import answer_the_tray
+        from zomro_tray.store.keychain import answer_the_tray
 
         return answer_the_tray(arguments[1:])  # the tray's keychain helper (keychain.py says why)
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     if args.self_test:
-        from zomro_tray import selftest
+        from zomro_tray.cli import selftest
 
         return selftest.run()
     try:
@@ -290,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_tray(args: argparse.Namespace) -> int:
-    from zomro_tray.keychain import SecretStore
+    from zomro_tray.store.keychain import SecretStore
 
     # Its helper reads the keychain now, in a process of its own, while Qt loads (keychain.py).
     entries = SettingsStore().keychain_entries()

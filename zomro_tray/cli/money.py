@@ -1,7 +1,7 @@
 """The command line's money and details: ``zomro-tray balance`` and ``zomro-tray show``.
 
 The twins of the menu's balance line and the window's details pane, with the same words and the
-same figures (both come from :mod:`zomro_tray.money`). Read-only calls only.
+same figures (both come from :mod:`zomro_tray.core.money`). Read-only calls only.
 """
 
 from __future__ import annotations
@@ -11,25 +11,25 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from zomro_tray import errors
-from zomro_tray.cli_support import describe, find_service, signed_in_client
+from zomro_tray.cli.support import describe, find_service, signed_in_client
+from zomro_tray.core.model import Service
 from zomro_tray.i18n import _
-from zomro_tray.model import Service
 
 if TYPE_CHECKING:  # the details load with the command that shows them
-    from zomro_tray.details import Series
+    from zomro_tray.core.details import Series
 
 
 def service_json(service: Service) -> dict[str, Any]:
     """``services --json``'s object: the server's fields, and its price per day."""
-    from zomro_tray.money import daily_cost
+    from zomro_tray.core.money import daily_cost
 
     cost = daily_cost(service)
     return {**service.to_json(), "daily_cost": str(cost.value) if cost else None}
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
-    from zomro_tray.money import money_line, runway, unpriced_note
-    from zomro_tray.money_protocol import read_funds
+    from zomro_tray.api.readings import read_funds
+    from zomro_tray.core.money import money_line, runway, unpriced_note
 
     client = signed_in_client(args)
     services = client.list_services()
@@ -45,15 +45,15 @@ def cmd_balance(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from zomro_tray import money_protocol
-    from zomro_tray.details import CPU, TRAFFIC
-    from zomro_tray.money import cost_words
+    from zomro_tray.api import readings
+    from zomro_tray.core.details import CPU, TRAFFIC
+    from zomro_tray.core.money import cost_words
 
     client = signed_in_client(args)
     service = find_service(client.list_services(), args.service)
-    resources = money_protocol.read_resources(client, service.id)
-    cpu = money_protocol.read_series(client, service.id, CPU, 1)
-    traffic = money_protocol.read_series(client, service.id, TRAFFIC, 1)
+    resources = readings.read_resources(client, service.id)
+    cpu = readings.read_series(client, service.id, CPU, 1)
+    traffic = readings.read_series(client, service.id, TRAFFIC, 1)
     if args.json:
         details = {
             **service_json(service),
@@ -99,7 +99,7 @@ def _cpu_line(series: Series) -> str:
 
 
 def _traffic_line(series: Series) -> str:
-    from zomro_tray.details import traffic_words
+    from zomro_tray.core.details import traffic_words
 
     if series.empty:
         return _("no data for the last hour")

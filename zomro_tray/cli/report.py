@@ -25,9 +25,10 @@ import json
 import re
 from typing import Any
 
-from zomro_tray import __version__, errors, protocol
-from zomro_tray.client import ZomroClient
-from zomro_tray.model import INSTANCE_STATES, SPECIAL_MODES
+from zomro_tray import __version__, errors
+from zomro_tray.api import protocol
+from zomro_tray.api.client import ZomroClient
+from zomro_tray.core.model import INSTANCE_STATES, SPECIAL_MODES
 
 #: Fields whose values are the API's vocabulary, not the customer's data.
 VOCABULARY = frozenset(

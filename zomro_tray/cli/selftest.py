@@ -86,7 +86,7 @@ def check_network_module() -> list[Check]:
 
 
 def check_keyring() -> list[Check]:
-    from zomro_tray.keychain import SecretStore
+    from zomro_tray.store.keychain import SecretStore
 
     names = sorted(ep.name for ep in metadata.entry_points(group="keyring.backends"))
     wanted = KEYRING_BACKEND.get(_platform_key(), "")
@@ -118,8 +118,8 @@ def check_tls() -> list[Check]:
 
 
 def check_demo() -> list[Check]:
-    from zomro_tray.client import ZomroClient
-    from zomro_tray.credentials import Credentials
+    from zomro_tray.api.client import ZomroClient
+    from zomro_tray.core.credentials import Credentials
     from zomro_tray.emulator import Emulator
 
     with Emulator() as emulator:
@@ -151,7 +151,7 @@ def check_notifications() -> list[Check]:
     """Linux: a notification service on the session bus (running, or one the bus can start)."""
     if _platform_key() != "linux":
         return []
-    from zomro_tray.gui.notifier import notification_service
+    from zomro_tray.gui.tray.notifier import notification_service
 
     found, why = notification_service()
     if found:

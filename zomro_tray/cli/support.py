@@ -12,17 +12,17 @@ import sys
 from typing import TYPE_CHECKING
 
 from zomro_tray import APP_NAME, errors
-from zomro_tray.account import Account
-from zomro_tray.endpoint import API_URL_ENV
+from zomro_tray.core.account import Account
+from zomro_tray.core.endpoint import API_URL_ENV
+from zomro_tray.core.model import Action, PowerState, Service
+from zomro_tray.display.presentation import state_words
 from zomro_tray.i18n import _
-from zomro_tray.keychain import SecretStore
 from zomro_tray.logs import redactor
-from zomro_tray.model import Action, PowerState, Service
-from zomro_tray.presentation import state_words
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.store.keychain import SecretStore
+from zomro_tray.store.settings import Settings, SettingsStore
 
 if TYPE_CHECKING:
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -72,7 +72,7 @@ def api_url(args: argparse.Namespace, account: Account | None = None) -> str:
 
 
 def signed_in_client(args: argparse.Namespace) -> ZomroClient:
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
     account, first = chosen_account(args)  # first: a problem with the settings is said anyway
     url = api_url(args, account)

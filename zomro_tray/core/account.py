@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from zomro_tray.endpoint import DEFAULT_API_URL
+from zomro_tray.core.endpoint import DEFAULT_API_URL
+from zomro_tray.core.plain_text import capped
 from zomro_tray.i18n import _
-from zomro_tray.plain_text import capped
 
 if TYPE_CHECKING:  # the model loads after the icon shows (test_e2e_x11's start-up check)
-    from zomro_tray.model import Service
+    from zomro_tray.core.model import Service
 
 #: The first account's keychain entry, as the single-account releases wrote it.
 FIRST_ENTRY = "credentials"

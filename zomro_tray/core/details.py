@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from zomro_tray.core.model import ServerKey
 from zomro_tray.i18n import decimal
-from zomro_tray.model import ServerKey
 
 #: The graph's periods, in hours, as the panel offers them (1 h, 24 h, 7 d, 30 d).
 PERIODS = (1, 24, 168, 720)

@@ -238,7 +238,7 @@ class Service:
     plan: str = ""
     os: str = ""
     #: What Zomro prices it per day: ``item_cost`` (a plain number) and ``cost`` (display text,
-    #: "0.1634 EUR / Day"); read by :func:`zomro_tray.money.daily_cost`.
+    #: "0.1634 EUR / Day"); read by :func:`zomro_tray.core.money.daily_cost`.
     item_cost: str = ""
     cost_text: str = ""
     created: str = ""

@@ -6,7 +6,7 @@ the runway: how many more daily charges the balance (plus any credit) covers. Am
 ``Decimal`` end to end: Zomro prices to four places ("0.1634 EUR / Day"), and a sum of floats
 would print 1.3799999 where the panel shows 1.38.
 
-No I/O and no Qt here: :mod:`zomro_tray.money_protocol` reads the answers, the worker fetches
+No I/O and no Qt here: :mod:`zomro_tray.api.readings` reads the answers, the worker fetches
 them, the views format them with :func:`money_line`.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from zomro_tray.core.model import PowerState, Service
 from zomro_tray.i18n import _, decimal, ngettext
-from zomro_tray.model import PowerState, Service
 
 #: The currency Zomro bills Cloud VPS in (the panel prints prices as "€{price}").
 DEFAULT_CURRENCY = "EUR"

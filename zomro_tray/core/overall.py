@@ -1,8 +1,8 @@
 """What the whole tray says at a glance: its icon's state and its connection to Zomro.
 
-Apart from :mod:`zomro_tray.presentation` (which decides them) because the icon shows before the
-app is built: the start-up path needs these names and the "loading" words, not the rest.
-"""
+Apart from :mod:`zomro_tray.display.presentation` (which decides them) because the icon shows
+before the app is built: the start-up path needs these names and the "loading" words, not the
+rest."""
 
 from __future__ import annotations
 

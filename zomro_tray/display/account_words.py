@@ -1,16 +1,16 @@
 """What the tray says of its accounts when there are several: each section's first line, the
 icon's one state over all of them, and the tooltip's line per account.
 
-Apart from :mod:`zomro_tray.presentation`, which says what one account's servers are doing.
+Apart from :mod:`zomro_tray.display.presentation`, which says what one account's servers are doing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from zomro_tray.core.overall import Overall
+from zomro_tray.display.presentation import Entry, elide, summary
 from zomro_tray.i18n import _
-from zomro_tray.overall import Overall
-from zomro_tray.presentation import Entry, elide, summary
 
 
 def combined(states: Sequence[Overall]) -> Overall:

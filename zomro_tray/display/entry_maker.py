@@ -1,18 +1,17 @@
 """Each refresh's menu entries, made again only for the servers that changed.
 
-Making an entry (its words, refusals and tooltip, :func:`zomro_tray.presentation.entry_for`) is
-most of what a refresh costs the GUI thread; at a thousand servers a refresh usually changes a
-few of them, so the rest are reused.
-"""
+Making an entry (its words, refusals and tooltip,
+:func:`zomro_tray.display.presentation.entry_for`) is most of what a refresh costs the GUI
+thread; at a thousand servers a refresh usually changes a few of them, so the rest are reused."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
+from zomro_tray.core.model import Action, ServerKey, Service
+from zomro_tray.display.presentation import Entry, entry_for
 from zomro_tray.i18n import language
-from zomro_tray.model import Action, ServerKey, Service
-from zomro_tray.presentation import Entry, entry_for
-from zomro_tray.settings import Settings
+from zomro_tray.store.settings import Settings
 
 
 class EntryMaker:

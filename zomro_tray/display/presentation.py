@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from zomro_tray.core.model import Action, PowerState, ServerKey, Service, allows, refusal
+from zomro_tray.core.overall import Connection, Overall, loading_tooltip
 from zomro_tray.i18n import _, clock, ngettext, pgettext
-from zomro_tray.model import Action, PowerState, ServerKey, Service, allows, refusal
-from zomro_tray.overall import Connection, Overall, loading_tooltip
-from zomro_tray.settings import Settings
+from zomro_tray.store.settings import Settings
 
 if TYPE_CHECKING:  # only named in annotations: the icon does not wait for it
     from datetime import datetime
@@ -208,7 +208,7 @@ def _without_power(service: Service, name: str, words: str, hint: str, *, undo: 
 def _tooltip(service: Service, name: str, click: Action | None, reason: str) -> str:
     """Our own sentence first: Qt reads a tooltip as rich text only if its first line looks
     like markup, and server text (a name, an address) never stands there."""
-    from zomro_tray.money import cost_words, stop_keeps_charging  # after the icon, not before
+    from zomro_tray.core.money import cost_words, stop_keeps_charging  # after the icon, not before
 
     if click is Action.START:
         hint = _("Click to start this server.")

@@ -13,8 +13,8 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from zomro_tray.account import MAX_ACCOUNTS, SIGN_IN_METHODS, Account, new_key
-from zomro_tray.plain_text import capped
+from zomro_tray.core.account import MAX_ACCOUNTS, SIGN_IN_METHODS, Account, new_key
+from zomro_tray.core.plain_text import capped
 
 #: The most characters of an account's name, a user name (an e-mail address at most) and an
 #: alias: what a menu line or a notification title can hold.

@@ -2,7 +2,7 @@
 
 Each account has one entry, service ``zomro-tray``, holding its serialised :class:`Credentials`,
 so replacing a sign-in is one atomic write: ``credentials`` for the first account (the entry every
-single-account release used), ``credentials-KEY`` for the others (:mod:`zomro_tray.account`).
+single-account release used), ``credentials-KEY`` for the others (:mod:`zomro_tray.core.account`).
 When no real keychain is usable (keyring's fail or null backends, a locked
 keychain, no D-Bus session) this says so with :class:`errors.KeychainUnavailable`; it never falls
 back to a plaintext file unless the user chose such a backend explicitly.
@@ -28,9 +28,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import zomro_tray
 from zomro_tray import APP_NAME, READ_KEYCHAIN_FOR_THE_TRAY, errors
-from zomro_tray.account import FIRST_ENTRY, is_keychain_entry
-from zomro_tray.credentials import Credentials
+from zomro_tray.core.account import FIRST_ENTRY, is_keychain_entry
+from zomro_tray.core.credentials import Credentials
 from zomro_tray.i18n import _
 
 log = logging.getLogger(__name__)
@@ -274,14 +275,14 @@ def answer_the_tray(entries: Sequence[str]) -> int:
 
 
 #: The folder this package was loaded from, and the one above it (where it is imported from).
-_HOME_OF_THE_CODE = str(Path(__file__).resolve().parent)
-_WHERE_IT_IS_IMPORTED_FROM = str(Path(__file__).resolve().parent.parent)
+_HOME_OF_THE_CODE = str(Path(zomro_tray.__file__).resolve().parent)
+_WHERE_IT_IS_IMPORTED_FROM = str(Path(zomro_tray.__file__).resolve().parent.parent)
 #: The helper's first lines, run by an isolated Python (-I: no current directory, no user
 #: site-packages, no PYTHON* variables on its path): this very package, by its absolute path,
 #: and nothing a folder named zomro_tray/ where the user happens to be could put first.
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
-    "from zomro_tray.cli import main; sys.exit(main())"
+    "from zomro_tray.cli.main import main; sys.exit(main())"
 )
 
 

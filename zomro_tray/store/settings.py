@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zomro_tray import APP_NAME
-from zomro_tray.account import MAX_ACCOUNTS, Account, too_many_accounts
-from zomro_tray.account_file import (
+from zomro_tray.core.account import MAX_ACCOUNTS, Account, too_many_accounts
+from zomro_tray.i18n import LANGUAGES, _
+from zomro_tray.store.account_file import (
     INVALID,
     LEGACY_ACCOUNT_READERS,
     LEGACY_NAMES,
@@ -26,10 +27,9 @@ from zomro_tray.account_file import (
     read_fields,
     with_legacy_choices,
 )
-from zomro_tray.i18n import LANGUAGES, _
 
 if TYPE_CHECKING:  # the settings load before the icon shows; the model after it
-    from zomro_tray.model import ServerKey
+    from zomro_tray.core.model import ServerKey
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
-from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.model import Action, ServerKey, Service
-from zomro_tray.presentation import UNDO_SECONDS
+from zomro_tray.core.credentials import AuthMethod, Credentials
+from zomro_tray.core.model import Action, ServerKey, Service
+from zomro_tray.display.presentation import UNDO_SECONDS
 
 
 class SecretsStore(Protocol):

@@ -1,12 +1,11 @@
 """The worker's second duty: the account's money, and the story of the server being looked at.
 
-It lives in the worker's thread beside :class:`zomro_tray.worker.Worker` and uses its client, so
-the GUI thread never waits on these calls either. Both come after the statuses: the worker calls
-:meth:`Ledger.after_refresh` once a refresh's snapshot is out. The balance is read every
-:data:`FUNDS_CHECK_SECONDS` (it changes once a day, at the daily charge, or when the customer
-pays), not at every refresh; a server's details and graphs only while the window shows that
-server, and at most one request per server per refresh interval, from cache otherwise.
-"""
+It lives in the worker's thread beside :class:`zomro_tray.worker.worker.Worker` and uses its
+client, so the GUI thread never waits on these calls either. Both come after the statuses: the
+worker calls :meth:`Ledger.after_refresh` once a refresh's snapshot is out. The balance is read
+every :data:`FUNDS_CHECK_SECONDS` (it changes once a day, at the daily charge, or when the
+customer pays), not at every refresh; a server's details and graphs only while the window shows
+that server, and at most one request per server per refresh interval, from cache otherwise."""
 
 from __future__ import annotations
 
@@ -18,13 +17,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from zomro_tray import errors
+from zomro_tray.core.model import ServerKey, Service
 from zomro_tray.logs import redactor
-from zomro_tray.model import ServerKey, Service
 
 if TYPE_CHECKING:  # loaded at the first read, in the worker's thread: not before the icon
-    from zomro_tray.client import ZomroClient
-    from zomro_tray.details import Story
-    from zomro_tray.money import Funds
+    from zomro_tray.api.client import ZomroClient
+    from zomro_tray.core.details import Story
+    from zomro_tray.core.money import Funds
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +71,14 @@ class Ledger(QObject):
         due = self._funds_read is None or now >= self._funds_read + FUNDS_CHECK_SECONDS
         client = self._client()
         if due and client is not None and self._reading is None:
-            from zomro_tray import money_protocol
+            from zomro_tray.api import readings
 
-            self._reading = money_protocol.funds_steps(client)
+            self._reading = readings.funds_steps(client)
             QTimer.singleShot(0, self, self._read_funds_step)
         self._send_runway()
 
     def _send_runway(self) -> None:
-        from zomro_tray.money import NOT_READ, Funds, runway
+        from zomro_tray.core.money import NOT_READ, Funds, runway
 
         funds = self._funds or Funds(unavailable_because=NOT_READ)
         self.money_ready.emit(runway(funds, self._services))
@@ -99,7 +98,7 @@ class Ledger(QObject):
             self._reading = None
             self._retry_soon()
         except Exception:  # an answer nothing foresaw: unavailable, never a wrong number
-            from zomro_tray.money import Funds
+            from zomro_tray.core.money import Funds
 
             log.exception("reading the balance failed unexpectedly")
             self._funds_done(Funds(unavailable_because="unexpected answer"))
@@ -107,11 +106,11 @@ class Ledger(QObject):
             QTimer.singleShot(0, self, self._read_funds_step)
 
     def _funds_done(self, funds: Funds) -> None:
-        from zomro_tray import money_protocol
+        from zomro_tray.api import readings
 
         self._reading = None
         self._funds = funds
-        if funds.unavailable_because == money_protocol.UNREADABLE:
+        if funds.unavailable_because == readings.UNREADABLE:
             self._retry_soon()
         else:
             self._funds_read = time.monotonic()
@@ -178,7 +177,7 @@ class Ledger(QObject):
     def _next_read(self, service_id: str, now: float) -> str:
         """What to read next for this server: the plan first, then whichever graph (of the
         chosen period) is oldest."""
-        from zomro_tray.details import METRICS
+        from zomro_tray.core.details import METRICS
 
         times = self._story_times.setdefault(service_id, {})
         if now - times.get("resources", -1e9) >= RESOURCES_SECONDS:
@@ -187,16 +186,16 @@ class Ledger(QObject):
         return min(keys, key=lambda key: times.get(key, -1e9))
 
     def _read(self, client: ZomroClient, service_id: str, what: str, now: float) -> None:
-        from zomro_tray import money_protocol
-        from zomro_tray.details import CPU, TRAFFIC, Story
+        from zomro_tray.api import readings
+        from zomro_tray.core.details import CPU, TRAFFIC, Story
 
         key = ServerKey(self._account, service_id)
         try:
             if what == "resources":
-                story = Story(key, resources=money_protocol.read_resources(client, service_id))
+                story = Story(key, resources=readings.read_resources(client, service_id))
             else:
                 metric = what.split(":", 1)[0]
-                series = money_protocol.read_series(client, service_id, metric, self._hours)
+                series = readings.read_series(client, service_id, metric, self._hours)
                 story = Story(
                     key,
                     cpu=series if metric == CPU else None,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zomro_tray.contract import ActionResult, Timing
+from zomro_tray.core.model import Action, ActionProgress, ServerKey, Service, action_progress
+from zomro_tray.display.presentation import power_words
 from zomro_tray.i18n import _
-from zomro_tray.model import Action, ActionProgress, ServerKey, Service, action_progress
-from zomro_tray.presentation import power_words
+from zomro_tray.worker.contract import ActionResult, Timing
 
 
 @dataclass

@@ -11,18 +11,18 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from zomro_tray import errors
-from zomro_tray.contract import SignInCheck, SignInForm, SignInOutcome
-from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.core.credentials import AuthMethod, Credentials
 from zomro_tray.i18n import ngettext
 from zomro_tray.logs import redactor
+from zomro_tray.worker.contract import SignInCheck, SignInForm, SignInOutcome
 
 if TYPE_CHECKING:
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
 
 def check_sign_in(request_id: int, form: SignInForm) -> SignInCheck:
     """The form's sign-in tried once; the answer says how it went in a sentence."""
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
     redactor.add(form.token, form.password)
     client: ZomroClient | None = None

@@ -17,24 +17,24 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from zomro_tray import errors
-from zomro_tray.contract import (
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action, ServerKey, Service
+from zomro_tray.core.overall import Connection
+from zomro_tray.core.plain_text import capped
+from zomro_tray.i18n import _
+from zomro_tray.logs import redactor
+from zomro_tray.worker.contract import (
     ActionResult,
     SecretsStore,
     SignInForm,
     Snapshot,
     Timing,
 )
-from zomro_tray.credentials import Credentials
-from zomro_tray.i18n import _
-from zomro_tray.ledger import Ledger
-from zomro_tray.logs import redactor
-from zomro_tray.model import Action, ServerKey, Service
-from zomro_tray.overall import Connection
-from zomro_tray.pending import PendingActions
-from zomro_tray.plain_text import capped
+from zomro_tray.worker.ledger import Ledger
+from zomro_tray.worker.pending import PendingActions
 
 if TYPE_CHECKING:
-    from zomro_tray.client import ZomroClient
+    from zomro_tray.api.client import ZomroClient
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ class Worker(QObject):
     @Slot(int, object)
     def check_sign_in(self, request_id: int, form: SignInForm) -> None:
         """Try a sign-in without keeping it: the dialog's "Test connection"."""
-        from zomro_tray.sign_in_check import check_sign_in
+        from zomro_tray.worker.sign_in_check import check_sign_in
 
         self.sign_in_checked.emit(check_sign_in(request_id, form))
 
@@ -237,7 +237,7 @@ class Worker(QObject):
     def _use_credentials(
         self, loaded: Credentials | errors.ZomroError | None, first_run: bool = False
     ) -> None:
-        from zomro_tray.client import ZomroClient
+        from zomro_tray.api.client import ZomroClient
 
         if self._client is not None:
             self._client.close()

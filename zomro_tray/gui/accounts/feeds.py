@@ -16,18 +16,18 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from zomro_tray.account import Account, AccountStatus
-from zomro_tray.contract import Keychain, SecretsStore, SignInForm, Snapshot, Timing
-from zomro_tray.credentials import Credentials
-from zomro_tray.entry_maker import EntryMaker
-from zomro_tray.gui.money_view import MoneyView
-from zomro_tray.gui.worker_host import WorkerHost
-from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.model import Action, ServerKey, Service
-from zomro_tray.overall import Connection
-from zomro_tray.presentation import Entry
-from zomro_tray.settings import NotificationKind, Settings
-from zomro_tray.worker import Worker
+from zomro_tray.core.account import Account, AccountStatus
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action, ServerKey, Service
+from zomro_tray.core.overall import Connection
+from zomro_tray.display.entry_maker import EntryMaker
+from zomro_tray.display.presentation import Entry
+from zomro_tray.gui.accounts.money_view import MoneyView
+from zomro_tray.gui.accounts.worker_host import WorkerHost
+from zomro_tray.store.keychain import SessionOnlyStore
+from zomro_tray.store.settings import NotificationKind, Settings
+from zomro_tray.worker.contract import Keychain, SecretsStore, SignInForm, Snapshot, Timing
+from zomro_tray.worker.worker import Worker
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer
 
+from zomro_tray.core.overall import Connection
 from zomro_tray.i18n import _, ngettext
-from zomro_tray.overall import Connection
-from zomro_tray.settings import NotificationKind
+from zomro_tray.store.settings import NotificationKind
 
 #: How long a notice waits for others like it: each one that comes starts the wait again (the
 #: workers of one outage answer within a moment of each other), but no notice waits longer

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from zomro_tray.i18n import _
-from zomro_tray.settings import NotificationKind, Settings
+from zomro_tray.store.settings import NotificationKind, Settings
 
 if TYPE_CHECKING:  # money.py loads with the first balance, after the icon is shown
-    from zomro_tray.money import Runway, RunwayAlarm
+    from zomro_tray.core.money import Runway, RunwayAlarm
 
 
 class Notify(Protocol):
@@ -37,7 +37,7 @@ class MoneyView(QObject):
 
     def on_money(self, runway: Runway) -> None:
         """From the worker, after each refresh (the balance itself is read less often)."""
-        from zomro_tray.money import RunwayAlarm, low_warning, unpaid_warning
+        from zomro_tray.core.money import RunwayAlarm, low_warning, unpaid_warning
 
         before = (self.line(), self.note(), self.low)
         self.runway = runway
@@ -69,7 +69,7 @@ class MoneyView(QObject):
 
     def line(self) -> str:
         """ "" until the first balance read (or when signed out): no line rather than a guess."""
-        from zomro_tray.money import NOT_READ, money_line
+        from zomro_tray.core.money import NOT_READ, money_line
 
         if self.runway is None or self.runway.funds.unavailable_because == NOT_READ:
             return ""
@@ -80,7 +80,7 @@ class MoneyView(QObject):
         runway = self.runway
         if runway is None or not self.line():
             return ""
-        from zomro_tray.money import unpaid_warning, unpriced_note
+        from zomro_tray.core.money import unpaid_warning, unpriced_note
 
         how = _(
             "Zomro charges each server once a day, 24 hours in advance, stopped servers "

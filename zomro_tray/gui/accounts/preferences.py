@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from zomro_tray.account import Account
-from zomro_tray.autostart import AutoStart
+from zomro_tray.core.account import Account
 from zomro_tray.i18n import _
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.store.autostart import AutoStart
+from zomro_tray.store.settings import Settings, SettingsStore
 
 
 def _added(mine: Settings, written: Settings) -> tuple[Account, ...]:

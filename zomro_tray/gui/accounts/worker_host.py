@@ -12,10 +12,10 @@ import sys
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance
 
-from zomro_tray.contract import SecretsStore, SignInForm, Timing
-from zomro_tray.credentials import Credentials
-from zomro_tray.model import Action, ServerKey
-from zomro_tray.worker import Worker
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action, ServerKey
+from zomro_tray.worker.contract import SecretsStore, SignInForm, Timing
+from zomro_tray.worker.worker import Worker
 
 log = logging.getLogger(__name__)
 

@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from zomro_tray import errors
-from zomro_tray.account import (
+from zomro_tray.core.account import (
     MAX_ACCOUNTS,
     Account,
     AccountStatus,
     new_key,
     too_many_accounts,
 )
-from zomro_tray.contract import SignInCheck, SignInForm, SignInOutcome
-from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.endpoint import check_api_url
+from zomro_tray.core.credentials import AuthMethod, Credentials
+from zomro_tray.core.endpoint import check_api_url
 from zomro_tray.i18n import N_, _
+from zomro_tray.worker.contract import SignInCheck, SignInForm, SignInOutcome
 
 METHODS = (
     (AuthMethod.PASSWORD, N_("Username and password")),

@@ -13,12 +13,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from zomro_tray import logs
-from zomro_tray.account import AccountStatus
-from zomro_tray.settings import Settings
+from zomro_tray.core.account import AccountStatus
+from zomro_tray.store.settings import Settings
 
 if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon and the menu
-    from zomro_tray.gui.feeds import Feeds
-    from zomro_tray.gui.settings_dialog import SettingsDialog
+    from zomro_tray.gui.accounts.feeds import Feeds
+    from zomro_tray.gui.dialogs.settings_dialog import SettingsDialog
 
 
 class DialogHost(QObject):
@@ -44,7 +44,7 @@ class DialogHost(QObject):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return
-        from zomro_tray.gui.settings_dialog import SettingsDialog
+        from zomro_tray.gui.dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
             settings, accounts, notice=notice, autostart_supported=autostart_supported
@@ -68,9 +68,9 @@ class DialogHost(QObject):
 
     def show_about(self) -> None:
         if self.about is None:
-            from zomro_tray.gui import dialogs  # loaded when first opened
+            from zomro_tray.gui.dialogs import questions  # loaded when first opened
 
-            self.about = dialogs.about_box(logs.log_folder())
+            self.about = questions.about_box(logs.log_folder())
             self.about.destroyed.connect(self._about_closed)
         self.about.show()
         self.about.raise_()

@@ -10,8 +10,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from zomro_tray import __version__
+from zomro_tray.core.model import Action
 from zomro_tray.i18n import _
-from zomro_tray.model import Action
 
 
 def _question(action: Action) -> tuple[str, str, str]:
@@ -37,7 +37,7 @@ def confirm_power(action: Action, name: str) -> bool:
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     if action is Action.STOP:  # the panel says so before a stop; so do we (money.py)
-        from zomro_tray.money import stop_keeps_charging
+        from zomro_tray.core.money import stop_keeps_charging
 
         box.setInformativeText(stop_keeps_charging())
     do_it = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from zomro_tray.gui.dots import status_dot
+from zomro_tray.core.model import ServerKey, Service
+from zomro_tray.display.presentation import state_words
+from zomro_tray.gui.paint.dots import status_dot
 from zomro_tray.i18n import _
-from zomro_tray.model import ServerKey, Service
-from zomro_tray.presentation import state_words
-from zomro_tray.settings import Settings
+from zomro_tray.store.settings import Settings
 
 SHOW, ALIAS, STATE, ASK, ACCOUNT = range(5)
 

@@ -27,15 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from zomro_tray import errors
-from zomro_tray.account import Account, AccountStatus
-from zomro_tray.contract import SignInCheck
-from zomro_tray.endpoint import check_api_url
-from zomro_tray.gui.accounts_page import AccountsPage
-from zomro_tray.gui.icons import app_icon
-from zomro_tray.gui.servers_table import ServerChoice, ServersTable
+from zomro_tray.core.account import Account, AccountStatus
+from zomro_tray.core.endpoint import check_api_url
+from zomro_tray.core.model import ServerKey, Service
+from zomro_tray.gui.dialogs.accounts_page import AccountsPage
+from zomro_tray.gui.dialogs.servers_table import ServerChoice, ServersTable
+from zomro_tray.gui.paint.icons import app_icon
 from zomro_tray.i18n import LANGUAGES, N_, _
-from zomro_tray.model import ServerKey, Service
-from zomro_tray.settings import (
+from zomro_tray.store.settings import (
     MAX_REFRESH_SECONDS,
     MAX_WARNING_DAYS,
     MIN_REFRESH_SECONDS,
@@ -43,6 +42,7 @@ from zomro_tray.settings import (
     NotificationKind,
     Settings,
 )
+from zomro_tray.worker.contract import SignInCheck
 
 NOTIFICATION_LABELS = {
     NotificationKind.EXTERNAL_CHANGE: N_("A server stops or is suspended without you doing it"),

@@ -1,6 +1,6 @@
 """The menu's and the window's marks: a small dot per server state, and the balance line's coin.
 
-Painted like the tray icon (:mod:`zomro_tray.gui.icons`, whose colours they share), apart from
+Painted like the tray icon (:mod:`zomro_tray.gui.paint.icons`, whose colours they share), apart from
 it because they are needed once the menu is made, after the icon shows.
 """
 
@@ -11,8 +11,19 @@ from functools import cache
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QIcon, QPainter, QPainterPath
 
-from zomro_tray.gui.icons import AMBER, BLUE, GREEN, GREY, RED, RIM, WHITE, exclamation, glyph_width
-from zomro_tray.gui.painter import (
+from zomro_tray.core.model import PowerState
+from zomro_tray.gui.paint.icons import (
+    AMBER,
+    BLUE,
+    GREEN,
+    GREY,
+    RED,
+    RIM,
+    WHITE,
+    exclamation,
+    glyph_width,
+)
+from zomro_tray.gui.paint.painter import (
     canvas,
     circle,
     device_pixel_ratio,
@@ -23,7 +34,6 @@ from zomro_tray.gui.painter import (
     stroke,
     triangle,
 )
-from zomro_tray.model import PowerState
 
 DOT_SIZE = 16
 

@@ -17,7 +17,8 @@ from functools import cache
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap
 
-from zomro_tray.gui.painter import (
+from zomro_tray.core.overall import Overall
+from zomro_tray.gui.paint.painter import (
     canvas,
     circle,
     device_pixel_ratio,
@@ -30,7 +31,6 @@ from zomro_tray.gui.painter import (
     stroke,
     triangle,
 )
-from zomro_tray.overall import Overall
 
 TRAY_SIZES = (16, 20, 22, 24, 32, 48, 64)
 

@@ -15,9 +15,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QActionEvent
 from PySide6.QtWidgets import QMenu
 
-from zomro_tray.gui.dots import status_dot
-from zomro_tray.model import PowerState, ServerKey
-from zomro_tray.presentation import Entry
+from zomro_tray.core.model import PowerState, ServerKey
+from zomro_tray.display.presentation import Entry
+from zomro_tray.gui.paint.dots import status_dot
 
 
 class HeldChanges(QObject):

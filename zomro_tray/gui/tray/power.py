@@ -16,9 +16,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from zomro_tray.model import Action, ServerKey, Service, refusal
-from zomro_tray.presentation import UNDO_SECONDS
-from zomro_tray.settings import Settings
+from zomro_tray.core.model import Action, ServerKey, Service, refusal
+from zomro_tray.display.presentation import UNDO_SECONDS
+from zomro_tray.store.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,11 @@ class PowerClicks(QObject):
             return
         settings = self._settings()
         if settings.protects(key) or settings.confirm_before_stop:
-            from zomro_tray.gui import dialogs  # loaded when a question is first asked
+            from zomro_tray.gui.dialogs import questions  # loaded when a question is first asked
 
-            if dialogs.confirm_power(action, self._name(key)) and self._still_allowed(key, action):
+            if questions.confirm_power(action, self._name(key)) and self._still_allowed(
+                key, action
+            ):
                 self.send(key, action)  # asked and answered: no undo time on top
             return
         self._wait(key, action)

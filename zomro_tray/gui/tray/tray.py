@@ -1,7 +1,7 @@
 """The tray application: wires the worker, the tray icon, the menu, notifications and dialogs.
 
 The only place where user intent meets the worker; each part has a file of its own (see
-ARCHITECTURE.md). What it shows comes from :mod:`zomro_tray.presentation`.
+ARCHITECTURE.md). What it shows comes from :mod:`zomro_tray.display.presentation`.
 """
 
 from __future__ import annotations
@@ -15,23 +15,10 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from zomro_tray.autostart import AutoStart
-from zomro_tray.contract import ActionResult, Keychain, SecretsStore, Snapshot, Timing
-from zomro_tray.credentials import Credentials
-from zomro_tray.gui.dialog_host import DialogHost
-from zomro_tray.gui.feeds import AccountFeed, FeedContext, Feeds
-from zomro_tray.gui.gathered_notices import GatheredNotices, Situation
-from zomro_tray.gui.language import speak
-from zomro_tray.gui.menu import TrayMenu
-from zomro_tray.gui.notifier import Notifier, Severity
-from zomro_tray.gui.power import PowerClicks, Undo
-from zomro_tray.gui.preferences import Preferences, Problem
-from zomro_tray.gui.tray_host import TrayHost, starting_host
-from zomro_tray.gui.tray_view import TrayView
-from zomro_tray.i18n import _
-from zomro_tray.model import Action, ServerKey, Service
-from zomro_tray.overall import Connection
-from zomro_tray.presentation import (
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action, ServerKey, Service
+from zomro_tray.core.overall import Connection
+from zomro_tray.display.presentation import (
     CONTROL_PANEL_URL,
     Entry,
     action_title,
@@ -39,11 +26,24 @@ from zomro_tray.presentation import (
     external_changes,
     waiting_title,
 )
-from zomro_tray.settings import NotificationKind, Settings, SettingsStore
+from zomro_tray.gui.accounts.feeds import AccountFeed, FeedContext, Feeds
+from zomro_tray.gui.accounts.gathered_notices import GatheredNotices, Situation
+from zomro_tray.gui.accounts.preferences import Preferences, Problem
+from zomro_tray.gui.dialogs.dialog_host import DialogHost
+from zomro_tray.gui.language import speak
+from zomro_tray.gui.tray.menu import TrayMenu
+from zomro_tray.gui.tray.notifier import Notifier, Severity
+from zomro_tray.gui.tray.power import PowerClicks, Undo
+from zomro_tray.gui.tray.tray_host import TrayHost, starting_host
+from zomro_tray.gui.tray.tray_view import Clicks, TrayView
+from zomro_tray.i18n import _
+from zomro_tray.store.autostart import AutoStart
+from zomro_tray.store.settings import NotificationKind, Settings, SettingsStore
+from zomro_tray.worker.contract import ActionResult, Keychain, SecretsStore, Snapshot, Timing
 
 if TYPE_CHECKING:  # loaded when first opened: start-up only pays for the icon and the menu
-    from zomro_tray.gui.settings_dialog import SettingsDialog
-    from zomro_tray.gui.window import ServerWindow
+    from zomro_tray.gui.dialogs.settings_dialog import SettingsDialog
+    from zomro_tray.gui.window.window import ServerWindow
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class TrayApp(QObject):
         self.notifier = Notifier(lambda: self.tray_host.icon, self)
         self.tray_host.message_clicked.connect(self.notifier.tray_message_clicked)
         self.notifier.clicked.connect(self._notification_clicked)
-        self.view = TrayView(self)
+        self.view = TrayView(self.menu, self.tray_host, lambda: self.window)
 
     @property
     def settings(self) -> Settings:
@@ -165,7 +165,7 @@ class TrayApp(QObject):
 
     def show_window(self) -> None:
         if self.window is None:
-            from zomro_tray.gui.window import ServerWindow
+            from zomro_tray.gui.window.window import ServerWindow
 
             self.window = ServerWindow(self.feeds)
             self._connect_view(self.window)  # closed while it stands in for a tray: it quits
@@ -273,8 +273,13 @@ class TrayApp(QObject):
     # --- showing ------------------------------------------------------------------------------
 
     def render(self) -> None:
-        """Every account's section in the menu, the icon, its tooltip and the window."""
-        self.view.render()
+        """Every account's section in the menu, the icon, its tooltip and the window; what
+        they show is kept here and in each feed (clicks and names are looked up in it)."""
+        clicks = Clicks(self.power.local_pending, self.power.waiting)
+        shown = self.view.render(list(self.feeds), self.settings, clicks, self.demo)
+        for feed in self.feeds:
+            feed.shown = shown.by_account.get(feed.account.key, [])
+        self.shown = shown.entries
 
     def notify(
         self,

@@ -22,8 +22,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from zomro_tray.gui.icons import tray_icon
-from zomro_tray.overall import Overall, loading_tooltip
+from zomro_tray.core.overall import Overall, loading_tooltip
+from zomro_tray.gui.paint.icons import tray_icon
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
-from zomro_tray.gui.dots import status_dot
+from zomro_tray.core.model import ServerKey
+from zomro_tray.display.presentation import Entry
+from zomro_tray.gui.paint.dots import status_dot
 from zomro_tray.i18n import _
-from zomro_tray.model import ServerKey
-from zomro_tray.presentation import Entry
 
 Index = QModelIndex | QPersistentModelIndex
 SERVER, ACCOUNT = range(2)

@@ -2,7 +2,7 @@
 
 State, addresses, location, image, plan (with the resources ``instances.edit`` gives), what it
 costs per day, and graphs of its CPU and traffic. The list row's facts show at once; the rest
-arrives from the worker (:class:`zomro_tray.ledger.Ledger`), which reads only for the server
+arrives from the worker (:class:`zomro_tray.worker.ledger.Ledger`), which reads only for the server
 shown here. Every text is plain: server text is data, never markup.
 """
 
@@ -14,12 +14,12 @@ from typing import Protocol
 from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from zomro_tray.details import Series, Story, traffic_words
-from zomro_tray.gui.sparkline import Sparkline
+from zomro_tray.core.details import Series, Story, traffic_words
+from zomro_tray.core.model import ServerKey
+from zomro_tray.core.money import cost_words
+from zomro_tray.display.presentation import Entry, elide
+from zomro_tray.gui.window.sparkline import Sparkline
 from zomro_tray.i18n import _
-from zomro_tray.model import ServerKey
-from zomro_tray.money import cost_words
-from zomro_tray.presentation import Entry, elide
 
 
 class StorySource(Protocol):

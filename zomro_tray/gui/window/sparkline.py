@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from zomro_tray.gui.icons import AMBER, BLUE
+from zomro_tray.gui.paint.icons import AMBER, BLUE
 
 #: The app's blue for the main series (CPU, traffic in), its amber for the second (traffic out).
 LINE, SECOND = BLUE, AMBER

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zomro_tray.gui.dots import funds_mark
-from zomro_tray.gui.icons import app_icon
-from zomro_tray.gui.server_list import ACCOUNT, SERVER, ServerListModel, ServerSearch
-from zomro_tray.gui.server_story import StoryPane, StorySource
+from zomro_tray.core.model import Action, ServerKey
+from zomro_tray.display.presentation import Entry
+from zomro_tray.gui.paint.dots import funds_mark
+from zomro_tray.gui.paint.icons import app_icon
+from zomro_tray.gui.window.server_list import ACCOUNT, SERVER, ServerListModel, ServerSearch
+from zomro_tray.gui.window.server_story import StoryPane, StorySource
 from zomro_tray.i18n import _, pgettext
-from zomro_tray.model import Action, ServerKey
-from zomro_tray.presentation import Entry
 
 
 def no_tray_hint() -> str:
