@@ -95,6 +95,23 @@ _WINDOWS_ONLY_FLAG = (
     "Windows has it, and there (not here) it is the uppercase one; 0 either way on Linux"
 )
 
+_UNSET_IS_EMPTY = (
+    'an unset variable read as None instead of "": both are false, so the variable is skipped '
+    "either way"
+)
+_NONE_SET_NOT_C = (
+    'the locale read when no variable names one, as another text than "": neither is C or '
+    "POSIX, which is all it is asked"
+)
+_FIRST_PART = (
+    "the part of a locale name before its first dot, cut another way (no limit, from the "
+    "right, at most two cuts): a locale name has one dot at most, so the first part is the same"
+)
+_WHOLE_MINUTES = (
+    "whole minutes by floor division or by int() of the quotient: the same for any age of zero "
+    'or more; a clock gone backwards gives a negative count either way, said as "just now"'
+)
+
 
 def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
     return {f"{prefix}__mutmut_{n}": why for n in numbers}
@@ -135,4 +152,8 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.api.readings.x_series_from_measures", (32,), _NO_CPU_OUT),
     **_named("zomro_tray.core.money.x_low_warning", (3,), _DAYS_ZERO),
     **_named("zomro_tray.core.endpoint.x_check_api_url", (19,), _FRAGMENT_HAS_HASH),
+    **_named("zomro_tray.i18n.x_system_languages", (3, 5), _UNSET_IS_EMPTY),
+    **_named("zomro_tray.i18n.x__locale_env", (3,), _NONE_SET_NOT_C),
+    **_named("zomro_tray.i18n.x__is_c_locale", (4, 5, 7), _FIRST_PART),
+    **_named("zomro_tray.display.presentation.x_ago", (3,), _WHOLE_MINUTES),
 }

@@ -92,6 +92,11 @@ def untranslated(text: str) -> str:
         ({"LANG": "pl_PL.UTF-8", "LANGUAGE": "de:uk:pl"}, "uk"),
         ({"LANG": "C", "LANGUAGE": "pl"}, "en"),  # gettext ignores LANGUAGE under C: so do we
         ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8", "LANGUAGE": "pl"}, "en"),
+        ({"LANG": "POSIX", "LANGUAGE": "pl"}, "en"),
+        ({"LC_ALL": "C", "LANG": "pl_PL.UTF-8", "LANGUAGE": "uk"}, "en"),  # LC_ALL's C wins
+        ({"LANG": "pl.UTF-8"}, "pl"),  # no country
+        ({"LC_ALL": "de_DE:uk_UA"}, "en"),  # only LANGUAGE is a list
     ],
 )
 def test_the_system_language_is_used(
@@ -113,6 +118,9 @@ def test_the_os_list_is_asked_only_when_the_environment_names_none(
     assert i18n.use("", fallback=["uk-UA", "en-US"]) == "uk"  # how Qt names them on macOS
     monkeypatch.setenv("LANG", "pl_PL.UTF-8")
     assert i18n.use("", fallback=["uk-UA"]) == "pl"
+    monkeypatch.setenv("LANG", "C")  # a locale that is named, if only as C, is the answer
+    monkeypatch.setenv("LANGUAGE", "pl")
+    assert i18n.use("", fallback=["uk-UA"]) == "en"
 
 
 def test_the_choice_in_settings_wins(monkeypatch: pytest.MonkeyPatch) -> None:

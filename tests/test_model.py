@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zomro_tray.core.model import BillingState, PowerState, classify_power
+from zomro_tray.core.model import Action, BillingState, PowerState, classify_power
 
 
 @pytest.mark.parametrize(
@@ -134,3 +134,38 @@ def test_when_an_action_has_settled(
 
     progress = action_progress(Action(action), power, seen_transition=seen, waited_enough=waited)
     assert progress.value == expected
+
+
+@pytest.mark.parametrize(
+    ("action", "done", "failed", "not_done", "too_late"),
+    [
+        (
+            Action.START,
+            "web-1 started",
+            "Could not start web-1",
+            "web-1 did not start: it is now stopped.",
+            "web-1 did not start in time.",
+        ),
+        (
+            Action.STOP,
+            "web-1 stopped",
+            "Could not stop web-1",
+            "web-1 did not stop: it is now stopped.",
+            "web-1 did not stop in time.",
+        ),
+        (
+            Action.REBOOT,
+            "web-1 rebooted",
+            "Could not reboot web-1",
+            "web-1 did not reboot: it is now stopped.",
+            "web-1 did not reboot in time.",
+        ),
+    ],
+)
+def test_each_action_has_its_own_sentences(
+    action: Action, done: str, failed: str, not_done: str, too_late: str
+) -> None:
+    assert action.done("web-1") == done
+    assert action.failed("web-1") == failed
+    assert action.not_done("web-1", "Stopped") == not_done  # the state's word, lowercased
+    assert action.too_late("web-1") == too_late

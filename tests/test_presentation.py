@@ -23,6 +23,7 @@ from zomro_tray.display.presentation import (
     state_words,
     status_line,
     tooltip,
+    waiting_title,
 )
 from zomro_tray.store.settings import Settings
 
@@ -151,7 +152,29 @@ def test_elide_and_ago() -> None:
     assert ago(NOON, NOON + timedelta(seconds=59)) == "just now"
     assert ago(NOON, NOON + timedelta(minutes=1)) == "1 min ago"
     assert ago(NOON, NOON + timedelta(minutes=59, seconds=59)) == "59 min ago"
+    assert ago(NOON, NOON + timedelta(minutes=60)) == "1 h ago"
     assert ago(NOON, NOON + timedelta(hours=2, minutes=5)) == "2 h ago"
+
+
+def test_ago_counts_for_a_language_with_several_plural_forms() -> None:
+    i18n.use("pl")
+    assert ago(NOON, NOON + timedelta(minutes=5)) == "5 min temu"
+    assert ago(NOON, NOON + timedelta(hours=5)) == "5 godz. temu"
+
+
+@pytest.mark.parametrize(
+    ("action", "title", "words"),
+    [
+        (Action.START, "Starting web-1", "Starting in 5 s — click to undo"),
+        (Action.STOP, "Shutting down web-1", "Shutting down in 5 s — click to undo"),
+        (Action.REBOOT, "Rebooting web-1", "Rebooting in 5 s — click to undo"),
+    ],
+)
+def test_a_waiting_click_says_what_it_will_do(action: Action, title: str, words: str) -> None:
+    from zomro_tray.display.presentation import _waiting_words
+
+    assert waiting_title(action, "web-1") == title
+    assert _waiting_words(action) == words
 
 
 def test_action_titles_name_the_server() -> None:
