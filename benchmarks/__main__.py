@@ -39,19 +39,19 @@ from benchmarks import xdisplay
 from benchmarks.probes import StallMeter
 from benchmarks.soak import CHECKPOINT, run_soak, spin_until
 from zomro_tray import __version__
-from zomro_tray.account import Account
-from zomro_tray.client import ZomroClient
-from zomro_tray.contract import Snapshot
-from zomro_tray.credentials import Credentials
+from zomro_tray.api.client import ZomroClient
+from zomro_tray.core.account import Account
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action, PowerState, ServerKey, Service
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import add_servers
 from zomro_tray.emulator.servers import Account as EmulatedAccount
-from zomro_tray.gui.dots import status_dot
-from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SessionOnlyKeychain, SessionOnlyStore
-from zomro_tray.model import Action, PowerState, ServerKey, Service
-from zomro_tray.overall import Connection
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.gui.paint.dots import status_dot
+from zomro_tray.gui.tray.tray import TrayApp
+from zomro_tray.store.keychain import SessionOnlyKeychain, SessionOnlyStore
+from zomro_tray.store.settings import Settings, SettingsStore
+from zomro_tray.worker.contract import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN = ROOT / "dist" / "zomro-tray" / "zomro-tray"
@@ -322,7 +322,7 @@ def keychain_rows(runs: int, work: Path) -> list[Row]:
     import keyring
     from keyring.backends.SecretService import Keyring as SecretService
 
-    from zomro_tray.keychain import SecretStore
+    from zomro_tray.store.keychain import SecretStore
 
     try:
         usable = SecretService().priority > 0

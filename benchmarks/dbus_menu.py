@@ -23,12 +23,12 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.__main__ import _services
-from zomro_tray.account import Account
-from zomro_tray.contract import Snapshot
-from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.overall import Connection
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.core.account import Account
+from zomro_tray.core.overall import Connection
+from zomro_tray.gui.tray.tray import TrayApp
+from zomro_tray.store.keychain import SessionOnlyStore
+from zomro_tray.store.settings import Settings, SettingsStore
+from zomro_tray.worker.contract import Snapshot
 
 REPEATS = 5
 
@@ -91,7 +91,7 @@ class LayoutReader:
 
 
 def tray_menu_servers() -> int:
-    from zomro_tray.presentation import MAX_MENU_SERVERS
+    from zomro_tray.display.presentation import MAX_MENU_SERVERS
 
     return MAX_MENU_SERVERS
 

@@ -1,7 +1,8 @@
 """Mutation testing of the core: do the tests notice when a line of it changes?
 
     python -m benchmarks.mutation [--recheck-lived] [--max-children N] [PATTERN ...]
-        (mutmut; PATTERN limits the run to mutants whose name matches, e.g. "zomro_tray.money.*";
+        (mutmut; PATTERN limits the run to mutants whose name matches, e.g.
+        "zomro_tray.core.money.*";
         `mutmut results` and `mutmut show NAME` list and explain the mutants that lived;
         --recheck-lived runs again the ones that lived, against tests written since)
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from zomro_tray.account import Account
-from zomro_tray.contract import Timing
-from zomro_tray.credentials import Credentials
+from zomro_tray.core.account import Account
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.emulator.scenarios import (
     DEMO_PASSWORD,
@@ -34,10 +34,10 @@ from zomro_tray.emulator.scenarios import (
     add_servers,
     huge_texts_server,
 )
-from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.overall import Connection
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.gui.tray.tray import TrayApp
+from zomro_tray.store.keychain import SessionOnlyStore
+from zomro_tray.store.settings import Settings, SettingsStore
+from zomro_tray.worker.contract import Timing
 
 SOAK_FAULTS = (
     "html502",

@@ -26,7 +26,7 @@ unset ZOMRO_TOKEN
 echo "$token" | "$app" --api-url "$url" login
 "$app" --api-url "$url" services | grep -q "web-1"
 echo "services from the keychain's sign-in: ok"
-# The tray reads the keychain through this executable started once more (zomro_tray/keychain.py),
+# The tray reads the keychain through this executable started once more (zomro_tray/store/keychain.py),
 # every account's entry at once; the first account's is "credentials".
 "$app" --read-keychain-for-the-tray credentials | grep -q '"credentials": "' || {
   echo "the tray's keychain helper read no sign-in" >&2; exit 1; }

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtGui import QGuiApplication, QImage
 
-from zomro_tray.gui.icons import APP_ICON_SIZES, paint_app_icon
+from zomro_tray.gui.paint.icons import APP_ICON_SIZES, paint_app_icon
 
 
 def render(out: Path) -> list[Path]:

@@ -20,17 +20,17 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from zomro_tray import i18n
-from zomro_tray.account import Account
-from zomro_tray.contract import Timing
-from zomro_tray.credentials import Credentials
+from zomro_tray.core.account import Account
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import ServerKey
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator, build_state
-from zomro_tray.gui import dialogs
+from zomro_tray.gui.dialogs import questions
 from zomro_tray.gui.language import speak
-from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.model import ServerKey
-from zomro_tray.overall import Connection
-from zomro_tray.settings import NotificationKind, Settings, SettingsStore
+from zomro_tray.gui.tray.tray import TrayApp
+from zomro_tray.store.keychain import SessionOnlyStore
+from zomro_tray.store.settings import NotificationKind, Settings, SettingsStore
+from zomro_tray.worker.contract import Timing
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -114,7 +114,7 @@ def no_unexpected_question(request: pytest.FixtureRequest, monkeypatch: pytest.M
     def unexpected(action: object, name: str) -> bool:
         raise UnexpectedQuestion(f"the app asked an unexpected question: {action} {name!r}")
 
-    monkeypatch.setattr(dialogs, "confirm_power", unexpected)
+    monkeypatch.setattr(questions, "confirm_power", unexpected)
 
 
 @pytest.fixture(autouse=True)

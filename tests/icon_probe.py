@@ -21,7 +21,7 @@ def show(self: QSystemTrayIcon) -> None:
 
 
 QSystemTrayIcon.show = show  # type: ignore[method-assign]
-from zomro_tray.cli import main  # noqa: E402
+from zomro_tray.cli.main import main  # noqa: E402
 
 main([])
 with open(sys.argv[1], "w", encoding="utf-8") as out:

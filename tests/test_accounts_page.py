@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from zomro_tray.account import MAX_ACCOUNTS, Account, AccountStatus
-from zomro_tray.contract import SignInCheck, SignInForm, SignInOutcome
-from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.gui.accounts_page import AccountsPage
+from zomro_tray.core.account import MAX_ACCOUNTS, Account, AccountStatus
+from zomro_tray.core.credentials import AuthMethod, Credentials
+from zomro_tray.gui.dialogs.accounts_page import AccountsPage
+from zomro_tray.worker.contract import SignInCheck, SignInForm, SignInOutcome
 
 ADDRESS = "https://api.zomro.com/"
 MINE = Account(label="Mine", api_url=ADDRESS, username="me@example.com")

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from zomro_tray import calls, money_protocol, report
-from zomro_tray.calls import ALLOWED_CALLS, ForbiddenCall
-from zomro_tray.client import ZomroClient
-from zomro_tray.credentials import Credentials
-from zomro_tray.details import CPU, PERIODS, TRAFFIC
+from zomro_tray.api import calls, readings
+from zomro_tray.api.calls import ALLOWED_CALLS, ForbiddenCall
+from zomro_tray.api.client import ZomroClient
+from zomro_tray.cli import report
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.details import CPU, PERIODS, TRAFFIC
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import TWO_FACTOR_CODE, TWO_FACTOR_PASSWORD, TWO_FACTOR_USER
 
@@ -50,7 +51,7 @@ def _named_in_source() -> set[str]:
                     named = isinstance(key, ast.Constant) and key.value == "func"
                     if named and isinstance(value, ast.Constant):
                         names.add(str(value.value))
-    names |= {func for func, _ in money_protocol.BALANCE_READINGS}
+    names |= {func for func, _ in readings.BALANCE_READINGS}
     names |= {func for func, _ in report.CALLS + report.SERVER_CALLS}
     return names
 
@@ -78,12 +79,12 @@ def test_everything_the_app_does_sends_only_allowed_functions(emulator: Emulator
     services = client.list_services()
     client.active_filters()
     client.whoami()
-    money_protocol.read_funds(client)
+    readings.read_funds(client)
     for service in services[:2]:
-        money_protocol.read_resources(client, service.id)
+        readings.read_resources(client, service.id)
         for metric in (CPU, TRAFFIC):
             for hours in PERIODS:
-                money_protocol.read_series(client, service.id, metric, hours)
+                readings.read_series(client, service.id, metric, hours)
     report.build(client, emulator.url)
     client.stop("5116804")
     client.start("5116805")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from zomro_tray import errors
-from zomro_tray.account import Account
-from zomro_tray.cli import main
+from zomro_tray.cli.main import main
+from zomro_tray.core.account import Account
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import (
     DEMO_PASSWORD,
@@ -23,7 +23,7 @@ from zomro_tray.emulator.scenarios import (
     TWO_FACTOR_PASSWORD,
     TWO_FACTOR_USER,
 )
-from zomro_tray.settings import SettingsStore
+from zomro_tray.store.settings import SettingsStore
 
 from conftest import MemoryKeyring
 
@@ -174,7 +174,7 @@ def test_reboot_with_wait(
     emulator: Emulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
-    monkeypatch.setattr("zomro_tray.cli_commands.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("zomro_tray.cli.commands.POLL_SECONDS", 0.1)
     code, out, _ = cli(capsys, "--api-url", emulator.url, "reboot", "бэкап-сервер", "--wait")
     assert code == 0
     assert "бэкап-сервер: rebooting…" in out
@@ -186,7 +186,7 @@ def test_wait_gives_up_after_the_timeout(
 ) -> None:
     emulator = make_emulator(transition_seconds=30)
     monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
-    monkeypatch.setattr("zomro_tray.cli_commands.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("zomro_tray.cli.commands.POLL_SECONDS", 0.1)
     code, _, err = cli(
         capsys, "--api-url", emulator.url, "stop", "web-1", "--wait", "--timeout", "0.5"
     )
@@ -332,7 +332,7 @@ def test_secrets_never_appear_in_config_logs_or_errors(
     emulator.state.expire_sessions()
     assert record("services") == 3
     # Also the SettingsStore the tray would write.
-    from zomro_tray.settings import Settings, SettingsStore
+    from zomro_tray.store.settings import Settings, SettingsStore
 
     SettingsStore().save(Settings(accounts=(Account(api_url=url),)))
 

@@ -9,8 +9,10 @@ from collections.abc import Callable
 import pytest
 
 from zomro_tray import errors
-from zomro_tray.client import ZomroClient
-from zomro_tray.credentials import Credentials
+from zomro_tray.api.client import ZomroClient
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.endpoint import check_api_url
+from zomro_tray.core.model import PowerState
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import (
     DEMO_PASSWORD,
@@ -19,8 +21,6 @@ from zomro_tray.emulator.scenarios import (
     TWO_FACTOR_PASSWORD,
     TWO_FACTOR_USER,
 )
-from zomro_tray.endpoint import check_api_url
-from zomro_tray.model import PowerState
 
 MakeEmulator = Callable[..., Emulator]
 

@@ -27,7 +27,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from benchmarks import xdisplay
-from zomro_tray.gui.icons import GREEN, GREY
+from zomro_tray.gui.paint.icons import GREEN, GREY
 
 pytestmark = [pytest.mark.desktop, pytest.mark.timeout(900)]
 

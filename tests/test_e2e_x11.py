@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from benchmarks import xdisplay
-from zomro_tray.gui.icons import GREEN
+from zomro_tray.gui.paint.icons import GREEN
 
 pytestmark = pytest.mark.x11
 
@@ -146,30 +146,30 @@ NOT_BEFORE_THE_ICON = (
     "PySide6.QtDBus",
     "decimal",
     "datetime",  # named in annotations only, before the icon
-    "zomro_tray.client",
-    "zomro_tray.protocol",
-    "zomro_tray.money",
-    "zomro_tray.money_protocol",
-    "zomro_tray.details",
-    "zomro_tray.gui.window",
-    "zomro_tray.gui.settings_dialog",
+    "zomro_tray.api.client",
+    "zomro_tray.api.protocol",
+    "zomro_tray.core.money",
+    "zomro_tray.api.readings",
+    "zomro_tray.core.details",
+    "zomro_tray.gui.window.window",
+    "zomro_tray.gui.dialogs.settings_dialog",
     "zomro_tray.emulator",
     # The app beyond its icon: made in the event loop's first turn after the icon shows.
     "PySide6.QtNetwork",  # the single-instance socket; the lock itself is QtCore
     "logging.handlers",  # the log file
-    "zomro_tray.model",  # the icon needs overall.py's names, not what a server is
-    "zomro_tray.presentation",
-    "zomro_tray.gui.dots",
-    "zomro_tray.gui.tray",
-    "zomro_tray.gui.menu",
-    "zomro_tray.gui.notifier",
-    "zomro_tray.gui.dialog_host",
-    "zomro_tray.worker",
-    "zomro_tray.autostart",
+    "zomro_tray.core.model",  # the icon needs overall.py's names, not what a server is
+    "zomro_tray.display.presentation",
+    "zomro_tray.gui.paint.dots",
+    "zomro_tray.gui.tray.tray",
+    "zomro_tray.gui.tray.menu",
+    "zomro_tray.gui.tray.notifier",
+    "zomro_tray.gui.dialogs.dialog_host",
+    "zomro_tray.worker.worker",
+    "zomro_tray.store.autostart",
     # The command line's commands: the tray is the command line with none.
-    "zomro_tray.cli_commands",
-    "zomro_tray.cli_support",
-    "zomro_tray.cli_money",
+    "zomro_tray.cli.commands",
+    "zomro_tray.cli.support",
+    "zomro_tray.cli.money",
 )
 
 
@@ -187,7 +187,7 @@ def test_nothing_the_icon_does_not_need_is_loaded_before_it_shows(
     assert done.returncode == 0, done.stderr
     loaded = json.loads(out.read_text())
     assert loaded, "the icon was never shown"
-    assert "zomro_tray.gui.tray_host" in loaded  # the probe did see the app
+    assert "zomro_tray.gui.tray.tray_host" in loaded  # the probe did see the app
     early = [
         m for m in loaded if m.split(".")[0] in NOT_BEFORE_THE_ICON or m in NOT_BEFORE_THE_ICON
     ]

@@ -7,9 +7,14 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from zomro_tray.gui.gathered_notices import GATHER_MS, MAX_NAMES, GatheredNotices, Situation
-from zomro_tray.overall import Connection
-from zomro_tray.settings import NotificationKind
+from zomro_tray.core.overall import Connection
+from zomro_tray.gui.accounts.gathered_notices import (
+    GATHER_MS,
+    MAX_NAMES,
+    GatheredNotices,
+    Situation,
+)
+from zomro_tray.store.settings import NotificationKind
 
 
 class Heard:

@@ -15,7 +15,7 @@ from test_cli import run
 
 from zomro_tray import errors
 from zomro_tray.emulator import Emulator
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.store.settings import Settings, SettingsStore
 
 
 def test_hostile_names_print_no_terminal_control_character(
@@ -179,8 +179,8 @@ def test_an_api_address_with_a_query_fragment_or_password_is_refused_everywhere(
 def test_the_tray_refuses_a_settings_address_with_a_query(
     make_app: Any, emulator: Emulator, qtbot: Any
 ) -> None:
-    from zomro_tray.account import Account
-    from zomro_tray.overall import Connection
+    from zomro_tray.core.account import Account
+    from zomro_tray.core.overall import Connection
 
     address = _with_extra(emulator.url)[0]
     app = make_app(emulator, settings=Settings(accounts=(Account(api_url=address),)))

@@ -16,14 +16,15 @@ from typing import Any
 
 import pytest
 
-from zomro_tray import errors, money_protocol
-from zomro_tray.client import ZomroClient
-from zomro_tray.credentials import Credentials
+from zomro_tray import errors
+from zomro_tray.api import readings
+from zomro_tray.api.client import ZomroClient
+from zomro_tray.api.protocol import FIELD_LIMITS
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_PASSWORD, DEMO_USER, HUGE_TEXTS, MEGABYTE
-from zomro_tray.gui import dialogs
-from zomro_tray.model import Action
-from zomro_tray.protocol import FIELD_LIMITS
+from zomro_tray.gui.dialogs import questions
 
 from conftest import first, notes_of
 
@@ -176,7 +177,7 @@ def test_the_stop_question_shows_the_name_as_text_and_defaults_to_cancel(qtbot: 
         box.defaultButton().click()
 
     QTimer.singleShot(0, look_and_press_enter)
-    assert dialogs.confirm_power(Action.STOP, "<img src='file:///etc/hostname'>") is False
+    assert questions.confirm_power(Action.STOP, "<img src='file:///etc/hostname'>") is False
     assert seen["format"] is Qt.TextFormat.PlainText
     assert "<img src='file:///etc/hostname'>" in seen["text"]
     assert seen["default"] == "Cancel"
@@ -246,10 +247,10 @@ def test_megabyte_add_on_texts_are_read_in_linear_time(
     emulator = make_emulator("hostile")
     client = client_for(emulator)
     started = time.monotonic()
-    resources = money_protocol.read_resources(client, HUGE_TEXTS)
+    resources = readings.read_resources(client, HUGE_TEXTS)
     assert time.monotonic() - started < BOUNDED_SECONDS
     for value in (resources.cpu, resources.memory, resources.disk, resources.rdns):
-        assert 0 < len(value) <= money_protocol.MAX_RESOURCE_TEXT
+        assert 0 < len(value) <= readings.MAX_RESOURCE_TEXT
 
 
 @pytest.mark.parametrize(
@@ -259,14 +260,14 @@ def test_megabyte_add_on_texts_are_read_in_linear_time(
 def test_the_price_note_pattern_is_linear_on_any_text(words: str) -> None:
     """The pattern itself, on a megabyte that made the old one quadratic: minutes then."""
     started = time.monotonic()
-    money_protocol.without_price_note(words)
+    readings.without_price_note(words)
     assert time.monotonic() - started < BOUNDED_SECONDS
 
 
 def test_the_price_note_goes_and_the_words_stay() -> None:
-    assert money_protocol.without_price_note("2 GB (0.05 €)") == "2 GB"
-    assert money_protocol.without_price_note("1 vCPU  (+0.00 EUR) extra") == "1 vCPU extra"
-    assert money_protocol.without_price_note("no note (open") == "no note (open"
+    assert readings.without_price_note("2 GB (0.05 €)") == "2 GB"
+    assert readings.without_price_note("1 vCPU  (+0.00 EUR) extra") == "1 vCPU extra"
+    assert readings.without_price_note("no note (open") == "no note (open"
 
 
 def test_the_command_line_shows_a_megabyte_server_at_once(

@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from zomro_tray import cli, i18n
-from zomro_tray.account import Account
+from zomro_tray import i18n
+from zomro_tray.cli import main
+from zomro_tray.core.account import Account
 from zomro_tray.emulator import Emulator
 from zomro_tray.gui.language import speak
 from zomro_tray.i18n import _, ngettext
-from zomro_tray.settings import Settings
+from zomro_tray.store.settings import Settings
 
 from conftest import MakeApp
 
@@ -198,8 +199,8 @@ def test_the_check_names_each_kind_of_problem(tmp_path: Path) -> None:
 def test_zomro_panel_words_are_used() -> None:
     """The panel's Ukrainian and Russian words for states and actions (public/locales/*/
     cloud_vps.json), and the Polish of Zomro's article."""
-    from zomro_tray.model import Action, PowerState
-    from zomro_tray.presentation import power_words
+    from zomro_tray.core.model import Action, PowerState
+    from zomro_tray.display.presentation import power_words
 
     expected = {
         "uk": ("Активний", "Зупинений", "Зупинити"),
@@ -308,12 +309,12 @@ def test_every_line_of_the_command_line_is_translated(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(cli, "speak_the_users_language", _speak_pseudo)
+    monkeypatch.setattr(main, "speak_the_users_language", _speak_pseudo)
     monkeypatch.setenv("ZOMRO_TOKEN", emulator.demo_token)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     with pytest.raises(SystemExit) if "--help" in args or "bogus" in args else _nothing():
-        cli.main(["--api-url", emulator.url, *args])
+        main.main(["--api-url", emulator.url, *args])
     out, err = capsys.readouterr()
     assert (out + err).strip()
     assert untranslated(out + err) == ""  # whole, as help text wraps inside the brackets

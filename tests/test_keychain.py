@@ -11,9 +11,9 @@ import keyring
 import pytest
 
 from zomro_tray import errors
-from zomro_tray.account import FIRST_ENTRY
-from zomro_tray.credentials import AuthMethod, Credentials
-from zomro_tray.keychain import SecretStore
+from zomro_tray.core.account import FIRST_ENTRY
+from zomro_tray.core.credentials import AuthMethod, Credentials
+from zomro_tray.store.keychain import SecretStore
 
 from conftest import MemoryKeyring
 
@@ -146,7 +146,7 @@ def test_the_tray_reads_the_real_keychain_in_a_helper_and_never_loads_keyring() 
     try:
         SecretStore().save(Credentials.from_token("tok-through-the-helper"))
         code = (
-            "import sys; from zomro_tray.keychain import SecretStore; "
+            "import sys; from zomro_tray.store.keychain import SecretStore; "
             "c = SecretStore(read_in_helper=True).load(); "
             "print(c.token if c else None, 'keyring' in sys.modules)"
         )
@@ -178,7 +178,7 @@ def test_a_zomro_tray_folder_where_the_user_stands_never_runs_as_the_helper(
         SecretStore().save(Credentials.from_token("tok-stored"))
         code = (
             "import sys; sys.path.remove(''); "  # the tray itself: its installed command
-            "from zomro_tray.keychain import SecretStore; "
+            "from zomro_tray.store.keychain import SecretStore; "
             "c = SecretStore(read_in_helper=True).load(); print(c.token if c else None)"
         )
         done = subprocess.run(
@@ -199,12 +199,12 @@ def test_the_helper_is_this_app_isolated_with_entry_names_and_no_secret() -> Non
     import sys
 
     from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
-    from zomro_tray.keychain import _helper_command
+    from zomro_tray.store.keychain import _helper_command
 
     command = _helper_command(["credentials", "credentials-2"])
     assert command[:2] == [sys.executable, "-I"]  # no current directory on its path
     assert "-m" not in command
-    assert Path(command[4], "zomro_tray", "keychain.py").is_file()  # this package, by path
+    assert Path(command[4], "zomro_tray", "store", "keychain.py").is_file()  # this package
     assert command[5:] == [READ_KEYCHAIN_FOR_THE_TRAY, "credentials", "credentials-2"]
 
 
@@ -230,7 +230,7 @@ def test_a_helper_that_fails_leaves_the_read_to_this_process(
     caplog: pytest.LogCaptureFixture,
     helper: list[str],
 ) -> None:
-    from zomro_tray import keychain
+    from zomro_tray.store import keychain
 
     SecretStore().save(Credentials.from_token("tok-read-here"))
     monkeypatch.setattr(keychain, "_helper_command", lambda entries: helper)
@@ -250,7 +250,7 @@ def test_the_helpers_answer_is_the_one_used(
     memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """What the helper read is what the tray loads (this process's keychain is not asked)."""
-    from zomro_tray import keychain
+    from zomro_tray.store import keychain
 
     SecretStore().save(Credentials.from_token("tok-in-this-process"))
     secret = Credentials.from_token("tok-from-the-helper").to_secret()
@@ -270,7 +270,8 @@ def test_the_helper_runs_in_the_apps_own_folder_and_its_errors_stay_its_own(
 ) -> None:
     """Not in the folder the app was started from (a planted package there is never near it),
     and what the helper writes to its stderr is not the tray's to show."""
-    from zomro_tray import keychain
+    import zomro_tray
+    from zomro_tray.store import keychain
 
     code = (
         "sys.stderr.write('helper noise')\n"
@@ -280,7 +281,7 @@ def test_the_helper_runs_in_the_apps_own_folder_and_its_errors_stay_its_own(
     monkeypatch.chdir(tmp_path)
     loaded = SecretStore(read_in_helper=True).load()
     assert loaded is not None
-    assert Path(loaded.token) == Path(keychain.__file__).resolve().parent
+    assert Path(loaded.token) == Path(zomro_tray.__file__).resolve().parent
     assert "helper noise" not in capfd.readouterr().err
 
 
@@ -289,7 +290,7 @@ def test_a_helper_that_never_answers_is_given_up_on(
 ) -> None:
     """An unlock prompt nobody answers: after HELPER_SECONDS the keychain is said unavailable
     (the helper here answers late, after the limit, so a read without one would succeed)."""
-    from zomro_tray import keychain
+    from zomro_tray.store import keychain
 
     late = "time.sleep(3)\nprint(json.dumps({'secrets': {}}))"
     monkeypatch.setattr(keychain, "_helper_command", lambda entries: _helper_saying(late))
@@ -304,7 +305,7 @@ def test_the_command_line_answers_the_tray_on_stdout(
     import json
 
     from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
-    from zomro_tray.cli import main
+    from zomro_tray.cli.main import main
 
     SecretStore().save(Credentials.from_token("tok-for-the-tray"))
     SecretStore().save(Credentials.from_token("tok-of-the-second"), "credentials-2")
@@ -359,7 +360,7 @@ def test_a_keychain_the_helper_found_locked_is_asked_again_on_retry(
     or an account the helper was never asked about) asks the keychain again."""
     import sys
 
-    from zomro_tray import keychain
+    from zomro_tray.store import keychain
 
     locked = 'print(\'{"unavailable": "The system keychain is locked."}\')'
     monkeypatch.setattr(keychain, "_helper_command", lambda entries: [sys.executable, "-c", locked])
@@ -376,7 +377,7 @@ def test_a_keychain_the_helper_found_locked_is_asked_again_on_retry(
 def test_the_helper_says_why_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from zomro_tray.keychain import answer_the_tray
+    from zomro_tray.store.keychain import answer_the_tray
 
     assert answer_the_tray(["credentials"]) == 0
     assert json.loads(capsys.readouterr().out) == {"unavailable": str(errors.KeychainUnavailable())}
@@ -395,7 +396,7 @@ def test_no_keychain_is_not_usable_and_says_why() -> None:
 
 def test_a_sign_in_for_this_run_only_is_kept_and_forgotten() -> None:
     """--demo and ZOMRO_TOKEN keep their sign-in in memory, one per account."""
-    from zomro_tray.keychain import SessionOnlyKeychain, SessionOnlyStore
+    from zomro_tray.store.keychain import SessionOnlyKeychain, SessionOnlyStore
 
     store = SessionOnlyStore()
     assert (store.load(), store.clear()) == (None, False)
@@ -419,7 +420,7 @@ def test_the_frozen_app_on_windows_asks_its_console_twin(
     import sys
 
     from zomro_tray import READ_KEYCHAIN_FOR_THE_TRAY
-    from zomro_tray.keychain import _helper_command
+    from zomro_tray.store.keychain import _helper_command
 
     windowed, console = tmp_path / "zomro-tray.exe", tmp_path / "zomro-tray-cli.exe"
     windowed.touch()

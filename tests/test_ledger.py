@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 
-from zomro_tray import ledger
-from zomro_tray.contract import Snapshot, Timing
-from zomro_tray.credentials import Credentials
-from zomro_tray.details import Story
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.details import Story
+from zomro_tray.core.money import Runway, money_line
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
-from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.money import Runway, money_line
-from zomro_tray.overall import Connection
-from zomro_tray.worker import Worker
+from zomro_tray.store.keychain import SessionOnlyStore
+from zomro_tray.worker import ledger
+from zomro_tray.worker.contract import Snapshot, Timing
+from zomro_tray.worker.worker import Worker
 
 WEB = "5116804"
 DETAIL_CALLS = ("instances.edit", "instances.fleio.measures")
@@ -235,8 +235,8 @@ def test_refreshes_during_a_balance_read_do_not_start_it_again(
 
 def test_the_command_lines_balance_is_the_whole_read_at_once(emulator: Emulator) -> None:
     """``zomro-tray money`` has no event loop: read_funds takes every step in turn."""
-    from zomro_tray.client import ZomroClient
-    from zomro_tray.money_protocol import read_funds
+    from zomro_tray.api.client import ZomroClient
+    from zomro_tray.api.readings import read_funds
 
     client = ZomroClient(emulator.url)
     try:
@@ -249,8 +249,8 @@ def test_the_command_lines_balance_is_the_whole_read_at_once(emulator: Emulator)
 
 
 def test_a_graph_is_read_for_the_period_asked(emulator: Emulator) -> None:
-    from zomro_tray.client import ZomroClient
-    from zomro_tray.money_protocol import read_series
+    from zomro_tray.api.client import ZomroClient
+    from zomro_tray.api.readings import read_series
 
     client = ZomroClient(emulator.url)
     try:
@@ -266,8 +266,8 @@ def test_a_graph_is_read_for_the_period_asked(emulator: Emulator) -> None:
 def test_each_story_names_its_server_and_each_graph_its_place(
     ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any
 ) -> None:
-    from zomro_tray.details import CPU, TRAFFIC
-    from zomro_tray.model import ServerKey
+    from zomro_tray.core.details import CPU, TRAFFIC
+    from zomro_tray.core.model import ServerKey
 
     worker, heard = ledger_worker(emulator, pace=0.05)
     worker.ledger.watch(WEB, 1)
@@ -285,13 +285,14 @@ def test_each_story_names_its_server_and_each_graph_its_place(
 def test_a_detail_read_failing_unexpectedly_is_said_plainly(
     ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zomro_tray import errors, money_protocol
-    from zomro_tray.model import ServerKey
+    from zomro_tray import errors
+    from zomro_tray.api import readings
+    from zomro_tray.core.model import ServerKey
 
     def broken(*_args: object) -> None:
         raise ValueError("a parser's own mistake")
 
-    monkeypatch.setattr(money_protocol, "read_resources", broken)
+    monkeypatch.setattr(readings, "read_resources", broken)
     worker, heard = ledger_worker(emulator)
     worker.ledger.watch(WEB, 1)
     story = [item for item in heard if isinstance(item, Story)][-1]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from zomro_tray import logs
-from zomro_tray.gui import dialogs
+from zomro_tray.gui.dialogs import questions
 
 SECRET = "tok-9f8e7d6c5b4a"
 
@@ -89,7 +89,7 @@ def test_about_opens_the_log_folder(
 ) -> None:
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
-    box = dialogs.about_box(tmp_path / "logs")
+    box = questions.about_box(tmp_path / "logs")
     qtbot.addWidget(box)
     button = next(b for b in box.buttons() if b.text() == "Open log folder")
     assert box.buttonRole(button) is QMessageBox.ButtonRole.ActionRole

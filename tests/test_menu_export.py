@@ -15,11 +15,11 @@ from PySide6.QtGui import QAction, QActionEvent
 from pytestqt.qtbot import QtBot
 from test_tray import DB, WEB, label
 
-from zomro_tray.account import Account
+from zomro_tray.core.account import Account
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator
-from zomro_tray.gui.notifier import Notifier, Severity
-from zomro_tray.overall import Connection
-from zomro_tray.settings import Settings
+from zomro_tray.gui.tray.notifier import Notifier, Severity
+from zomro_tray.store.settings import Settings
 
 from conftest import MakeApp, first
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zomro_tray.model import Action, BillingState, PowerState, classify_power
+from zomro_tray.core.model import Action, BillingState, PowerState, classify_power
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_billing_state_parses_sub_states() -> None:
 
 
 def test_a_service_as_json_names_every_field_for_scripts() -> None:
-    from zomro_tray.model import Service
+    from zomro_tray.core.model import Service
 
     service = Service(
         "7",
@@ -130,7 +130,7 @@ def test_a_service_as_json_names_every_field_for_scripts() -> None:
 def test_when_an_action_has_settled(
     action: str, power: PowerState, seen: bool, waited: bool, expected: str
 ) -> None:
-    from zomro_tray.model import Action, action_progress
+    from zomro_tray.core.model import Action, action_progress
 
     progress = action_progress(Action(action), power, seen_transition=seen, waited_enough=waited)
     assert progress.value == expected

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from zomro_tray import i18n, money_protocol
-from zomro_tray.details import traffic_words
-from zomro_tray.model import BillingState, PowerState, Service
-from zomro_tray.money import (
+from zomro_tray import i18n
+from zomro_tray.api import readings
+from zomro_tray.core.details import traffic_words
+from zomro_tray.core.model import BillingState, PowerState, Service
+from zomro_tray.core.money import (
     NO_RIGHTS,
     Amount,
     Funds,
@@ -178,11 +179,11 @@ def test_each_place_the_panel_found_the_balance_is_read() -> None:
     dashboard = {"elem": [{"realbalance": {"$": "3.21 EUR"}}]}
     dashboard_one = {"elem": {"realbalance": {"$": "3.21 €"}}}
     whoami = {"user": {"$name": "demo", "$balance": "1.00"}}
-    assert money_protocol.balance_from_notify(today).value == Decimal("12.34")  # type: ignore[union-attr]
-    assert money_protocol.balance_from_notify(older).value == Decimal("7.5")  # type: ignore[union-attr]
-    assert money_protocol.balance_from_dashboard(dashboard).value == Decimal("3.21")  # type: ignore[union-attr]
-    assert money_protocol.balance_from_dashboard(dashboard_one).value == Decimal("3.21")  # type: ignore[union-attr]
-    assert money_protocol.balance_from_whoami(whoami).value == Decimal("1.00")  # type: ignore[union-attr]
+    assert readings.balance_from_notify(today).value == Decimal("12.34")  # type: ignore[union-attr]
+    assert readings.balance_from_notify(older).value == Decimal("7.5")  # type: ignore[union-attr]
+    assert readings.balance_from_dashboard(dashboard).value == Decimal("3.21")  # type: ignore[union-attr]
+    assert readings.balance_from_dashboard(dashboard_one).value == Decimal("3.21")  # type: ignore[union-attr]
+    assert readings.balance_from_whoami(whoami).value == Decimal("1.00")  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -198,7 +199,7 @@ def test_each_place_the_panel_found_the_balance_is_read() -> None:
     ],
 )
 def test_a_missing_or_malformed_balance_is_none(doc: dict[str, object]) -> None:
-    assert money_protocol.balance_from_notify(doc) is None
+    assert readings.balance_from_notify(doc) is None
 
 
 def test_resources_come_from_the_add_ons_words_without_their_price() -> None:
@@ -216,10 +217,10 @@ def test_resources_come_from_the_add_ons_words_without_their_price() -> None:
         ],
         "rdns_record": {"$": "web.example"},
     }
-    resources = money_protocol.resources_from_edit(doc)
+    resources = readings.resources_from_edit(doc)
     assert (resources.memory, resources.cpu, resources.disk) == ("2 GB", "2", "40 GB")
     assert resources.rdns == "web.example"
-    assert money_protocol.resources_from_edit({"messages": "x"}).empty
+    assert readings.resources_from_edit({"messages": "x"}).empty
 
 
 def test_measures_keep_finite_points_only() -> None:
@@ -233,11 +234,11 @@ def test_measures_keep_finite_points_only() -> None:
             {"$date": "t5", "$value": "40"},
         ]
     }
-    series = money_protocol.series_from_measures(doc, "cpu_util", 1)
+    series = readings.series_from_measures(doc, "cpu_util", 1)
     assert series.times == ("t1", "t5")
     assert series.values == (3.5, 40.0)
     one = {"measures": {"$date": "t", "$bytes_in": "10", "$bytes_out": "4"}}
-    traffic = money_protocol.series_from_measures(one, "interface_traffic", 24)
+    traffic = readings.series_from_measures(one, "interface_traffic", 24)
     assert (traffic.values, traffic.values_out, traffic.hours) == ((10.0,), (4.0,), 24)
 
 
@@ -292,10 +293,10 @@ def test_figures_from_the_graphs_are_clamped_and_bounded() -> None:
             {"$date": "t3", "$value": "9" * 5000},
         ]
     }
-    cpu = money_protocol.series_from_measures(doc, "cpu_util", 1)
+    cpu = readings.series_from_measures(doc, "cpu_util", 1)
     assert cpu.values == (100.0, 100.0)  # the 5,000-digit one is not a number to read
     points = [{"$date": "t", "$bytes_in": "1e308", "$bytes_out": "1e308"}] * 1000
-    traffic = money_protocol.series_from_measures({"measures": points}, "interface_traffic", 1)
+    traffic = readings.series_from_measures({"measures": points}, "interface_traffic", 1)
     words = traffic_words(sum(traffic.values))
     assert "inf" not in words
     assert len(words) < 20
@@ -309,7 +310,7 @@ def test_the_add_on_named_cpu_count_is_the_vcpus() -> None:
         "addon_2": {"$": "40"},
         "slist": [{"$name": "addon_1", "val": {"$key": "2", "$": "2 (+1.50 EUR)"}}],
     }
-    resources = money_protocol.resources_from_edit(doc)
+    resources = readings.resources_from_edit(doc)
     assert (resources.cpu, resources.disk) == ("2", "40")
 
 
@@ -430,38 +431,38 @@ def test_the_runway_says_which_servers_it_counted() -> None:
 
 def test_a_long_graph_keeps_its_newest_points() -> None:
     """Zomro lists measures oldest first: past the cap, the oldest go (the graph ends now)."""
-    cap = money_protocol.MAX_POINTS
+    cap = readings.MAX_POINTS
     doc = {"measures": [{"$date": f"t{n}", "$value": "1"} for n in range(cap + 5)]}
-    series = money_protocol.series_from_measures(doc, "cpu_util", 1)
+    series = readings.series_from_measures(doc, "cpu_util", 1)
     assert len(series.times) == cap
     assert (series.times[0], series.times[-1]) == ("t5", f"t{cap + 4}")
 
 
 def test_cpu_is_clamped_to_100_and_traffic_to_its_ceiling() -> None:
-    cpu = money_protocol.series_from_measures(
+    cpu = readings.series_from_measures(
         {"measures": [{"$date": "t", "$value": "250"}, {"$date": "u", "$value": "0"}]},
         "cpu_util",
         1,
     )
     assert cpu.values == (100.0, 0.0)
     assert cpu.values_out == ()
-    big = str(money_protocol.MAX_POINT_BYTES * 10)
-    traffic = money_protocol.series_from_measures(
+    big = str(readings.MAX_POINT_BYTES * 10)
+    traffic = readings.series_from_measures(
         {"measures": [{"$date": "t", "$bytes_in": big, "$bytes_out": "x"}]}, "interface_traffic", 1
     )
     assert traffic.values == ()  # a point whose "out" is no number is dropped whole
-    traffic = money_protocol.series_from_measures(
+    traffic = readings.series_from_measures(
         {"measures": [{"$date": "t", "$bytes_in": big, "$bytes_out": "7"}]}, "interface_traffic", 1
     )
-    assert (traffic.values, traffic.values_out) == ((money_protocol.MAX_POINT_BYTES,), (7.0,))
+    assert (traffic.values, traffic.values_out) == ((readings.MAX_POINT_BYTES,), (7.0,))
 
 
 def test_a_dashboard_or_whoami_without_the_balance_is_no_amount() -> None:
-    assert money_protocol.balance_from_dashboard({}) is None
-    assert money_protocol.balance_from_dashboard({"elem": []}) is None
-    assert money_protocol.balance_from_dashboard({"elem": ["junk"]}) is None
-    assert money_protocol.balance_from_whoami({"user": "12.00"}) is None
-    assert money_protocol.balance_from_whoami({}) is None
+    assert readings.balance_from_dashboard({}) is None
+    assert readings.balance_from_dashboard({"elem": []}) is None
+    assert readings.balance_from_dashboard({"elem": ["junk"]}) is None
+    assert readings.balance_from_whoami({"user": "12.00"}) is None
+    assert readings.balance_from_whoami({}) is None
 
 
 def test_the_runway_as_json_carries_the_credit() -> None:
@@ -517,7 +518,7 @@ def test_resources_skip_what_is_no_add_on_and_take_the_first_of_each() -> None:
             {"$name": "addon_2", "val": {"$key": "8192", "$": "8 GB (2.00 €)"}},
         ],
     }
-    resources = money_protocol.resources_from_edit(doc)
+    resources = readings.resources_from_edit(doc)
     assert (resources.cpu, resources.memory, resources.disk, resources.rdns) == (
         "4",
         "8 GB",
@@ -529,13 +530,13 @@ def test_resources_skip_what_is_no_add_on_and_take_the_first_of_each() -> None:
 def test_a_resource_value_is_cut_to_its_bound() -> None:
     long = "9" * 500
     doc = {"messages": {"msg": {"addon_1": "Disk space"}}, "addon_1": {"$": long}}
-    disk = money_protocol.resources_from_edit(doc).disk
-    assert len(disk) == money_protocol.MAX_RESOURCE_TEXT
+    disk = readings.resources_from_edit(doc).disk
+    assert len(disk) == readings.MAX_RESOURCE_TEXT
     assert disk.endswith("…")
 
 
 def test_a_series_names_its_metric_and_period() -> None:
-    series = money_protocol.series_from_measures({"measures": []}, "interface_traffic", 24)
+    series = readings.series_from_measures({"measures": []}, "interface_traffic", 24)
     assert (series.metric, series.hours, series.values, series.values_out) == (
         "interface_traffic",
         24,
@@ -546,5 +547,5 @@ def test_a_series_names_its_metric_and_period() -> None:
 
 def test_resources_not_in_the_answer_are_empty_words() -> None:
     doc = {"messages": {"msg": {"addon_1": "Disk space"}}, "addon_1": {"$": "40"}}
-    resources = money_protocol.resources_from_edit(doc)
+    resources = readings.resources_from_edit(doc)
     assert (resources.cpu, resources.memory, resources.disk) == ("", "", "40")

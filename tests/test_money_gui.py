@@ -10,15 +10,15 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 from test_money import server
 
-from zomro_tray import ledger
-from zomro_tray.account import Account
-from zomro_tray.contract import Timing
+from zomro_tray.core.account import Account
+from zomro_tray.core.model import PowerState, Service
+from zomro_tray.core.money import NOT_READ, Funds, Runway, runway
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
-from zomro_tray.gui.money_view import MoneyView
-from zomro_tray.model import PowerState, Service
-from zomro_tray.money import NOT_READ, Funds, Runway, runway
-from zomro_tray.settings import NotificationKind, Settings
+from zomro_tray.gui.accounts.money_view import MoneyView
+from zomro_tray.store.settings import NotificationKind, Settings
+from zomro_tray.worker import ledger
+from zomro_tray.worker.contract import Timing
 
 from conftest import TRAY_TIMING, MakeApp, first
 

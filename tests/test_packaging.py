@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from zomro_tray import __version__
-from zomro_tray.account import Account
-from zomro_tray.autostart import (
+from zomro_tray.core.account import Account
+from zomro_tray.store.autostart import (
     LAUNCH_AGENT_LABEL,
     RUN_KEY,
     MacLaunchAgent,
@@ -130,7 +130,7 @@ class FakeWinreg:
 
 
 def test_windows_command_lines_survive_spaces_and_percent_signs() -> None:
-    from zomro_tray.autostart import windows_command_line
+    from zomro_tray.store.autostart import windows_command_line
 
     exe = r"C:\Users\Jan Nowak\Programs\zomro 100%\zomro-tray.exe"
     assert windows_command_line([exe]) == f'"{exe}"'
@@ -162,7 +162,7 @@ def test_the_windows_console_twin_starts_the_tray_at_login(
 ) -> None:
     """`zomro-tray-cli start-at-login on` must write the windowed zomro-tray.exe, not itself:
     a console window at every login would be the result."""
-    from zomro_tray import autostart
+    from zomro_tray.store import autostart
 
     for name in ("zomro-tray.exe", "zomro-tray-cli.exe"):
         (tmp_path / name).write_bytes(b"MZ")
@@ -212,10 +212,10 @@ def test_macos_launch_agent(tmp_path: Path) -> None:
 def test_the_settings_switch_turns_the_login_item_on_and_off(
     qtbot: object, tmp_path: Path, make_emulator: object
 ) -> None:
-    from zomro_tray.credentials import Credentials
-    from zomro_tray.gui.tray import TrayApp
-    from zomro_tray.keychain import SessionOnlyStore
-    from zomro_tray.settings import Settings, SettingsStore
+    from zomro_tray.core.credentials import Credentials
+    from zomro_tray.gui.tray.tray import TrayApp
+    from zomro_tray.store.keychain import SessionOnlyStore
+    from zomro_tray.store.settings import Settings, SettingsStore
 
     emulator = make_emulator()  # type: ignore[operator]
     store = SettingsStore(tmp_path / "settings")

@@ -11,15 +11,16 @@ from datetime import datetime
 import pytest
 from test_cli import run
 
-from zomro_tray import errors, protocol
-from zomro_tray.client import ZomroClient
-from zomro_tray.credentials import Credentials
+from zomro_tray import errors
+from zomro_tray.api import protocol
+from zomro_tray.api.client import ZomroClient
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action, PowerState, Service, refusal
+from zomro_tray.core.overall import Connection
+from zomro_tray.display.presentation import MAX_LINE, entry_for, status_line, tooltip
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.servers import EmulatedServer
-from zomro_tray.model import Action, PowerState, Service, refusal
-from zomro_tray.overall import Connection
-from zomro_tray.presentation import MAX_LINE, entry_for, status_line, tooltip
-from zomro_tray.settings import Settings
+from zomro_tray.store.settings import Settings
 
 
 def service(row: dict[str, object]) -> Service:
@@ -254,7 +255,7 @@ def test_an_api_served_only_at_billmgr_is_found_and_kept(
 
 
 def test_an_address_that_is_not_the_api_anywhere_says_so() -> None:
-    from zomro_tray.endpoint import billmgr_address
+    from zomro_tray.core.endpoint import billmgr_address
 
     assert billmgr_address("https://api.zomro.com/") == "https://api.zomro.com/billmgr"
     assert billmgr_address("https://api.zomro.com/billmgr") is None
@@ -353,6 +354,6 @@ def test_the_report_keeps_nothing_a_hostile_server_hides_in_keys_or_status_words
 def test_the_billmgr_detour_keeps_the_host_port_and_path(
     address: str, expected: str | None
 ) -> None:
-    from zomro_tray.endpoint import billmgr_address
+    from zomro_tray.core.endpoint import billmgr_address
 
     assert billmgr_address(address) == expected

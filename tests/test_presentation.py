@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from zomro_tray import i18n
-from zomro_tray.account import Account
-from zomro_tray.entry_maker import EntryMaker
-from zomro_tray.model import Action, BillingState, PowerState, ServerKey, Service
-from zomro_tray.overall import Connection, Overall
-from zomro_tray.presentation import (
+from zomro_tray.core.account import Account
+from zomro_tray.core.model import Action, BillingState, PowerState, ServerKey, Service
+from zomro_tray.core.overall import Connection, Overall
+from zomro_tray.display.entry_maker import EntryMaker
+from zomro_tray.display.presentation import (
     MAX_LINE,
     MAX_NAME,
     action_title,
@@ -25,7 +25,7 @@ from zomro_tray.presentation import (
     tooltip,
     waiting_title,
 )
-from zomro_tray.settings import Settings
+from zomro_tray.store.settings import Settings
 
 NOON = datetime(2026, 11, 27, 12, 0, 5)
 ACTIVE = BillingState.ACTIVE
@@ -171,7 +171,7 @@ def test_ago_counts_for_a_language_with_several_plural_forms() -> None:
     ],
 )
 def test_a_waiting_click_says_what_it_will_do(action: Action, title: str, words: str) -> None:
-    from zomro_tray.presentation import _waiting_words
+    from zomro_tray.display.presentation import _waiting_words
 
     assert waiting_title(action, "web-1") == title
     assert _waiting_words(action) == words
@@ -284,7 +284,7 @@ def test_changes_nobody_asked_for_are_told() -> None:
 
 
 def test_many_servers_changing_at_once_are_told_in_one_notification() -> None:
-    from zomro_tray.presentation import MAX_CHANGE_NOTICES, change_notices
+    from zomro_tray.display.presentation import MAX_CHANGE_NOTICES, change_notices
 
     few = [f"web-{n} stopped." for n in range(MAX_CHANGE_NOTICES)]
     assert change_notices(few) == [("Server changed", text) for text in few]
@@ -301,7 +301,7 @@ def test_many_servers_changing_at_once_are_told_in_one_notification() -> None:
 
 
 def test_the_filter_note_names_every_field() -> None:
-    from zomro_tray.presentation import filter_note
+    from zomro_tray.display.presentation import filter_note
 
     assert filter_note(["instance_status", "datacenter"]) == (
         "a filter saved in Zomro's panel hides some servers (instance status, datacenter)"

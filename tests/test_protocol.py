@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zomro_tray import errors, protocol
-from zomro_tray.model import PowerState, ServerKey, Service
+from zomro_tray import errors
+from zomro_tray.api import protocol
+from zomro_tray.core.model import PowerState, ServerKey, Service
 
 
 def parse(body: bytes) -> list[Service]:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from zomro_tray.account import Account, new_key
-from zomro_tray.model import ServerKey
-from zomro_tray.settings import NotificationKind, Settings, SettingsStore
+from zomro_tray.core.account import Account, new_key
+from zomro_tray.core.model import ServerKey
+from zomro_tray.store.settings import NotificationKind, Settings, SettingsStore
 
 
 def test_defaults_when_there_is_no_file(isolated_home: Path) -> None:
@@ -133,7 +133,7 @@ def test_a_backup_that_cannot_be_made_leaves_the_file_where_it_is(
 def test_the_settings_live_in_the_platforms_config_folder(
     isolated_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from zomro_tray.settings import default_config_dir
+    from zomro_tray.store.settings import default_config_dir
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     assert default_config_dir() == tmp_path / "cfg" / "zomro-tray"
@@ -378,6 +378,6 @@ def test_a_new_key_is_eight_hex_digits() -> None:
 
 
 def test_the_limit_on_accounts_is_said_with_its_number() -> None:
-    from zomro_tray.account import too_many_accounts
+    from zomro_tray.core.account import too_many_accounts
 
     assert too_many_accounts() == "zomro-tray shows at most 30 Zomro accounts."

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from zomro_tray import errors
-from zomro_tray.client import ZomroClient
-from zomro_tray.credentials import Credentials
+from zomro_tray.api.client import ZomroClient
+from zomro_tray.core.credentials import Credentials
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS, DEMO_PASSWORD, DEMO_USER
 from zomro_tray.emulator.state import RIGHTS

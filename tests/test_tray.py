@@ -12,20 +12,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from zomro_tray.account import Account
-from zomro_tray.contract import ActionResult
-from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.core.account import Account
+from zomro_tray.core.credentials import AuthMethod, Credentials
+from zomro_tray.core.model import Action, PowerState
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
-from zomro_tray.gui import dialogs
-from zomro_tray.gui import tray as tray_module
-from zomro_tray.gui.power import Undo
-from zomro_tray.gui.preferences import Problem
-from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SecretStore, SessionOnlyStore
-from zomro_tray.model import Action, PowerState
-from zomro_tray.overall import Connection
-from zomro_tray.settings import NOTIFICATION_KINDS, NotificationKind, Settings, SettingsStore
+from zomro_tray.gui.accounts.preferences import Problem
+from zomro_tray.gui.dialogs import questions
+from zomro_tray.gui.tray import tray as tray_module
+from zomro_tray.gui.tray.power import Undo
+from zomro_tray.gui.tray.tray import TrayApp
+from zomro_tray.store.keychain import SecretStore, SessionOnlyStore
+from zomro_tray.store.settings import NOTIFICATION_KINDS, NotificationKind, Settings, SettingsStore
+from zomro_tray.worker.contract import ActionResult
 
 from conftest import TRAY_TIMING, MakeApp, MemoryKeyring, first, notes_of
 
@@ -97,7 +97,7 @@ def test_stopping_asks_first_when_the_setting_says_so(
         settings=Settings(accounts=(Account(api_url=emulator.url),), confirm_before_stop=True),
     )
     answers = iter([False, True])
-    monkeypatch.setattr(dialogs, "confirm_power", lambda action, name: next(answers))
+    monkeypatch.setattr(questions, "confirm_power", lambda action, name: next(answers))
     app.menu.server_action(first(WEB)).trigger()
     assert label(app, WEB) == "web-1 — Running"
     app.menu.server_action(first(WEB)).trigger()
@@ -321,7 +321,7 @@ def test_quit_aborts_a_request_in_flight_and_the_worker_ends(
     """The event quitting waits for is the request's abort: Zomro would answer in ten minutes,
     and quitting may wait far longer than the app's one second for the thread (no wall-clock
     margin in the test); the thread ends only because the request was broken off."""
-    from zomro_tray.gui import worker_host
+    from zomro_tray.gui.accounts import worker_host
 
     monkeypatch.setattr(worker_host, "QUIT_WAIT_MS", 120_000)
     emulator = make_emulator(latency=600.0)
@@ -504,8 +504,8 @@ def test_left_click_on_wayland_opens_the_window_instead_of_a_popup(
 def test_icons_differ_per_state_and_macos_gets_a_monochrome_template(qtbot: QtBot) -> None:
     from PySide6.QtCore import QSize
 
-    from zomro_tray.gui.icons import tray_icon
-    from zomro_tray.overall import Overall
+    from zomro_tray.core.overall import Overall
+    from zomro_tray.gui.paint.icons import tray_icon
 
     images = {state: tray_icon(state).pixmap(QSize(32, 32)).toImage() for state in Overall}
     assert len({img.constBits().tobytes() for img in images.values()}) == len(Overall)
@@ -697,7 +697,7 @@ def test_a_protected_server_asks_naming_the_action_and_sends_at_once_when_told(
     settings = Settings(accounts=(Account(api_url=emulator.url, always_ask=(WEB,)),))
     app = make_app(emulator, settings=settings)
     asked: list[tuple[Action, str]] = []
-    monkeypatch.setattr(dialogs, "confirm_power", lambda a, n: asked.append((a, n)) or True)
+    monkeypatch.setattr(questions, "confirm_power", lambda a, n: asked.append((a, n)) or True)
     app.menu.server_action(first(WEB)).trigger()
     assert asked == [(Action.STOP, "web-1")]
     assert label(app, WEB) == "web-1 — Stopping…"  # answered: no undo wait on top
@@ -752,8 +752,8 @@ def test_signing_in_again_keeps_the_method_and_the_username(
 
 
 def test_suspended_servers_alone_do_not_turn_the_icon_amber() -> None:
-    from zomro_tray.overall import Overall
-    from zomro_tray.presentation import overall
+    from zomro_tray.core.overall import Overall
+    from zomro_tray.display.presentation import overall
 
     base = make_entry(PowerState.ACTIVE)
     shown = [base, replace(base, state=PowerState.SUSPENDED)]
@@ -763,7 +763,7 @@ def test_suspended_servers_alone_do_not_turn_the_icon_amber() -> None:
 
 
 def make_entry(state: PowerState) -> Any:
-    from zomro_tray.presentation import Entry
+    from zomro_tray.display.presentation import Entry
 
     return Entry("1", "web-1", "Running", state, True, "", Action.STOP, "203.0.113.10")
 
@@ -787,7 +787,7 @@ def test_copy_ip_says_what_it_copied_and_a_missing_browser_is_told(
 def test_a_long_list_ends_the_menu_with_show_all_and_the_window_finds_by_name(
     make_app: MakeApp, make_emulator: Callable[..., Emulator], qtbot: QtBot
 ) -> None:
-    from zomro_tray.presentation import MAX_MENU_SERVERS
+    from zomro_tray.display.presentation import MAX_MENU_SERVERS
 
     emulator = make_emulator("many")  # 23 servers
     app = make_app(emulator)

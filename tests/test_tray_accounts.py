@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from zomro_tray.account import Account
-from zomro_tray.account_words import accounts_tooltip, combined
-from zomro_tray.credentials import Credentials
+from zomro_tray.core.account import Account
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import Action, ServerKey
+from zomro_tray.core.overall import Connection, Overall
+from zomro_tray.display.account_words import accounts_tooltip, combined
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS, DEMO_PASSWORD, DEMO_USER
 from zomro_tray.emulator.state import RIGHTS
-from zomro_tray.gui.gathered_notices import GATHER_MS
-from zomro_tray.gui.notifier import Severity
-from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SecretStore
-from zomro_tray.model import Action, ServerKey
-from zomro_tray.overall import Connection, Overall
-from zomro_tray.settings import NotificationKind, Settings, SettingsStore
+from zomro_tray.gui.accounts.gathered_notices import GATHER_MS
+from zomro_tray.gui.tray.notifier import Severity
+from zomro_tray.gui.tray.tray import TrayApp
+from zomro_tray.store.keychain import SecretStore
+from zomro_tray.store.settings import NotificationKind, Settings, SettingsStore
 
 from conftest import MakeApp, MemoryKeyring, notes_of
 
@@ -399,7 +399,7 @@ def twins(
 def test_the_same_id_in_two_accounts_is_two_servers_and_a_click_reaches_its_own(
     twins: tuple[TrayApp, Emulator, Emulator], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zomro_tray.gui import dialogs
+    from zomro_tray.gui.dialogs import questions
 
     app, mine, theirs = twins
     first, second = ServerKey("", WEB), ServerKey("2", WEB)
@@ -409,7 +409,7 @@ def test_the_same_id_in_two_accounts_is_two_servers_and_a_click_reaches_its_own(
     asked: list[str] = []
     titles: list[str] = []
     app.notified.connect(lambda _kind, title, _text: titles.append(title))
-    monkeypatch.setattr(dialogs, "confirm_power", lambda _a, name: asked.append(name) or True)
+    monkeypatch.setattr(questions, "confirm_power", lambda _a, name: asked.append(name) or True)
     app.menu.server_action(second).trigger()  # its own account asks first, and names itself
     assert asked == ["web-1 — Client"]
     qtbot.waitUntil(lambda: ("service.stop", WEB) in theirs.state.actions, timeout=5_000)
@@ -522,7 +522,7 @@ def test_the_command_line_refuses_an_account_past_the_limit(
 
 
 def test_one_outage_is_told_once_and_again_only_after_every_account_is_back(qtbot: QtBot) -> None:
-    from zomro_tray.gui.gathered_notices import GatheredNotices, Situation
+    from zomro_tray.gui.accounts.gathered_notices import GatheredNotices, Situation
 
     told: list[str] = []
     alone: list[str] = []

@@ -14,15 +14,9 @@ from typing import Any
 import pytest
 
 from zomro_tray import errors
-from zomro_tray.contract import (
-    ActionResult,
-    SignInCheck,
-    SignInForm,
-    SignInOutcome,
-    Snapshot,
-    Timing,
-)
-from zomro_tray.credentials import AuthMethod, Credentials
+from zomro_tray.core.credentials import AuthMethod, Credentials
+from zomro_tray.core.model import Action, ServerKey
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import (
     DEMO_PASSWORD,
@@ -31,9 +25,15 @@ from zomro_tray.emulator.scenarios import (
     TWO_FACTOR_PASSWORD,
     TWO_FACTOR_USER,
 )
-from zomro_tray.model import Action, ServerKey
-from zomro_tray.overall import Connection
-from zomro_tray.worker import Worker
+from zomro_tray.worker.contract import (
+    ActionResult,
+    SignInCheck,
+    SignInForm,
+    SignInOutcome,
+    Snapshot,
+    Timing,
+)
+from zomro_tray.worker.worker import Worker
 
 WEB, DB, SUSPENDED = "5116804", "5116805", "5116807"
 TIMING = Timing(fast=3.0, stale=5.0, backoff_start=5.0, backoff_cap=40.0, action_timeout=900)

@@ -8,5 +8,5 @@ The package is layered, each layer importing only those below it:
 __version__ = "0.1.0"
 APP_NAME = "zomro-tray"
 #: The argument that makes the app read the keychain for the tray and answer on stdout
-#: (zomro_tray/keychain.py says why; the command line routes it there before parsing).
+#: (zomro_tray/store/keychain.py says why; the command line routes it there before parsing).
 READ_KEYCHAIN_FOR_THE_TRAY = "--read-keychain-for-the-tray"

@@ -19,17 +19,17 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from zomro_tray.account import Account
-from zomro_tray.contract import Timing
-from zomro_tray.credentials import Credentials
+from zomro_tray.core.account import Account
+from zomro_tray.core.credentials import Credentials
+from zomro_tray.core.model import ServerKey
+from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator, build_state
 from zomro_tray.gui.app import demo_accounts
 from zomro_tray.gui.language import speak
-from zomro_tray.gui.tray import TrayApp
-from zomro_tray.keychain import SessionOnlyStore
-from zomro_tray.model import ServerKey
-from zomro_tray.overall import Connection
-from zomro_tray.settings import Settings, SettingsStore
+from zomro_tray.gui.tray.tray import TrayApp
+from zomro_tray.store.keychain import SessionOnlyStore
+from zomro_tray.store.settings import Settings, SettingsStore
+from zomro_tray.worker.contract import Timing
 
 WEB = "5116804"
 

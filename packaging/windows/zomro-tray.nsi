@@ -23,7 +23,7 @@ ManifestDPIAware true
 !define APP "zomro-tray"
 !define EXE "zomro-tray.exe"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP}"
-; The same value the app's own Settings switch writes (zomro_tray/autostart.py).
+; The same value the app's own Settings switch writes (zomro_tray/store/autostart.py).
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
 
 Name "${APP}"

@@ -15,13 +15,23 @@ import time
 import zlib
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from zomro_tray.emulator.documents import access_denied, error_doc
 from zomro_tray.emulator.servers import Account, Document, EmulatedServer
 
-if TYPE_CHECKING:
-    from zomro_tray.emulator.state import EmulatorState
+
+class EmulatorState(Protocol):
+    """What billing reads of the emulator's state (state.py's, which hands itself over): the
+    accounts, their servers and the clock of daily charges; nothing else of it."""
+
+    accounts: dict[str, Account]
+    servers: dict[str, EmulatedServer]
+    day_seconds: float
+    started: float
+
+    def account_of(self, params: dict[str, str]) -> str | Document: ...
+
 
 UNPAID = ("3_autosuspend", "Suspended (unpaid)")
 #: Points per period, as a fleio graph has them: every 5 min for an hour, 30 min for a day...

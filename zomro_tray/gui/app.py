@@ -22,15 +22,15 @@ from PySide6.QtWidgets import QApplication
 from zomro_tray import APP_NAME, __version__, errors, logs
 from zomro_tray.gui.language import speak
 from zomro_tray.gui.single_instance import SingleInstance
-from zomro_tray.gui.tray_host import TrayHost, starting_host
+from zomro_tray.gui.tray.tray_host import TrayHost, starting_host
 from zomro_tray.i18n import _
-from zomro_tray.settings import SettingsStore
+from zomro_tray.store.settings import SettingsStore
 
 if TYPE_CHECKING:
     from zomro_tray.emulator import Emulator
-    from zomro_tray.gui.tray import TrayApp
-    from zomro_tray.keychain import SecretStore, SessionOnlyKeychain
-    from zomro_tray.settings import Settings
+    from zomro_tray.gui.tray.tray import TrayApp
+    from zomro_tray.store.keychain import SecretStore, SessionOnlyKeychain
+    from zomro_tray.store.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _start(
     secrets: SecretStore | None,
 ) -> TrayApp:
     """Everything but the icon: the log file, the app and its worker, answering later launches."""
-    from zomro_tray.gui.icons import app_icon
+    from zomro_tray.gui.paint.icons import app_icon
 
     logs.log_to_file()  # no console on Windows and macOS: the file is where problems go
     log.info("%s %s started%s", APP_NAME, __version__, " in demo mode" if demo else "")
@@ -126,11 +126,11 @@ def _tray_app(
     tray_host: TrayHost,
     secrets: SecretStore | None,
 ) -> TrayApp:
-    from zomro_tray.gui.tray import TrayApp
+    from zomro_tray.gui.tray.tray import TrayApp
 
     if not demo:
-        from zomro_tray import autostart
-        from zomro_tray.keychain import SecretStore
+        from zomro_tray.store import autostart
+        from zomro_tray.store.keychain import SecretStore
 
         store = SettingsStore()
         return TrayApp(
@@ -157,11 +157,11 @@ def _tray_app(
 def demo_accounts(emulator: Emulator, several: bool) -> tuple[Settings, SessionOnlyKeychain]:
     """The demo's account, signed in with its token; with ``several``, the emulator's agency
     and its three clients after it, each signed in with its password, in memory only."""
-    from zomro_tray.account import Account
-    from zomro_tray.credentials import Credentials
+    from zomro_tray.core.account import Account
+    from zomro_tray.core.credentials import Credentials
     from zomro_tray.emulator.scenarios import CLIENT_ACCOUNTS
-    from zomro_tray.keychain import SessionOnlyKeychain
-    from zomro_tray.settings import Settings
+    from zomro_tray.store.keychain import SessionOnlyKeychain
+    from zomro_tray.store.settings import Settings
 
     accounts = [Account(label=_("My servers") if several else "", api_url=emulator.url)]
     signed_in = {accounts[0].keychain_entry: Credentials.from_token(emulator.demo_token)}
