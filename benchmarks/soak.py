@@ -188,7 +188,7 @@ def run_soak(
             SessionOnlyStore(Credentials.from_password(DEMO_USER, DEMO_PASSWORD)),
             timing=timing,
         )
-        app.feeds.first.backend.action_requested.connect(
+        app.feeds.first._host.action_requested.connect(  # what the app asked of the worker
             lambda key, action: result.sent.update([(f"service.{action.value}", key.id)])
         )
         app.start()
@@ -201,7 +201,7 @@ def run_soak(
             _drive(app, state, rng, cycles, result, timeout=timeout)
             state.clear_faults()
             result.mismatches = _settle_and_compare(app, state)
-            result.worker_alive = app.feeds.first.backend.is_running()
+            result.worker_alive = app.feeds.first.is_running()
             result.at_end = _footprint(app)
         finally:
             sys.excepthook = previous_hook

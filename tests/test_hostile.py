@@ -212,7 +212,7 @@ def test_a_token_echoed_back_by_the_server_is_masked_everywhere(
     app = make_app(emulator)
     notes = notes_of(app)
     emulator.state.inject("echo_token", "echo_token", "echo_token")
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: bool(notes), timeout=5_000)
     shown = [app.feeds.first.problem, app.tray_host.tooltip, app.menu.statuses[0], *notes[0]]
     assert any("Bad request for session" in text for text in shown)

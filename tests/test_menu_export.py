@@ -66,7 +66,7 @@ def test_a_closed_menu_passes_every_change_on_at_once(
     app = make_app(emulator)
     changes = ActionChanges(app.menu.menu)
     emulator.state.set_power(WEB, "stopped")
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=5_000)
     assert app.menu.server_action(first(WEB)) in changes.seen
 
@@ -213,7 +213,7 @@ def test_a_server_that_vanishes_while_a_qt_drawn_menu_holds_its_change(
     )
     assert app.menu.held_changes == 2
     del emulator.state.servers[WEB]
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: app.menu.server_action(first(WEB)) is None, timeout=5_000)
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # its action is gone now
     app.apply_settings(Settings(accounts=(Account(api_url=emulator.url, aliases={DB: "baza-2"}),)))

@@ -129,7 +129,7 @@ def test_a_server_stopped_elsewhere_is_notified(
     notes = notes_of(app)
     emulator.state.set_power(WEB, "stopped")
     emulator.state.set_power("5116806", "stopped", billing=("3_abusesuspend", "Suspended"))
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: len(notes) == 2, timeout=5_000)
     assert {n[2] for n in notes} == {"web-1 stopped.", "бэкап-сервер was suspended by Zomro."}
 
@@ -141,7 +141,7 @@ def test_menu_entries_are_updated_in_place(
     before = app.menu.server_action(first(WEB))
     count = len(app.menu.menu.actions())
     emulator.state.set_power(WEB, "stopped")
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: label(app, WEB) == "web-1 — Stopped", timeout=5_000)
     assert app.menu.server_action(first(WEB)) is before
     assert len(app.menu.menu.actions()) == count
@@ -169,7 +169,7 @@ def test_an_expired_session_asks_for_sign_in_and_recovers_after_it(
     notes: list[tuple[str, str, str]] = []
     app.notified.connect(lambda *n: notes.append(n))
     emulator.state.expire_sessions()
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.SIGNED_OUT, timeout=5_000)
     assert app.menu.sign_in_action.isVisible()
     assert app.menu.statuses[0] == "Sign-in needed"
@@ -274,7 +274,7 @@ def test_offline_backs_off_notifies_once_and_recovers(
     )
     emulator.state.fault_choices = ("html502", "reset", "ip460", "malformed")
     emulator.state.fault_rate = 1.0
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: len(delays) >= 4, timeout=10_000)
     assert app.feeds.first.connection is Connection.OFFLINE
     assert app.menu.statuses[0].startswith("Offline, next try at ")
@@ -328,7 +328,7 @@ def test_quit_aborts_a_request_in_flight_and_the_worker_ends(
     app = make_app(emulator, wait=False)
     qtbot.waitUntil(lambda: app.feeds.first.worker.attempts == 1, timeout=5_000)  # in flight
     app.stop_worker()
-    assert not app.feeds.first.backend.is_running()
+    assert not app.feeds.first.is_running()
     assert app.feeds.first.worker.refreshes == 0  # it never answered: it was aborted
 
 
@@ -443,7 +443,7 @@ def test_a_session_dropped_right_after_signing_in_again_is_retried_not_signed_ou
     assert app.feeds.first.connection is Connection.ONLINE
     # instances (expired), keepalive, auth, whoami, instances: expired again at once
     emulator.state.inject("expire", "none", "none", "none", "expire")
-    app.feeds.first.backend.refresh()
+    app.feeds.first.refresh()
     qtbot.waitUntil(lambda: emulator.state.calls["auth"] >= 3, timeout=5_000)
     qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=5_000)
     assert app.dialog is None
@@ -600,7 +600,7 @@ def test_opening_the_menu_refreshes_stale_data_and_only_stale_data(
     fresh = make_app(emulator, timing=replace(TRAY_TIMING, stale=3600))
     qtbot.waitUntil(lambda: fresh.feeds.first.worker.refreshes == 1, timeout=5_000)
     fresh.menu.opened.emit()  # data a moment old: nothing to fetch
-    fresh.feeds.first.backend.refresh()  # queued after it: once this is done, so is the menu's turn
+    fresh.feeds.first.refresh()  # queued after it: once this is done, so is the menu's turn
     qtbot.waitUntil(lambda: fresh.feeds.first.worker.refreshes == 2, timeout=5_000)
     assert fresh.feeds.first.worker.attempts == 2
 

@@ -447,8 +447,8 @@ def test_a_worker_refuses_a_click_on_another_accounts_server(
     """The last door: even a command put on the wrong account's thread sends nothing."""
     app, mine, _theirs = twins
     first_feed = app.feeds.first
-    first_feed.backend.request_action(ServerKey("2", WEB), Action.STOP)
-    first_feed.backend.request_action(ServerKey("", "5116805"), Action.START)  # its own: sent
+    first_feed.request_action(ServerKey("2", WEB), Action.STOP)
+    first_feed.request_action(ServerKey("", "5116805"), Action.START)  # its own: sent
     qtbot.waitUntil(lambda: ("service.start", "5116805") in mine.state.actions, timeout=5_000)
     assert ("service.stop", WEB) not in mine.state.actions
 

@@ -133,7 +133,7 @@ def main() -> None:
         window_and_dark(app, tray, out)
         emulator.state.fault_choices = ("reset",)
         emulator.state.fault_rate = 1.0
-        tray.backend.refresh()
+        tray.refresh()
         spin(lambda: tray.connection is Connection.OFFLINE)
         save(menu, out / "offline.png")
         tray.stop_worker()

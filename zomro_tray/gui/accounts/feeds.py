@@ -49,6 +49,9 @@ class AccountFeed(QObject):
     action_finished = Signal(object, object)  # feed, ActionResult
     sign_in_required = Signal(object, str, bool)  # feed, sentence, first run
     account_changed = Signal(object, str)  # feed, who is signed in ("" once signed out)
+    story_ready = Signal(object)  # Story: its key names the account
+    sign_in_checked = Signal(object)  # SignInCheck: its request id names the question
+    credentials_saved = Signal(object, bool, str)  # feed, kept, sentence
 
     def __init__(
         self,
@@ -63,7 +66,7 @@ class AccountFeed(QObject):
         #: The account's name in notifications and the menu, once there is more than one.
         self.tag = ""
         self._notify = context.notify
-        self.backend = WorkerHost(
+        self._host = WorkerHost(
             secrets,
             account.api_url,
             context.settings().refresh_seconds,
@@ -90,10 +93,58 @@ class AccountFeed(QObject):
         w.sign_in_required.connect(self._sign_in_required)
         w.account_changed.connect(self._account)
         w.ledger.money_ready.connect(self.money.on_money)
+        w.ledger.story_ready.connect(self.story_ready)
+        w.sign_in_checked.connect(self.sign_in_checked)
+        w.credentials_saved.connect(
+            lambda ok, message: self.credentials_saved.emit(self, ok, message)
+        )
 
     @property
     def worker(self) -> Worker:
-        return self.backend.worker
+        """The worker itself, for tests and benchmarks that watch it work; the app goes
+        through the commands below and the signals above."""
+        return self._host.worker
+
+    # --- commands to its worker (each queued into the worker's thread) -------------------------
+
+    def start(self) -> None:
+        self._host.start()
+
+    def stop(self) -> None:
+        self._host.stop()
+
+    def retire(self) -> None:
+        """The account was removed: its worker forgets its keychain entry, then ends."""
+        self._host.retire()
+
+    def is_running(self) -> bool:
+        return self._host.is_running()
+
+    def refresh(self) -> None:
+        self._host.refresh()
+
+    def menu_opened(self) -> None:
+        self._host.menu_opened()
+
+    def request_action(self, key: ServerKey, action: Action) -> None:
+        self._host.request_action(key, action)
+
+    def watch(self, service_id: str, hours: int) -> None:
+        """Read this server's details and graphs ("" for none of this account's)."""
+        self._host.watch(service_id, hours)
+
+    def apply_settings(self, api_url: str, refresh_seconds: int) -> None:
+        self._host.apply_settings(api_url, refresh_seconds)
+
+    def check_sign_in(self, request_id: int, form: SignInForm) -> None:
+        self._host.check_sign_in(request_id, form)
+
+    def save_credentials(self, credentials: Credentials) -> None:
+        """Keep a tested sign-in in this account's keychain entry and use it."""
+        self._host.save_credentials(credentials, self.account.api_url)
+
+    def sign_out(self) -> None:
+        self._host.sign_out()
 
     def status(self) -> AccountStatus:
         """What Settings shows of this account beside its settings."""
@@ -180,13 +231,13 @@ class Feeds(QObject):
         removed = [f for f in self._feeds if settings.account(f.account.key) is None]
         for feed in removed:
             feed.blockSignals(True)  # its last words (signed out) are not for the user
-            feed.backend.retire()
+            feed.retire()
             self._retiring.append(feed)
         feeds: list[AccountFeed] = []
         for account in settings.accounts:
             feed = kept.get(account.key) or self._make(account, first=not feeds)
             if account.key in kept:
-                feed.backend.apply_settings(account.api_url, settings.refresh_seconds)
+                feed.apply_settings(account.api_url, settings.refresh_seconds)
             feed.account = account
             feeds.append(feed)
         self._feeds = feeds
@@ -199,13 +250,12 @@ class Feeds(QObject):
         secrets = self._secrets_for(account, first)
         preset = self._preset if first else None
         feed = AccountFeed(account, secrets, self._context, preset, parent=self)
-        worker = feed.worker
-        worker.ledger.story_ready.connect(self._story)
-        worker.sign_in_checked.connect(self._checked)
-        worker.credentials_saved.connect(self._saved)
+        feed.story_ready.connect(self.story_ready)
+        feed.sign_in_checked.connect(self.sign_in_checked)
+        feed.credentials_saved.connect(self._saved)
         self.added.emit(feed)
         if self._started:
-            feed.backend.start()
+            feed.start()
         return feed
 
     def _secrets_for(self, account: Account, first: bool) -> SecretsStore:
@@ -220,43 +270,37 @@ class Feeds(QObject):
     def start(self) -> None:
         self._started = True
         for feed in self._feeds:
-            feed.backend.start()
+            feed.start()
 
     def stop(self) -> None:
         for feed in self._feeds + self._retiring:
-            feed.backend.stop()
+            feed.stop()
 
     def refresh(self) -> None:
         for feed in self._feeds:
-            feed.backend.refresh()
+            feed.refresh()
 
     def menu_opened(self) -> None:
         for feed in self._feeds:
-            feed.backend.menu_opened()
+            feed.menu_opened()
 
     def request_action(self, key: ServerKey, action: Action) -> None:
         feed = self.owner(key)
         if feed is not None:
-            feed.backend.request_action(key, action)
+            feed.request_action(key, action)
 
     def watch(self, key: ServerKey | None, hours: int) -> None:
         """The window shows this server's details (None for none): its account reads them."""
         owner = self.owner(key) if key is not None else None
         for feed in self._feeds:
-            feed.backend.watch(key.id if key is not None and feed is owner else "", hours)
+            feed.watch(key.id if key is not None and feed is owner else "", hours)
 
     def check_sign_in(self, request_id: int, form: SignInForm) -> None:
         """Settings' "Test connection": any worker can try a sign-in without keeping it."""
-        self.first.backend.check_sign_in(request_id, form)
+        self.first.check_sign_in(request_id, form)
 
     def pending(self) -> Mapping[ServerKey, Action]:
         return {key: a for feed in self._feeds for key, a in feed.worker_pending.items()}
 
-    def _story(self, story: object) -> None:
-        self.story_ready.emit(story)
-
-    def _checked(self, check: object) -> None:
-        self.sign_in_checked.emit(check)
-
-    def _saved(self, ok: bool, message: str) -> None:
+    def _saved(self, _feed: AccountFeed, ok: bool, message: str) -> None:
         self.credentials_saved.emit(ok, message)

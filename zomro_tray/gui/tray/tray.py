@@ -345,7 +345,7 @@ class TrayApp(QObject):
         """The menu's Sign out, offered while one account is listed (Settings removes one of
         several)."""
         self._signing_out = True
-        self.feeds.first.backend.sign_out()
+        self.feeds.first.sign_out()
 
     def copy_ip(self, key: ServerKey, v6: bool = False) -> None:
         entry = self.entry(key)
@@ -383,7 +383,7 @@ class TrayApp(QObject):
         self.apply_settings(settings)
         feed = self.feeds.feed(key)
         if credentials is not None and feed is not None:
-            feed.backend.save_credentials(credentials, feed.account.api_url)
+            feed.save_credentials(credentials)
 
     def apply_settings(self, settings: Settings) -> None:
         if settings.language != self.settings.language:  # at once, no restart: fixed texts here
