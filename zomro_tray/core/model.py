@@ -31,15 +31,6 @@ class PowerState(str, enum.Enum):
     def in_transition(self) -> bool:
         return self in _TRANSITIONAL
 
-    @property
-    def can_start(self) -> bool:
-        return self is PowerState.STOPPED
-
-    @property
-    def can_stop(self) -> bool:
-        """Zomro's panel offers Shut down for anything not stopped; so do we, minus the hopeless."""
-        return self in (PowerState.ACTIVE, PowerState.ERROR, PowerState.UNKNOWN)
-
 
 _TRANSITIONAL = frozenset(
     {PowerState.STARTING, PowerState.STOPPING, PowerState.REBOOTING, PowerState.BUSY}

@@ -172,7 +172,12 @@ class Worker(QObject):
         if service_id in self._pending or self._client is None or self._stopping:
             return  # a second click on a busy server sends nothing
         try:
-            getattr(self._client, action.value)(service_id)
+            send = {
+                Action.START: self._client.start,
+                Action.STOP: self._client.stop,
+                Action.REBOOT: self._client.reboot,
+            }[action]
+            send(service_id)
         except errors.ZomroError as error:
             self.action_finished.emit(ActionResult(key, action, False, _say(error)))
             if isinstance(error, errors.SignInError):

@@ -71,7 +71,7 @@ class TrayApp(QObject):
         self.demo = demo
         self.shown: list[Entry] = []  # every account's entries, in the menu's order
         self.window: ServerWindow | None = None
-        self._signing_out = False
+        self._signing_out: set[str] = set()  # the accounts whose Sign out the user asked for
         self._first_shown = False
 
         context = FeedContext(lambda: self.settings, self.notify, timing)
@@ -256,8 +256,8 @@ class TrayApp(QObject):
     def _on_sign_in_required(self, feed: AccountFeed, message: str, first_run: bool) -> None:
         self.power.forget(feed.account.key)
         feed.worker_pending.clear()
-        if self._signing_out:  # the user asked for it: nothing to tell
-            self._signing_out = False
+        if feed.account.key in self._signing_out:  # the user asked for it: nothing to tell
+            self._signing_out.discard(feed.account.key)
         elif first_run and self.dialog is None and feed is self.feeds.first:
             self.open_settings(notice=message)
         else:
@@ -344,7 +344,7 @@ class TrayApp(QObject):
     def sign_out(self) -> None:
         """The menu's Sign out, offered while one account is listed (Settings removes one of
         several)."""
-        self._signing_out = True
+        self._signing_out.add(self.feeds.first.account.key)
         self.feeds.first.sign_out()
 
     def copy_ip(self, key: ServerKey, v6: bool = False) -> None:
