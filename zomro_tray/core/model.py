@@ -15,6 +15,9 @@ from typing import NamedTuple
 
 from zomro_tray.i18n import N_, _, pgettext
 
+#: A shutdown or reboot clicked in the menu waits this long, and can be undone meanwhile.
+UNDO_SECONDS = 5
+
 
 class PowerState(str, enum.Enum):
     ACTIVE = "active"

@@ -11,7 +11,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from zomro_tray.core.model import Action, PowerState, ServerKey, Service, allows, refusal
+from zomro_tray.core.model import (
+    UNDO_SECONDS,
+    Action,
+    PowerState,
+    ServerKey,
+    Service,
+    allows,
+    refusal,
+)
 from zomro_tray.core.overall import Connection, Overall, loading_tooltip
 from zomro_tray.i18n import _, clock, ngettext, pgettext
 from zomro_tray.store.settings import Settings
@@ -29,8 +37,6 @@ MAX_NAME = 60
 MAX_LINE = 70
 #: More servers than this and the menu lists these, then "Show all N servers…" (the window).
 MAX_MENU_SERVERS = 15
-#: A shutdown or reboot clicked in the menu waits this long, and can be undone meanwhile.
-UNDO_SECONDS = 5
 
 
 def power_words(state: PowerState) -> str:

@@ -15,8 +15,7 @@ from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from zomro_tray.core.credentials import AuthMethod, Credentials
-from zomro_tray.core.model import Action, ServerKey, Service
-from zomro_tray.display.presentation import UNDO_SECONDS
+from zomro_tray.core.model import UNDO_SECONDS, Action, ServerKey, Service
 
 
 class SecretsStore(Protocol):

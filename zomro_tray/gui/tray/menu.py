@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from zomro_tray.core.model import ServerKey
-from zomro_tray.display.presentation import MAX_MENU_SERVERS, UNDO_SECONDS, Entry
+from zomro_tray.core.model import UNDO_SECONDS, ServerKey
+from zomro_tray.display.presentation import MAX_MENU_SERVERS, Entry
 from zomro_tray.gui.paint.dots import funds_mark
 from zomro_tray.gui.tray.entry_list import EntryList, Look
 from zomro_tray.i18n import _, ngettext, pgettext

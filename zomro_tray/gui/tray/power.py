@@ -16,8 +16,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from zomro_tray.core.model import Action, ServerKey, Service, refusal
-from zomro_tray.display.presentation import UNDO_SECONDS
+from zomro_tray.core.model import UNDO_SECONDS, Action, ServerKey, Service, refusal
 from zomro_tray.store.settings import Settings
 
 log = logging.getLogger(__name__)
