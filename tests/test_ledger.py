@@ -11,7 +11,7 @@ import pytest
 
 from zomro_tray.core.credentials import Credentials
 from zomro_tray.core.details import Story
-from zomro_tray.core.money import Runway, money_line
+from zomro_tray.core.money import Runway, Unavailable, money_line
 from zomro_tray.core.overall import Connection
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
@@ -103,7 +103,7 @@ def test_a_trusted_user_without_finance_rights_keeps_the_servers(
     assert money_line(read_runway(worker, heard, qtbot)) == (
         "Balance unavailable: this sign-in has no rights to the account's finances"
     )
-    assert runways(heard)[-1].funds.unavailable_because == "no rights"
+    assert runways(heard)[-1].funds.unavailable_because is Unavailable.NO_RIGHTS
     assert len(heard[0].services) == 5
     assert worker._connection is Connection.ONLINE
 

@@ -11,10 +11,10 @@ from zomro_tray.api import readings
 from zomro_tray.core.details import traffic_words
 from zomro_tray.core.model import BillingState, PowerState, Service
 from zomro_tray.core.money import (
-    NO_RIGHTS,
     Amount,
     Funds,
     RunwayAlarm,
+    Unavailable,
     daily_cost,
     format_money,
     low_warning,
@@ -126,7 +126,9 @@ def test_no_priced_server_shows_the_balance_alone_and_says_what_is_missing() -> 
 
 
 def test_no_balance_is_a_plain_unavailable_line_never_a_number() -> None:
-    account = runway(Funds(unavailable_because="not in the answers"), [server(item_cost="1.00")])
+    account = runway(
+        Funds(unavailable_because=Unavailable.NOT_IN_THE_ANSWERS), [server(item_cost="1.00")]
+    )
     assert money_line(account) == "Balance unavailable"
     assert money_line(None) == "Balance unavailable"
     assert account.to_json()["balance"] is None
@@ -278,9 +280,9 @@ def test_a_price_in_another_currency_is_never_added_to_the_balances() -> None:
 
 
 def test_no_rights_to_the_finances_is_said_as_such() -> None:
-    refused = runway(Funds(unavailable_because=NO_RIGHTS), [])
+    refused = runway(Funds(unavailable_because=Unavailable.NO_RIGHTS), [])
     assert "no rights" in money_line(refused)
-    assert money_line(runway(Funds(unavailable_because="not in the answers"), [])) == (
+    assert money_line(runway(Funds(unavailable_because=Unavailable.NOT_IN_THE_ANSWERS), [])) == (
         "Balance unavailable"
     )
 

@@ -12,7 +12,7 @@ from test_money import server
 
 from zomro_tray.core.account import Account
 from zomro_tray.core.model import PowerState, Service
-from zomro_tray.core.money import NOT_READ, Funds, Runway, runway
+from zomro_tray.core.money import Funds, Runway, Unavailable, runway
 from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.gui.accounts.money_view import MoneyView
@@ -177,9 +177,9 @@ def test_no_balance_line_before_the_first_read_and_a_plain_one_after_a_failed_re
 ) -> None:
     view, _told, _changes = money_view(Settings())
     assert view.line() == ""
-    view.on_money(runway(Funds(unavailable_because=NOT_READ), (service(),)))
+    view.on_money(runway(Funds(unavailable_because=Unavailable.NOT_READ), (service(),)))
     assert (view.line(), view.note()) == ("", "")
-    view.on_money(runway(Funds(unavailable_because="not in the answers"), (service(),)))
+    view.on_money(runway(Funds(unavailable_because=Unavailable.NOT_IN_THE_ANSWERS), (service(),)))
     assert view.line() == "Balance unavailable"
     assert view.note() != ""
 

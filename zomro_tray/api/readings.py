@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from zomro_tray import errors
 from zomro_tray.api.protocol import as_list, attribute, rows, text
 from zomro_tray.core.details import CPU, TRAFFIC, Resources, Series
-from zomro_tray.core.money import DEFAULT_CURRENCY, NO_RIGHTS, Amount, Funds, parse_amount
+from zomro_tray.core.money import DEFAULT_CURRENCY, Amount, Funds, Unavailable, parse_amount
 
 if TYPE_CHECKING:
     from zomro_tray.api.client import ZomroClient
@@ -89,9 +89,6 @@ def credit_from_subaccount(doc: dict[str, Any]) -> Decimal | None:
     return credit.value if credit is not None and credit.value >= 0 else None
 
 
-#: Funds.unavailable_because when an answer could not be read: tried again soon (ledger.py's
-#: FUNDS_RETRY_SECONDS); a refusal or an answer without a balance waits for the next regular read.
-UNREADABLE = "unreadable answer"
 #: Where the balance is looked for, in order: the call, and how to read its answer.
 BALANCE_READINGS = (
     ("notify", balance_from_notify),
@@ -115,14 +112,14 @@ def funds_steps(client: ZomroClient) -> Generator[None, None, Funds]:
     two of them instead of after all four. Returns Funds; raises only what the connection
     raises (offline, signed out): a refusal or an unreadable answer is "unavailable"."""
     balance: Amount | None = None
-    why = "not in the answers"
+    why = Unavailable.NOT_IN_THE_ANSWERS
     for func, reading in BALANCE_READINGS:
         try:
             balance = reading(client.read(func))
         except errors.AccessDenied:
-            why = NO_RIGHTS  # a trusted user without finance rights
+            why = Unavailable.NO_RIGHTS  # a trusted user without finance rights
         except errors.MalformedAnswer:
-            why = UNREADABLE
+            why = Unavailable.UNREADABLE
         except (errors.ApiRefused, errors.NotFound) as error:
             log.info("%s: no balance (%s)", func, type(error).__name__)
         if balance is not None:

@@ -12,6 +12,7 @@ them, the views format them with :func:`money_line`.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,10 +100,20 @@ def _per_day(cost_text: str) -> bool:
     return "day" in words or "/d" in words or "сутк" in words or "день" in words
 
 
-#: Funds.unavailable_because before the first read: nothing to say yet (no line, not a guess).
-NOT_READ = "not read"
-#: Funds.unavailable_because when Zomro refused the finance calls (a user without the rights).
-NO_RIGHTS = "no rights"
+class Unavailable(enum.Enum):
+    """Why there is no balance; its value is what the log and ``report`` say."""
+
+    #: Before the first read: nothing to say yet (no line, not a guess).
+    NOT_READ = "not read"
+    #: Zomro refused the finance calls (a user without the rights): said in the balance line.
+    NO_RIGHTS = "no rights"
+    #: An answer could not be read: tried again soon (ledger.py's FUNDS_RETRY_SECONDS); the
+    #: others wait for the next regular read.
+    UNREADABLE = "unreadable answer"
+    #: Every answer was read, and none held a balance.
+    NOT_IN_THE_ANSWERS = "not in the answers"
+    #: Reading failed in a way nothing foresaw (the log has the traceback).
+    UNEXPECTED = "unexpected answer"
 
 
 @dataclass(frozen=True)
@@ -112,8 +123,8 @@ class Funds:
     balance: Decimal | None = None
     credit: Decimal | None = None
     currency: str = DEFAULT_CURRENCY
-    #: Why there is no balance, for the log and ``report`` ("" when there is one).
-    unavailable_because: str = ""
+    #: Why there is no balance (None when there is one).
+    unavailable_because: Unavailable | None = None
 
 
 @dataclass(frozen=True)
@@ -221,7 +232,7 @@ def format_money(value: Decimal, currency: str) -> str:
 
 def money_line(runway: Runway | None) -> str:
     """The menu's line under "Signed in as": balance, cost per day, and the days that lasts."""
-    if runway is not None and runway.funds.unavailable_because == NO_RIGHTS:
+    if runway is not None and runway.funds.unavailable_because == Unavailable.NO_RIGHTS:
         return _("Balance unavailable: this sign-in has no rights to the account's finances")
     if runway is None or not runway.available:
         return _("Balance unavailable")

@@ -78,9 +78,9 @@ class Ledger(QObject):
         self._send_runway()
 
     def _send_runway(self) -> None:
-        from zomro_tray.core.money import NOT_READ, Funds, runway
+        from zomro_tray.core.money import Funds, Unavailable, runway
 
-        funds = self._funds or Funds(unavailable_because=NOT_READ)
+        funds = self._funds or Funds(unavailable_because=Unavailable.NOT_READ)
         self.money_ready.emit(runway(funds, self._services))
 
     def _read_funds_step(self) -> None:
@@ -98,24 +98,25 @@ class Ledger(QObject):
             self._reading = None
             self._retry_soon()
         except Exception:  # an answer nothing foresaw: unavailable, never a wrong number
-            from zomro_tray.core.money import Funds
+            from zomro_tray.core.money import Funds, Unavailable
 
             log.exception("reading the balance failed unexpectedly")
-            self._funds_done(Funds(unavailable_because="unexpected answer"))
+            self._funds_done(Funds(unavailable_because=Unavailable.UNEXPECTED))
         else:
             QTimer.singleShot(0, self, self._read_funds_step)
 
     def _funds_done(self, funds: Funds) -> None:
-        from zomro_tray.api import readings
+        from zomro_tray.core.money import Unavailable
 
         self._reading = None
         self._funds = funds
-        if funds.unavailable_because == readings.UNREADABLE:
+        if funds.unavailable_because is Unavailable.UNREADABLE:
             self._retry_soon()
         else:
             self._funds_read = time.monotonic()
         if funds.balance is None:
-            log.info("balance unavailable: %s", funds.unavailable_because)
+            why = funds.unavailable_because
+            log.info("balance unavailable: %s", why.value if why is not None else "none given")
         self._send_runway()
 
     def _retry_soon(self) -> None:

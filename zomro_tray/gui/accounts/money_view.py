@@ -69,9 +69,9 @@ class MoneyView(QObject):
 
     def line(self) -> str:
         """ "" until the first balance read (or when signed out): no line rather than a guess."""
-        from zomro_tray.core.money import NOT_READ, money_line
+        from zomro_tray.core.money import Unavailable, money_line
 
-        if self.runway is None or self.runway.funds.unavailable_because == NOT_READ:
+        if self.runway is None or self.runway.funds.unavailable_because is Unavailable.NOT_READ:
             return ""
         return money_line(self.runway)
 
