@@ -123,6 +123,23 @@ def test_the_os_list_is_asked_only_when_the_environment_names_none(
     assert i18n.use("", fallback=["uk-UA"]) == "en"
 
 
+@pytest.mark.parametrize(("lcid", "expected"), [(0x0415, ["pl_PL"]), (0x7FFF, [])])
+def test_windows_says_its_display_language_when_no_variable_does(
+    monkeypatch: pytest.MonkeyPatch, lcid: int, expected: list[str]
+) -> None:
+    """Windows cannot run here: its one call is stood in for (an unknown number: no name)."""
+    import ctypes
+    import sys
+    from types import SimpleNamespace
+
+    for name in i18n.LANGUAGE_ENV:
+        monkeypatch.delenv(name, raising=False)
+    kernel32 = SimpleNamespace(GetUserDefaultUILanguage=lambda: lcid)
+    monkeypatch.setattr(ctypes, "windll", SimpleNamespace(kernel32=kernel32), raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert i18n.system_languages() == expected
+
+
 def test_the_choice_in_settings_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "pl_PL.UTF-8")
     assert i18n.use("ru") == "ru"
