@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from zomro_tray.core.account import Account, new_key
+from zomro_tray.core.credentials import AuthMethod
 from zomro_tray.core.model import ServerKey
 from zomro_tray.store.settings import NotificationKind, Settings, SettingsStore
 
@@ -143,7 +144,9 @@ def test_protected_servers_and_who_signed_in_are_kept(isolated_home: Path) -> No
     store = SettingsStore()
     settings = Settings(
         accounts=(
-            Account(who="demo", sign_in_method="token", username="jan", always_ask=("2", "1")),
+            Account(
+                who="demo", sign_in_method=AuthMethod.TOKEN, username="jan", always_ask=("2", "1")
+            ),
         ),
     )
     store.save(settings)

@@ -739,7 +739,9 @@ def test_another_account_starts_with_all_its_servers_shown(
 def test_signing_in_again_keeps_the_method_and_the_username(
     make_app: MakeApp, emulator: Emulator, qtbot: QtBot
 ) -> None:
-    account = Account(api_url=emulator.url, sign_in_method="password", username="jan@example.pl")
+    account = Account(
+        api_url=emulator.url, sign_in_method=AuthMethod.PASSWORD, username="jan@example.pl"
+    )
     settings = Settings(accounts=(account,))
     app = make_app(emulator, settings=settings)
     app.open_settings()

@@ -98,9 +98,7 @@ def remember_sign_in(account: Account, credentials: Credentials) -> None:
     settings = settings_store.load(repair=False)
     if settings_store.warning:  # a damaged file stays as it is: nothing is remembered
         return
-    account = replace(
-        account, sign_in_method=credentials.method.value, username=credentials.username
-    )
+    account = replace(account, sign_in_method=credentials.method, username=credentials.username)
     if settings.account(account.key) is None:
         updated = replace(settings, accounts=(*settings.accounts, account))
     else:
@@ -142,7 +140,7 @@ def cmd_accounts(args: argparse.Namespace) -> int:
                 "label": account.label,
                 "signed_in_as": account.who,
                 "username": account.username,
-                "sign_in_method": account.sign_in_method,
+                "sign_in_method": account.sign_in_method.value,
                 "api_url": account.api_url,
                 "sign_in_stored": stored,
             }

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from zomro_tray.core.credentials import AuthMethod
 from zomro_tray.core.endpoint import DEFAULT_API_URL
 from zomro_tray.core.plain_text import capped
 from zomro_tray.i18n import _
@@ -24,7 +25,6 @@ FIRST_ENTRY = "credentials"
 #: with clients' accounts has a handful, and 300 (a pasted or hostile file) took 800 MB, 41 s
 #: to start and a frozen GUI. Past it, more are refused with a sentence (too_many_accounts).
 MAX_ACCOUNTS = 30
-SIGN_IN_METHODS = ("password", "token", "authinfo")
 #: The most characters of an account's name wherever it is shown.
 TITLE_CHARS = 60
 
@@ -39,7 +39,7 @@ class Account:
     api_url: str = DEFAULT_API_URL
     #: How it signed in last, and as whom (never the password): signing in again asks only
     #: for what is missing.
-    sign_in_method: str = "password"
+    sign_in_method: AuthMethod = AuthMethod.PASSWORD
     username: str = ""
     #: Who Zomro says is signed in; an account that changes person starts with all shown.
     who: str = ""
@@ -73,7 +73,7 @@ class Account:
             "key": self.key,
             "label": self.label,
             "api_url": self.api_url,
-            "sign_in_method": self.sign_in_method,
+            "sign_in_method": self.sign_in_method.value,
             "username": self.username,
             "who": self.who,
             "shown_services": None if self.shown_services is None else [*self.shown_services],

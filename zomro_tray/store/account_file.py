@@ -13,7 +13,8 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from zomro_tray.core.account import MAX_ACCOUNTS, SIGN_IN_METHODS, Account, new_key
+from zomro_tray.core.account import MAX_ACCOUNTS, Account, new_key
+from zomro_tray.core.credentials import AuthMethod
 from zomro_tray.core.plain_text import capped
 
 #: The most characters of an account's name, a user name (an e-mail address at most) and an
@@ -131,7 +132,8 @@ def _read_name(raw: Any) -> Any:
 
 
 def _read_method(raw: Any) -> Any:
-    return raw if raw in SIGN_IN_METHODS else INVALID
+    known = {method.value: method for method in AuthMethod}
+    return known.get(raw, INVALID) if isinstance(raw, str) else INVALID
 
 
 def _read_aliases(raw: Any) -> Any:

@@ -241,7 +241,7 @@ class AccountsPage(QWidget):
             account,
             label=self.label.text().strip(),
             api_url=self.api_url.text().strip() or account.api_url,
-            sign_in_method=form.method.value if form else account.sign_in_method,
+            sign_in_method=form.method if form else account.sign_in_method,
             username=form.username if form else account.username,
         )
 
@@ -257,9 +257,7 @@ class AccountsPage(QWidget):
         self.api_url.setText(account.api_url)
         for field in (self.password, self.token, self.code):
             field.clear()
-        self.method.setCurrentIndex(
-            max(self.method.findData(AuthMethod(account.sign_in_method)), 0)
-        )
+        self.method.setCurrentIndex(max(self.method.findData(account.sign_in_method), 0))
         self._method_changed()
         self.check_result.clear()
         self.notice.setText(self._account_notice(account, row))
