@@ -17,7 +17,7 @@ from zomro_tray.emulator import Emulator
 from zomro_tray.emulator.scenarios import DEMO_USER
 from zomro_tray.store.keychain import SessionOnlyStore
 from zomro_tray.worker import ledger
-from zomro_tray.worker.contract import Snapshot, Timing
+from zomro_tray.worker.contract import Snapshot, Timing, WorkerSetup
 from zomro_tray.worker.worker import Worker
 
 WEB = "5116804"
@@ -31,7 +31,7 @@ def ledger_worker(qapp: Any, request: pytest.FixtureRequest) -> MakeWorker:
 
     def make(emulator: Emulator, pace: float = 60.0) -> tuple[Worker, list[Any]]:
         store = SessionOnlyStore(Credentials.from_token(emulator.demo_token))
-        worker = Worker(store, emulator.url, 60, timing=Timing(idle=pace))
+        worker = Worker(WorkerSetup(store, emulator.url, 60, timing=Timing(idle=pace)))
         request.addfinalizer(worker.shutdown)
         request.addfinalizer(worker.abort)  # the last added runs first
         heard: list[Any] = []  # snapshots, runways and stories

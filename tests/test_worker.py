@@ -32,6 +32,7 @@ from zomro_tray.worker.contract import (
     SignInOutcome,
     Snapshot,
     Timing,
+    WorkerSetup,
 )
 from zomro_tray.worker.worker import Worker
 
@@ -89,7 +90,9 @@ def make_worker(qapp: Any) -> Iterator[MakeWorker]:
         if secrets is None and emulator is not None:
             secrets = MemorySecrets(Credentials.from_token(emulator.demo_token))
         url = emulator.url if emulator is not None else "http://127.0.0.1:9/"
-        worker = Worker(secrets or MemorySecrets(), url, refresh_seconds, timing=timing)
+        worker = Worker(
+            WorkerSetup(secrets or MemorySecrets(), url, refresh_seconds, timing=timing)
+        )
         heard = Heard()
         worker.snapshot_ready.connect(heard.snapshots.append)
         worker.connection_changed.connect(lambda c, m, _next: heard.connections.append((c, m)))

@@ -49,6 +49,21 @@ class Timing:
 
 
 @dataclass(frozen=True)
+class WorkerSetup:
+    """What one account's worker starts with: one value, passed from the feed through the host
+    of its thread to the worker, instead of the same six arguments three times."""
+
+    secrets: SecretsStore
+    api_url: str
+    refresh_seconds: float
+    #: The key of the app's account the worker signs in as (every server it lists carries it).
+    account: str = ""
+    timing: Timing = field(default_factory=Timing)
+    #: A sign-in given on the command line: used instead of the keychain's, never kept.
+    credentials: Credentials | None = None
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """One refresh, as the GUI receives it (immutable, so safe to pass between threads)."""
 

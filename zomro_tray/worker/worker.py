@@ -25,10 +25,9 @@ from zomro_tray.i18n import _
 from zomro_tray.logs import redactor
 from zomro_tray.worker.contract import (
     ActionResult,
-    SecretsStore,
     SignInForm,
     Snapshot,
-    Timing,
+    WorkerSetup,
 )
 from zomro_tray.worker.ledger import Ledger
 from zomro_tray.worker.pending import PendingActions
@@ -56,29 +55,20 @@ class Worker(QObject):
     #: Who is signed in, as the user would recognise it ("" once signed out).
     account_changed = Signal(str)
 
-    def __init__(
-        self,
-        secrets: SecretsStore,
-        api_url: str,
-        refresh_seconds: float,
-        timing: Timing | None = None,
-        credentials: Credentials | None = None,
-        *,
-        account: str = "",
-    ) -> None:
+    def __init__(self, setup: WorkerSetup) -> None:
         super().__init__()
         #: The key of the app's account this worker signs in as: every server it lists carries
         #: it, and a command naming another account's server is refused here, the last door.
-        self.account = account
-        self._secrets = secrets
-        self._api_url = api_url
-        self._refresh_seconds = refresh_seconds
-        self._timing = timing or Timing()
-        self._preset = credentials
+        self.account = setup.account
+        self._secrets = setup.secrets
+        self._api_url = setup.api_url
+        self._refresh_seconds = setup.refresh_seconds
+        self._timing = setup.timing
+        self._preset = setup.credentials
         self._client: ZomroClient | None = None
         self._connection = Connection.STARTING
         self._failures = 0
-        self._pending = PendingActions(self._timing, account)
+        self._pending = PendingActions(self._timing, self.account)
         self._services: tuple[Service, ...] = ()
         self._fetched = 0.0  # monotonic time of the last good refresh
         self._filters: tuple[str, ...] = ()
@@ -88,7 +78,9 @@ class Worker(QObject):
         self._keychain_failed = False  # the last read of the sign-in met no usable keychain
         self._timer: QTimer | None = None
         #: Money and the window's server details, read after the statuses, in this thread.
-        self.ledger = Ledger(lambda: self._client, self._idle_pace, parent=self, account=account)
+        self.ledger = Ledger(
+            lambda: self._client, self._idle_pace, parent=self, account=self.account
+        )
         self.refreshes = 0  # successful refreshes, for tests and benchmarks
         self.attempts = 0  # refresh attempts, failed ones included
 

@@ -26,7 +26,14 @@ from zomro_tray.gui.accounts.money_view import MoneyView
 from zomro_tray.gui.accounts.worker_host import WorkerHost
 from zomro_tray.store.keychain import SessionOnlyStore
 from zomro_tray.store.settings import NotificationKind, Settings
-from zomro_tray.worker.contract import Keychain, SecretsStore, SignInForm, Snapshot, Timing
+from zomro_tray.worker.contract import (
+    Keychain,
+    SecretsStore,
+    SignInForm,
+    Snapshot,
+    Timing,
+    WorkerSetup,
+)
 from zomro_tray.worker.worker import Worker
 
 
@@ -66,15 +73,15 @@ class AccountFeed(QObject):
         #: The account's name in notifications and the menu, once there is more than one.
         self.tag = ""
         self._notify = context.notify
-        self._host = WorkerHost(
+        setup = WorkerSetup(
             secrets,
             account.api_url,
             context.settings().refresh_seconds,
-            timing=context.timing,
-            credentials=credentials,
             account=account.key,
-            parent=self,
+            timing=context.timing or Timing(),
+            credentials=credentials,
         )
+        self._host = WorkerHost(setup, parent=self)
         self.money = MoneyView(context.settings, self.notify, self)
         self.who = ""
         self.services: tuple[Service, ...] = ()

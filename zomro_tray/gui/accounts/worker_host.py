@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance
 
 from zomro_tray.core.credentials import Credentials
 from zomro_tray.core.model import Action, ServerKey
-from zomro_tray.worker.contract import SecretsStore, SignInForm, Timing
+from zomro_tray.worker.contract import SignInForm, WorkerSetup
 from zomro_tray.worker.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -37,29 +37,12 @@ class WorkerHost(QObject):
     _shutdown = Signal()
     _retire = Signal()
 
-    def __init__(
-        self,
-        secrets: SecretsStore,
-        api_url: str,
-        refresh_seconds: int,
-        *,
-        timing: Timing | None = None,
-        credentials: Credentials | None = None,
-        account: str = "",
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, setup: WorkerSetup, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("zomro-worker")
         self._stopped = False
-        self.worker = Worker(
-            secrets,
-            api_url,
-            refresh_seconds,
-            timing=timing,
-            credentials=credentials,
-            account=account,
-        )
+        self.worker = Worker(setup)
         self.worker.moveToThread(self._thread)
         w = self.worker
         self._refresh.connect(w.refresh)
