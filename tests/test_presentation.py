@@ -120,6 +120,20 @@ def test_offline_entries_say_how_old_they_are_and_do_nothing() -> None:
     assert entry.ip == "203.0.113.10"
 
 
+@pytest.mark.parametrize("how", ["waiting", "offline"])
+def test_an_entry_that_sends_nothing_still_has_the_whole_server(how: str) -> None:
+    """Copy IP (both addresses) and the window's details work while a click waits or Zomro
+    is away."""
+    service = server(PowerState.ACTIVE, ip_v6="2001:db8::1")
+    options: dict[str, object] = (
+        {"waiting": Action.STOP} if how == "waiting" else {"last_seen": "3 min ago"}
+    )
+    entry = entry_for(service, Settings(), None, **options)  # type: ignore[arg-type]
+    assert entry.click_action is None
+    assert (entry.ip, entry.ip_v6) == ("203.0.113.10", "2001:db8::1")
+    assert entry.service is service
+
+
 def test_aliases_hidden_servers_and_long_names() -> None:
     settings = Settings(accounts=(Account(aliases={"1": "Sklep"}),))
     account = Account(shown_services=("1", "3"))

@@ -130,6 +130,63 @@ def test_error_documents_become_typed_errors_with_plain_messages(
 
 
 @pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ({"$type": "auth", "$object": "other"}, errors.SignInError),
+        ({"$type": "access"}, errors.AccessDenied),
+        ({"$type": "missed"}, errors.NotFound),
+        ({"$type": "notfound"}, errors.NotFound),
+        ({"$type": "not_found"}, errors.NotFound),
+        ({"$type": "value"}, errors.ApiRefused),
+    ],
+)
+def test_an_error_without_words_gets_our_sentence_for_its_kind(
+    error: object, expected: type[errors.ZomroError]
+) -> None:
+    with pytest.raises(expected) as caught:
+        parse(body({"error": error}))
+    assert type(caught.value) is expected
+    assert str(caught.value) == str(expected())
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ({"$type": "auth", "msg": {"$": "Odd"}}, errors.SignInError),
+        ({"$type": "access", "detail": {"$": "Odd"}}, errors.AccessDenied),
+        ({"$type": "notfound", "msg": {"$": "Odd"}}, errors.NotFound),
+        ({"$type": "value", "detail": {"$": "Odd"}}, errors.ApiRefused),
+    ],
+)
+def test_zomros_own_words_are_quoted_from_msg_or_detail(
+    error: object, expected: type[errors.ZomroError]
+) -> None:
+    with pytest.raises(expected) as caught:
+        parse(body({"error": error}))
+    assert type(caught.value) is expected
+    assert str(caught.value) == "Zomro says: Odd"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"$type": "totp"},
+        {"$type": "value", "$object": "totp_code"},
+        {"$type": "value", "$object": "qrcode"},
+    ],
+)
+def test_every_two_factor_refusal_asks_for_the_code_again(error: object) -> None:
+    with pytest.raises(errors.BadTwoFactorCode):
+        parse(body({"error": error}))
+
+
+def test_a_refusal_that_only_mentions_a_code_elsewhere_is_not_two_factor() -> None:
+    with pytest.raises(errors.ApiRefused) as caught:
+        parse(body({"error": {"$type": "value", "$object": "elid", "msg": {"$": "totp"}}}))
+    assert type(caught.value) is errors.ApiRefused
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         (b"<html><body><h1>502 Bad Gateway</h1></body></html>", errors.NotJsonPage),

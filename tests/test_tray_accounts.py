@@ -590,3 +590,13 @@ def test_a_sign_in_the_keychain_cannot_keep_says_why_and_keeps_the_dialog_open(
         keyring.set_keyring(previous)
     assert app.dialog is dialog  # the password typed is not thrown away
     dialog.reject()
+
+
+def test_each_accounts_status_for_settings_is_its_own(open_tray: OpenTray) -> None:
+    from zomro_tray.core.account import AccountStatus
+
+    app = open_tray(2)
+    second = list(app.feeds)[1]
+    assert second.status() == AccountStatus("2", "agency", True, second.services)
+    second.connection = Connection.SIGNED_OUT
+    assert second.status().signed_in is False

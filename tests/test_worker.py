@@ -426,3 +426,15 @@ def test_a_worker_refuses_a_server_of_another_account(
     worker, _heard = make_worker(emulator)
     worker.request_action(ServerKey("another", WEB), Action.STOP)
     assert emulator.state.actions == []
+
+
+def test_a_snapshot_is_a_copy_nobody_can_change() -> None:
+    """It crosses threads: the worker's own pending actions change after it is sent."""
+    from datetime import datetime
+
+    pending = {ServerKey("", "1"): Action.STOP}
+    snapshot = Snapshot((), datetime.now(), pending)
+    pending[ServerKey("", "2")] = Action.START
+    assert dict(snapshot.pending) == {ServerKey("", "1"): Action.STOP}
+    with pytest.raises(TypeError):
+        snapshot.pending[ServerKey("", "3")] = Action.REBOOT  # type: ignore[index]
