@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NoReturn
 
 from zomro_tray import APP_NAME, READ_KEYCHAIN_FOR_THE_TRAY, __version__, errors, i18n
@@ -116,14 +115,68 @@ def port_number(raw: str) -> int:
     return int(raw)
 
 
-def _command(module: str, name: str) -> Callable[[argparse.Namespace], int]:
-    """A command's handler, whose module loads only when the command runs: the tray's start
-    (no command) loads none of them before its icon shows."""
+# Each command's handler imports its code when the command runs: the tray's start (no command)
+# loads none of it before its icon shows.
 
-    def handler(args: argparse.Namespace) -> int:
-        return int(getattr(importlib.import_module(f"zomro_tray.cli.{module}"), name)(args) or 0)
 
-    return handler
+def _login(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_login
+
+    return cmd_login(args)
+
+
+def _logout(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_logout
+
+    return cmd_logout(args)
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_accounts
+
+    return cmd_accounts(args)
+
+
+def _services(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_services
+
+    return cmd_services(args)
+
+
+def _balance(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.money import cmd_balance
+
+    return cmd_balance(args)
+
+
+def _show(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.money import cmd_show
+
+    return cmd_show(args)
+
+
+def _power(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_power
+
+    return cmd_power(args)
+
+
+def _start_at_login(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_start_at_login
+
+    return cmd_start_at_login(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_report
+
+    return cmd_report(args)
+
+
+def _emulator(args: argparse.Namespace) -> int:
+    from zomro_tray.cli.commands import cmd_emulator
+
+    return cmd_emulator(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,34 +235,34 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("send username:password on every request instead of a session"),
     )
-    login.set_defaults(handler=_command("commands", "cmd_login"))
+    login.set_defaults(handler=_login)
 
     logout = commands.add_parser("logout", parents=[which], help=_("forget the stored sign-in"))
-    logout.set_defaults(handler=_command("commands", "cmd_logout"))
+    logout.set_defaults(handler=_logout)
 
     accounts = commands.add_parser(
         "accounts", help=_("list the accounts, in the tray's order, and which are signed in")
     )
     accounts.add_argument("--json", action="store_true", help=_("print a JSON array"))
-    accounts.set_defaults(handler=_command("commands", "cmd_accounts"))
+    accounts.set_defaults(handler=_accounts)
     services = commands.add_parser(
         "services", parents=[which], help=_("list the servers and their states")
     )
     services.add_argument("--json", action="store_true", help=_("print a JSON array"))
-    services.set_defaults(handler=_command("commands", "cmd_services"))
+    services.set_defaults(handler=_services)
     balance = commands.add_parser(
         "balance",
         parents=[which],
         help=_("show the balance, what the servers cost per day, and the days left"),
     )
     balance.add_argument("--json", action="store_true", help=_("print a JSON object"))
-    balance.set_defaults(handler=_command("money", "cmd_balance"))
+    balance.set_defaults(handler=_balance)
     show = commands.add_parser(
         "show", parents=[which], help=_("show one server's details, plan and recent load")
     )
     show.add_argument("service", metavar="SERVER", help=_("server id or exact name"))
     show.add_argument("--json", action="store_true", help=_("print a JSON object"))
-    show.set_defaults(handler=_command("money", "cmd_show"))
+    show.set_defaults(handler=_show)
 
     power_help = {
         "start": _("start a server"),
@@ -227,21 +280,21 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="SECONDS",
             help=_("how long --wait waits (default 300)"),
         )
-        sub.set_defaults(handler=_command("commands", "cmd_power"), action=action)
+        sub.set_defaults(handler=_power, action=action)
 
     login_item = commands.add_parser(
         "start-at-login",
         help=_("show, or turn on or off, starting the tray app when you log in"),
     )
     login_item.add_argument("state", nargs="?", choices=("on", "off"))
-    login_item.set_defaults(handler=_command("commands", "cmd_start_at_login"))
+    login_item.set_defaults(handler=_start_at_login)
 
     report = commands.add_parser(
         "report",
         parents=[which],
         help=_("show what Zomro's API answers (read-only, nothing identifying): for bug reports"),
     )
-    report.set_defaults(handler=_command("commands", "cmd_report"))
+    report.set_defaults(handler=_report)
 
     emulator = commands.add_parser("emulator", help=_("run a local emulator of Zomro's API"))
     emulator.add_argument("--host", default="127.0.0.1")
@@ -251,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="demo",
         help="demo, runout, accounts, many, single, empty, slow, flaky, expiring, hostile",
     )
-    emulator.set_defaults(handler=_command("commands", "cmd_emulator"))
+    emulator.set_defaults(handler=_emulator)
     return parser
 
 
