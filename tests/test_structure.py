@@ -25,7 +25,7 @@ LAYERS: dict[str, int] = {
     "emulator": 2,  # beside the app, on the model alone
     "display": 3,
     "worker": 4,
-    "gui": 5,  # the package's own set-up, the language, the single-instance guard
+    "gui": 5,  # its own set-up, the language, one instance, the views' shared signals
     "gui.paint": 5,
     "gui.window": 6,
     "gui.accounts": 6,
@@ -35,7 +35,7 @@ LAYERS: dict[str, int] = {
     "cli": 10,
 }
 SHARED = {"__init__", "i18n", "errors", "logs", "private_files"}
-GUI_BASE = {"language", "single_instance"}
+GUI_BASE = {"language", "single_instance", "view_signals"}
 #: Packages below the GUI that may use Qt, and how much: the worker's thread and timers only.
 QT_ALLOWED = {"worker": {"PySide6", "PySide6.QtCore"}}
 

@@ -299,7 +299,7 @@ def test_the_gui_thread_keeps_ticking_while_zomro_takes_3_seconds(
     app.menu.menu.popup(app.menu.menu.pos())  # the menu opens and works meanwhile
     assert app.menu.menu.isVisible()
     assert emulator.state.calls["instances"] == 0  # Zomro has not answered yet
-    app.menu.refresh_clicked.emit()
+    app.menu.asks.refresh_clicked.emit()
     qtbot.waitUntil(lambda: app.feeds.first.connection is Connection.ONLINE, timeout=15_000)
     app.menu.server_action(first(DB)).trigger()  # an action with a 3 s answer
     assert label(app, DB).endswith("Starting…")  # shown at once, before Zomro answers
@@ -408,7 +408,7 @@ def test_the_instance_lock_is_per_session_and_in_an_owner_only_folder(
 
 def test_copy_ip_puts_the_address_on_the_clipboard(make_app: MakeApp, emulator: Emulator) -> None:
     app = make_app(emulator)
-    app.menu.copy_ip_clicked.emit(first(WEB))
+    app.menu.asks.copy_ip_clicked.emit(first(WEB))
     assert QApplication.clipboard().text() == "203.0.113.10"
 
 

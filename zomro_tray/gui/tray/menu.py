@@ -21,6 +21,7 @@ from zomro_tray.core.model import UNDO_SECONDS, ServerKey
 from zomro_tray.display.presentation import MAX_MENU_SERVERS, Entry
 from zomro_tray.gui.paint.dots import funds_mark
 from zomro_tray.gui.tray.entry_list import EntryList, Look
+from zomro_tray.gui.view_signals import ViewSignals
 from zomro_tray.i18n import _, ngettext, pgettext
 
 
@@ -58,7 +59,9 @@ class _Section:
         self.end = _action(menu, before, separator=True)
         self.end.setVisible(True)
         self.top.setVisible(True)
-        self.servers = EntryList(menu, self.end, owner.entry_clicked.emit, _server_look, mirrored)
+        self.servers = EntryList(
+            menu, self.end, owner.asks.entry_clicked.emit, _server_look, mirrored
+        )
 
     def show(self, view: SectionView) -> None:
         self.head.setText(view.head)
@@ -106,18 +109,12 @@ def _action(
 class TrayMenu(QObject):
     """Owns the QMenu; emits what the user asked for, and shows what it is told at once."""
 
-    entry_clicked = Signal(object)  # ServerKey
-    reboot_clicked = Signal(object)
-    copy_ip_clicked = Signal(object)
     copy_ip6_clicked = Signal(object)
     open_panel_clicked = Signal()
-    refresh_clicked = Signal()
     sign_in_clicked = Signal()
     sign_out_clicked = Signal()
-    settings_clicked = Signal()
     about_clicked = Signal()
     show_all_clicked = Signal()
-    quit_clicked = Signal()
     opened = Signal()
 
     def __init__(
@@ -125,6 +122,8 @@ class TrayMenu(QObject):
     ) -> None:
         """``mirrored`` tells whether a tray host or the OS copies the menu (see entry_list)."""
         super().__init__(parent)
+        #: The server clicks and tools the window offers too (view_signals.py).
+        self.asks = ViewSignals(self)
         self.menu = QMenu()
         self.menu.setToolTipsVisible(True)
         self._mirrored = mirrored
@@ -136,14 +135,14 @@ class TrayMenu(QObject):
         self._reboots = EntryList(
             self.reboot_menu,
             self.reboot_menu.addSeparator(),
-            self.reboot_clicked.emit,
+            self.asks.reboot_clicked.emit,
             _reboot_render,
             mirrored,
         )
         self._copies = EntryList(
             self.copy_menu,
             self.copy_menu.addSeparator(),
-            self.copy_ip_clicked.emit,
+            self.asks.copy_ip_clicked.emit,
             _copy_render,
             mirrored,
         )
@@ -159,14 +158,14 @@ class TrayMenu(QObject):
         self._copy_all = self._show_all_in(self.copy_menu)
         self._open_panel = self._add(self.open_panel_clicked)
         self.menu.addSeparator()
-        self.refresh_action = self._add(self.refresh_clicked)
+        self.refresh_action = self._add(self.asks.refresh_clicked)
         self.sign_in_action = self._add(self.sign_in_clicked)
         self.sign_out_action = self._add(self.sign_out_clicked)
         self.sign_out_action.setVisible(False)
-        self._settings = self._add(self.settings_clicked)
+        self._settings = self._add(self.asks.settings_clicked)
         self._about = self._add(self.about_clicked)
         self.menu.addSeparator()
-        self._quit = self._add(self.quit_clicked)
+        self._quit = self._add(self.asks.quit_clicked)
         self._offline = False
         self._sections[0].status.setText(_("Loading servers…"))
         self.retranslate()

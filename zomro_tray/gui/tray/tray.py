@@ -186,12 +186,12 @@ class TrayApp(QObject):
         feed.money.changed.connect(self.render)
 
     def _connect_view(self, view: TrayMenu | ServerWindow) -> None:
-        view.entry_clicked.connect(self.toggle)
-        view.reboot_clicked.connect(lambda key: self.power.power(key, Action.REBOOT))
-        view.copy_ip_clicked.connect(self.copy_ip)
-        view.refresh_clicked.connect(self.feeds.refresh)
-        view.settings_clicked.connect(self.open_settings)
-        view.quit_clicked.connect(self.quit)
+        view.asks.entry_clicked.connect(self.toggle)
+        view.asks.reboot_clicked.connect(lambda key: self.power.power(key, Action.REBOOT))
+        view.asks.copy_ip_clicked.connect(self.copy_ip)
+        view.asks.refresh_clicked.connect(self.feeds.refresh)
+        view.asks.settings_clicked.connect(self.open_settings)
+        view.asks.quit_clicked.connect(self.quit)
 
     # --- from the worker --------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from zomro_tray.core.model import Action, ServerKey
 from zomro_tray.display.presentation import Entry
 from zomro_tray.gui.paint.dots import funds_mark
 from zomro_tray.gui.paint.icons import app_icon
+from zomro_tray.gui.view_signals import ViewSignals
 from zomro_tray.gui.window.server_list import ACCOUNT, SERVER, ServerListModel, ServerSearch
 from zomro_tray.gui.window.server_story import StoryPane, StorySource
 from zomro_tray.i18n import _, pgettext
@@ -52,17 +53,13 @@ def no_tray_hint() -> str:
 
 
 class ServerWindow(QWidget):
-    entry_clicked = Signal(object)  # ServerKey
-    reboot_clicked = Signal(object)
-    copy_ip_clicked = Signal(object)
-    refresh_clicked = Signal()
-    settings_clicked = Signal()
-    quit_clicked = Signal()
     #: The user closed the window (the app quits if the window stood in for a missing tray).
     closed = Signal()
 
     def __init__(self, stories: StorySource | None = None) -> None:
         super().__init__()
+        #: The server clicks and tools the menu offers too (view_signals.py).
+        self.asks = ViewSignals(self)
         self.setWindowTitle("zomro-tray")
         self.setWindowIcon(app_icon())
         self.resize(780, 460)
@@ -88,12 +85,12 @@ class ServerWindow(QWidget):
         self.refresh = refresh = QPushButton()
         self.settings = settings = QPushButton()
         self.quit_button = QPushButton()
-        self.toggle.clicked.connect(lambda: self._emit_for_current(self.entry_clicked))
-        self.reboot.clicked.connect(lambda: self._emit_for_current(self.reboot_clicked))
-        self.copy_ip.clicked.connect(lambda: self._emit_for_current(self.copy_ip_clicked))
-        refresh.clicked.connect(self.refresh_clicked.emit)
-        settings.clicked.connect(self.settings_clicked.emit)
-        self.quit_button.clicked.connect(self.quit_clicked.emit)
+        self.toggle.clicked.connect(lambda: self._emit_for_current(self.asks.entry_clicked))
+        self.reboot.clicked.connect(lambda: self._emit_for_current(self.asks.reboot_clicked))
+        self.copy_ip.clicked.connect(lambda: self._emit_for_current(self.asks.copy_ip_clicked))
+        refresh.clicked.connect(self.asks.refresh_clicked.emit)
+        settings.clicked.connect(self.asks.settings_clicked.emit)
+        self.quit_button.clicked.connect(self.asks.quit_clicked.emit)
         buttons = QHBoxLayout()
         for button in (self.toggle, self.reboot, self.copy_ip, refresh, settings):
             buttons.addWidget(button)
@@ -212,7 +209,7 @@ class ServerWindow(QWidget):
         super().closeEvent(event)
         self.closed.emit()
         if self.standing_in:  # no tray: nothing else on screen would be left to quit with
-            self.quit_clicked.emit()
+            self.asks.quit_clicked.emit()
 
     def _entry_at(self, index: QModelIndex) -> Entry | None:
         """The entry on a row of the shown (searched, filtered) list."""
@@ -235,7 +232,7 @@ class ServerWindow(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         entry = self._entry_at(index)
         if entry is not None and entry.enabled:
-            self.entry_clicked.emit(entry.key)
+            self.asks.entry_clicked.emit(entry.key)
 
     def _current_changed(self) -> None:
         self.story.show_entry(self._current_entry())
