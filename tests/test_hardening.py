@@ -223,7 +223,9 @@ def test_an_emulator_reachable_from_other_machines_is_said_to_be(host: str, warn
     ) as process:
         assert process.stdout is not None
         first = process.stdout.readline()  # listening (the warning goes to stderr)
+        demo = process.stdout.readline()  # the demo sign-in: written after the warning
         process.terminate()
         _out, err = process.communicate(timeout=30)
     assert "listening on" in first
+    assert "Demo account" in demo
     assert ("not a loopback address" in err) is warned
