@@ -112,6 +112,11 @@ _WHOLE_MINUTES = (
     'or more; a clock gone backwards gives a negative count either way, said as "just now"'
 )
 
+_FIRST_TEXT = (
+    "a label's first text: the page loads its first account in its constructor, which sets "
+    "every one of these labels before the page can be shown"
+)
+
 
 def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
     return {f"{prefix}__mutmut_{n}": why for n in numbers}
@@ -125,6 +130,11 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.store.account_file.x__rekeyed", (21, 22, 23, 24, 25), _FALLBACK),
     **_named("zomro_tray.store.settings.xǁSettingsStoreǁchosen_language", (4, 6, 9), _NO_LANGUAGE),
     **_named("zomro_tray.gui.dialogs.accounts_page.xǁAccountsPageǁ_chosen", (1,), _SAME_ROW),
+    **_named(
+        "zomro_tray.gui.dialogs.accounts_page.xǁAccountsPageǁ_sign_in_form",
+        (2, 3, 21, 22, 58, 59),
+        _FIRST_TEXT,
+    ),
     **_named("zomro_tray.api.readings.x_balance_from_whoami", (6,), _ANY_USER),
     **_named("zomro_tray.worker.ledger.xǁLedgerǁ_read_watched", (14,), _FAR_PAST),
     **_named("zomro_tray.worker.ledger.xǁLedgerǁ_next_read", (14, 29), _FAR_PAST),

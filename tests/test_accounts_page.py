@@ -435,3 +435,13 @@ def test_an_unnamed_account_is_listed_by_its_place(make_page: MakePage, qtbot: Q
     qtbot.keyClicks(page.page.label, "X")
     qtbot.keyClick(page.page.label, Qt.Key.Key_Backspace)
     assert page.page.list.item(1).text() == "Account 2"
+
+
+def test_a_page_just_opened_shows_no_result_and_a_hint_for_its_method(
+    make_page: MakePage,
+) -> None:
+    page = make_page().page
+    assert page.check_result.text() == ""  # nothing was tested yet
+    assert page.method_hint.text()  # the chosen method says what it needs
+    assert page.method.count() == 3
+    assert all(page.method.itemText(i) for i in range(3))  # every method is named

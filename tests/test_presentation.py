@@ -261,6 +261,7 @@ def test_the_status_line() -> None:
     long = status_line(Connection.OFFLINE, NOON, "y" * 500)
     assert len(long) == MAX_LINE
     assert long.endswith("…")
+    assert status_line(Connection.REFUSED, NOON, denied) == f"Refused — {denied}"  # no next try
     assert status_line(Connection.STARTING, NOON, "") == "Loading servers…"
     assert status_line(Connection.ONLINE, None, "") == "Loading servers…"
     assert status_line(Connection.ONLINE, NOON, "") == "Updated 12:00:05"
