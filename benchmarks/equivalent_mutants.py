@@ -117,6 +117,11 @@ _FIRST_TEXT = (
     "every one of these labels before the page can be shown"
 )
 
+_URLLIB3_HAS_IT = (
+    "the name-lookup error's stand-in for an urllib3 before 2.0: urllib3 2, which pip installs "
+    "with requests here and in every bundle, has NameResolutionError, so it is never read"
+)
+
 
 def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
     return {f"{prefix}__mutmut_{n}": why for n in numbers}
@@ -162,6 +167,7 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.api.readings.x_series_from_measures", (32,), _NO_CPU_OUT),
     **_named("zomro_tray.core.money.x_low_warning", (3,), _DAYS_ZERO),
     **_named("zomro_tray.core.endpoint.x_check_api_url", (19,), _FRAGMENT_HAS_HASH),
+    **_named("zomro_tray.api.client.x__connection_failure", (15, 18), _URLLIB3_HAS_IT),
     **_named("zomro_tray.i18n.x_system_languages", (3, 5), _UNSET_IS_EMPTY),
     **_named("zomro_tray.i18n.x__locale_env", (3,), _NONE_SET_NOT_C),
     **_named("zomro_tray.i18n.x__is_c_locale", (4, 5, 7), _FIRST_PART),

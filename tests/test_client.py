@@ -420,3 +420,37 @@ def test_a_client_left_open_keeps_no_thread_between_requests(emulator: Emulator)
     assert not watcher.is_alive()
     assert len(client.list_services()) == 5  # and the next request is watched again
     assert client._deadline._thread is not None
+
+
+def test_a_refusal_with_a_live_session_stays_a_refusal(emulator: Emulator) -> None:
+    """Zomro's "access denied" can mean a lost session: it is asked (keepalive) once, and a
+    session that lives makes it a plain refusal, not a sign-in to renew."""
+    from zomro_tray.emulator.state import RIGHTS
+
+    emulator.state.fail_account(DEMO_USER, RIGHTS)
+    with pytest.raises(errors.AccessDenied) as caught:
+        token_client(emulator).list_services()
+    assert type(caught.value) is errors.AccessDenied
+    assert emulator.state.calls["keepalive"] == 1
+
+
+def test_with_authinfo_a_refusal_asks_after_no_session(emulator: Emulator) -> None:
+    from zomro_tray.emulator.state import RIGHTS
+
+    emulator.state.fail_account(DEMO_USER, RIGHTS)
+    client = ZomroClient(
+        emulator.url, Credentials.from_password(DEMO_USER, DEMO_PASSWORD, authinfo=True)
+    )
+    with pytest.raises(errors.AccessDenied) as caught:
+        client.list_services()
+    assert type(caught.value) is errors.AccessDenied
+    assert emulator.state.calls["keepalive"] == 0
+
+
+def test_a_connection_error_that_says_nothing_is_zomro_not_answering() -> None:
+    """requests may raise one without arguments (a proxy, an adapter of someone else's)."""
+    import requests
+
+    from zomro_tray.api.client import _connection_failure
+
+    assert isinstance(_connection_failure(requests.ConnectionError()), errors.NotAnswering)
