@@ -96,6 +96,25 @@ def test_several_are_one_notice_naming_the_first_five_and_counting_the_rest(
     assert listener.alone == []
 
 
+def test_one_more_than_five_is_counted_as_one(heard: tuple[GatheredNotices, Heard]) -> None:
+    notices, listener = heard
+    listener.add(notices, Situation.OFFLINE, *(f"Client {n}" for n in range(1, 7)))
+    notices.flush()
+    assert listener.told[0][2] == "Client 1, Client 2, Client 3, Client 4, Client 5 and 1 more"
+
+
+def test_every_situation_held_together_is_told(heard: tuple[GatheredNotices, Heard]) -> None:
+    """One account alone in one situation, two in another, in the same moment: both told."""
+    notices, listener = heard
+    listener.add(notices, Situation.SIGN_IN, "Client")
+    listener.add(notices, Situation.OFFLINE, "Agency", "Shop")
+    notices.flush()
+    assert listener.alone == ["Client"]
+    assert [title for _kind, title, _text, _warning in listener.told] == [
+        "2 accounts cannot reach Zomro"
+    ]
+
+
 def test_exactly_five_are_all_named(heard: tuple[GatheredNotices, Heard]) -> None:
     notices, listener = heard
     listener.add(notices, Situation.BACK_ONLINE, "A", "B", "C", "D", "E")

@@ -311,7 +311,7 @@ class Worker(QObject):
     def _failed(self, error: errors.ZomroError) -> None:
         if self._stopping:
             return
-        log.info("refresh failed: %s", type(error).__name__)
+        log.info("refresh failed: %s", type(error).__name__)  # pragma: no mutate (log words)
         if isinstance(error, errors.SignInError) and not error.transient:
             self._signed_out(_say(error))
             return
