@@ -122,6 +122,12 @@ _URLLIB3_HAS_IT = (
     "with requests here and in every bundle, has NameResolutionError, so it is never read"
 )
 
+_EARLY_BY_A_SECOND = (
+    "a wait of a second or less read at once instead of waited for: the interval is a minute "
+    "or more, so this is the same read up to a second early"
+)
+_ONE_MS_OR_TWO = "a timer's floor of 1 ms or 2 ms: either fires as soon as the event loop turns"
+
 
 def _named(prefix: str, numbers: tuple[int, ...], why: str) -> dict[str, str]:
     return {f"{prefix}__mutmut_{n}": why for n in numbers}
@@ -162,6 +168,8 @@ EQUIVALENT: dict[str, str] = {
     ),
     **_named("zomro_tray.worker.ledger.xǁLedgerǁ_funds_done", (6, 7, 8, 9, 10, 11), _LOG_WORDS),
     **_named("zomro_tray.worker.ledger.xǁLedgerǁ_read_watched", (15,), _FLOAT_EQUALITY),
+    **_named("zomro_tray.worker.ledger.xǁLedgerǁ_read_watched", (16,), _EARLY_BY_A_SECOND),
+    **_named("zomro_tray.worker.ledger.xǁLedgerǁ_timer_start", (10,), _ONE_MS_OR_TWO),
     **_named("zomro_tray.worker.ledger.xǁLedgerǁ_next_read", (15,), _FLOAT_EQUALITY),
     **_named("zomro_tray.api.readings.x__measure", (7, 8), _NUMBER_TEXT),
     **_named("zomro_tray.api.readings.x_series_from_measures", (32,), _NO_CPU_OUT),

@@ -175,6 +175,19 @@ def test_details_are_read_only_for_the_watched_server_one_request_per_interval(
     assert sum(emulator.state.calls[func] for func in DETAIL_CALLS) == detail_requests
 
 
+def test_an_account_signed_out_while_its_server_is_watched_reads_nothing(
+    ledger_worker: MakeWorker, emulator: Emulator, qtbot: Any
+) -> None:
+    pace = 0.3
+    worker, heard = ledger_worker(emulator, pace=pace)
+    worker.ledger.watch(WEB, 1)
+    worker.sign_out()
+    before = len(heard)
+    qtbot.wait(int(pace * 1000 * 3))
+    stories = [item for item in heard[before:] if isinstance(item, Story)]
+    assert not [story for story in stories if story.problem]  # no read without a sign-in
+
+
 def test_a_story_read_again_comes_from_the_cache_at_once(
     ledger_worker: MakeWorker, emulator: Emulator
 ) -> None:
