@@ -156,11 +156,10 @@ EQUIVALENT: dict[str, str] = {
     **_named("zomro_tray.store.settings.x_default_config_dir", (3, 5), _WINDOWS_AUTHOR),
     **_named("zomro_tray.store.settings.xǁSettingsStoreǁkeychain_entries", (7,), _READER_TOLERATES),
     **_named("zomro_tray.store.keychain.xǁSecretStoreǁread_here", (1, 5, 6), _LOG_WORDS),
-    **_named("zomro_tray.store.keychain.xǁSecretStoreǁclear", (8, 12), _LOG_WORDS),
     **_named("zomro_tray.store.keychain.xǁ_Helperǁstart", (4,), _NO_STDIN_READ),
     **_named("zomro_tray.store.keychain.xǁ_Helperǁstart", (22,), _WINDOWS_ONLY_FLAG),
-    **_named("zomro_tray.store.keychain.xǁSecretStoreǁ_run", (11, 13, 17, 18), _LOG_WORDS),
-    **_named("zomro_tray.store.keychain.xǁSecretStoreǁ_read_elsewhere", (12, 13, 14), _LOG_WORDS),
+    **_named("zomro_tray.store.keychain.xǁSecretStoreǁ_run", (17, 18), _LOG_WORDS),
+    **_named("zomro_tray.store.keychain.xǁSecretStoreǁ_read_elsewhere", (13,), _LOG_WORDS),
     **_named("zomro_tray.worker.ledger.xǁLedgerǁ_read", (10, 37, 50, 59), _KEPT_KEY),
     **_named("zomro_tray.worker.ledger.xǁLedgerǁ_read", (56,), _LOG_WORDS),
     **_named(

@@ -134,11 +134,12 @@ def main() -> int:
         print("no mutant was run: the selected tests fail without any mutant", file=sys.stderr)
         return 1
     minutes = (time.monotonic() - started) / 60
+    ran = "the results so far (--report)" if "--report" in arguments else f"{minutes:.0f} min"
     lines = [
         "# Mutation testing",
         "",
         f"`python -m benchmarks.mutation`, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"{minutes:.0f} min. The bar: {BAR:.0%} of each module's non-equivalent mutants killed"
+        f"{ran}. The bar: {BAR:.0%} of each module's non-equivalent mutants killed"
         " (a test failed, or mypy refused the mutant). A timeout is not a kill; untested: no"
         " selected test runs the line; equivalent: listed in `benchmarks/equivalent_mutants.py`"
         " with why.",
